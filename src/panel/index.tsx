@@ -1,0 +1,2 @@
+import { render } from "preact";
+render(<p>Lifeguard</p>, document.getElementById("app")!);

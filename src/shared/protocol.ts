@@ -1,0 +1,303 @@
+/**
+ * The one cross-context protocol: page world <-> relay (content script) <-> background <-> panel.
+ *
+ * Every message is an envelope `{ source, v, type, ...payload }`. Messages are declared once, in two
+ * direction-named maps. Anything that arrives from another context is untrusted until
+ * `isEnvelope` / `isPageToPanel` / `isPanelToPage` say otherwise: the page (or another frame) can
+ * forge what the page world and the relay see.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** Who put the envelope on the wire. */
+export type Source = "lifeguard-page" | "lifeguard-relay" | "lifeguard-background" | "lifeguard-panel";
+
+export type SocketState = "connecting" | "open" | "closing" | "closed" | "reconnecting";
+
+/** A page-world socket id, unique in the tab: `<frame token>:<counter>`. */
+export type SocketId = string;
+
+/** What the recorder knows about a socket when it is created. */
+export interface SocketInfo {
+  id: SocketId;
+  url: string;
+  protocols: string[];
+  /** URL of the document (frame) that created it. */
+  frameUrl: string;
+  /** True when the frame is the tab's top frame. */
+  topFrame: boolean;
+  createdAt: number;
+}
+
+/** A frame as the recorder keeps it: true size always, payload as a bounded preview. */
+export interface FrameRecord {
+  socket: SocketId;
+  /** Monotonic per socket, from 1. */
+  seq: number;
+  t: number;
+  dir: "in" | "out";
+  /** Opcode class: text or binary. */
+  opcode: "text" | "binary";
+  /** Size in bytes of the whole payload (UTF-8 for text). */
+  size: number;
+  /** Text, or for binary the first bytes as hex. Capped at `record.maxPreviewBytes`. */
+  preview: string;
+  truncated: boolean;
+}
+
+/** A recorder event, in the order they happened. */
+export type RecorderEvent =
+  | { kind: "created"; t: number; socket: SocketInfo }
+  | {
+      kind: "state";
+      t: number;
+      socket: SocketId;
+      state: SocketState;
+      /** Close code and reason, when the state is `closed`. */
+      code?: number;
+      reason?: string;
+      wasClean?: boolean;
+      /** Why the transition happened, in words the panel can show (`server closed`, `heartbeat timeout`). */
+      cause?: string;
+      /** Reconnect attempt number and its delay, when the state is `reconnecting`. */
+      attempt?: number;
+      delayMs?: number;
+    }
+  | { kind: "frame"; frame: FrameRecord }
+  | { kind: "note"; t: number; socket: SocketId; text: string };
+
+/** What a page frame holds for one socket, sent in a snapshot. */
+export interface SocketSnapshot {
+  info: SocketInfo;
+  state: SocketState;
+  protected: boolean;
+  framesIn: number;
+  framesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Events the ring buffer still holds, oldest first. */
+  events: RecorderEvent[];
+}
+
+/** Page -> panel, carried by the relay and the background unchanged. */
+export interface PageToPanel {
+  /** A batch of recorder events (at most one batch per ~50 ms per frame). */
+  events: { events: RecorderEvent[] };
+  /** Everything this frame's recorder holds, in answer to `snapshot-request` or on (re)connect. */
+  snapshot: { frameUrl: string; sockets: SocketSnapshot[] };
+}
+
+/** Panel -> page. */
+export interface PanelToPage {
+  "snapshot-request": Record<string, never>;
+}
+
+/** Background -> panel: facts only the background knows. */
+export interface BackgroundToPanel {
+  /** A content port of the inspected tab connected (page load, frame, worker restart) or went away. */
+  "frame-connected": { frameId: number; url: string };
+  "frame-disconnected": { frameId: number };
+  /** The other end speaks another protocol version. */
+  "version-mismatch": { expected: number; got: unknown };
+}
+
+export type Message<M, K extends keyof M = keyof M> = K extends keyof M
+  ? { source: Source; v: number; type: K } & M[K]
+  : never;
+
+export type PageToPanelMessage = Message<PageToPanel>;
+export type PanelToPageMessage = Message<PanelToPage>;
+export type BackgroundToPanelMessage = Message<BackgroundToPanel>;
+
+/** Messages that travel on a runtime port between the relay, the background and the panel. */
+export type ToPanel = PageToPanelMessage | BackgroundToPanelMessage;
+
+const SOURCES: ReadonlySet<string> = new Set<Source>([
+  "lifeguard-page",
+  "lifeguard-relay",
+  "lifeguard-background",
+  "lifeguard-panel",
+]);
+
+export const PAGE_TO_PANEL_TYPES = ["events", "snapshot"] as const satisfies readonly (keyof PageToPanel)[];
+export const PANEL_TO_PAGE_TYPES = ["snapshot-request"] as const satisfies readonly (keyof PanelToPage)[];
+export const BACKGROUND_TO_PANEL_TYPES = [
+  "frame-connected",
+  "frame-disconnected",
+  "version-mismatch",
+] as const satisfies readonly (keyof BackgroundToPanel)[];
+
+/** Caps on what a guard lets through; a message past them is dropped, not truncated. */
+export const LIMITS = {
+  eventsPerBatch: 50_000,
+  socketsPerSnapshot: 10_000,
+  stringLength: 1 << 20,
+} as const;
+
+export function envelope<M, K extends keyof M>(source: Source, type: K, payload: M[K]): Message<M, K> {
+  return { ...payload, source, v: PROTOCOL_VERSION, type } as unknown as Message<M, K>;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function isShortString(x: unknown): x is string {
+  return typeof x === "string" && x.length <= LIMITS.stringLength;
+}
+
+function isFiniteNumber(x: unknown): x is number {
+  return typeof x === "number" && Number.isFinite(x);
+}
+
+/** An envelope of any type from one of our sources, of our version. */
+export function isEnvelope(x: unknown): x is { source: Source; v: number; type: string } {
+  return (
+    isRecord(x) &&
+    typeof x.source === "string" &&
+    SOURCES.has(x.source) &&
+    x.v === PROTOCOL_VERSION &&
+    typeof x.type === "string"
+  );
+}
+
+/** An envelope that claims to be ours but speaks another version: the caller reports it. */
+export function isForeignVersion(x: unknown): boolean {
+  return isRecord(x) && typeof x.source === "string" && SOURCES.has(x.source) && x.v !== PROTOCOL_VERSION;
+}
+
+const STATES: ReadonlySet<string> = new Set<SocketState>(["connecting", "open", "closing", "closed", "reconnecting"]);
+
+function isSocketInfo(x: unknown): x is SocketInfo {
+  return (
+    isRecord(x) &&
+    isShortString(x.id) &&
+    isShortString(x.url) &&
+    Array.isArray(x.protocols) &&
+    x.protocols.length <= 1024 &&
+    x.protocols.every(isShortString) &&
+    isShortString(x.frameUrl) &&
+    typeof x.topFrame === "boolean" &&
+    isFiniteNumber(x.createdAt)
+  );
+}
+
+function isFrameRecord(x: unknown): x is FrameRecord {
+  return (
+    isRecord(x) &&
+    isShortString(x.socket) &&
+    isFiniteNumber(x.seq) &&
+    isFiniteNumber(x.t) &&
+    (x.dir === "in" || x.dir === "out") &&
+    (x.opcode === "text" || x.opcode === "binary") &&
+    isFiniteNumber(x.size) &&
+    isShortString(x.preview) &&
+    typeof x.truncated === "boolean"
+  );
+}
+
+function optional<T>(x: unknown, guard: (y: unknown) => y is T): boolean {
+  return x === undefined || guard(x);
+}
+
+export function isRecorderEvent(x: unknown): x is RecorderEvent {
+  if (!isRecord(x)) return false;
+  switch (x.kind) {
+    case "created":
+      return isFiniteNumber(x.t) && isSocketInfo(x.socket);
+    case "state":
+      return (
+        isFiniteNumber(x.t) &&
+        isShortString(x.socket) &&
+        typeof x.state === "string" &&
+        STATES.has(x.state) &&
+        optional(x.code, isFiniteNumber) &&
+        optional(x.reason, isShortString) &&
+        optional(x.wasClean, (y): y is boolean => typeof y === "boolean") &&
+        optional(x.cause, isShortString) &&
+        optional(x.attempt, isFiniteNumber) &&
+        optional(x.delayMs, isFiniteNumber)
+      );
+    case "frame":
+      return isFrameRecord(x.frame);
+    case "note":
+      return isFiniteNumber(x.t) && isShortString(x.socket) && isShortString(x.text);
+    default:
+      return false;
+  }
+}
+
+function isSocketSnapshot(x: unknown): x is SocketSnapshot {
+  return (
+    isRecord(x) &&
+    isSocketInfo(x.info) &&
+    typeof x.state === "string" &&
+    STATES.has(x.state) &&
+    typeof x.protected === "boolean" &&
+    isFiniteNumber(x.framesIn) &&
+    isFiniteNumber(x.framesOut) &&
+    isFiniteNumber(x.bytesIn) &&
+    isFiniteNumber(x.bytesOut) &&
+    Array.isArray(x.events) &&
+    x.events.length <= LIMITS.eventsPerBatch &&
+    x.events.every(isRecorderEvent)
+  );
+}
+
+/** Validates a page -> panel message. Structure and bounds only: payload text is still untrusted. */
+export function isPageToPanel(x: unknown): x is PageToPanelMessage {
+  if (!isEnvelope(x)) return false;
+  const m = x as unknown as Record<string, unknown>;
+  switch (x.type) {
+    case "events":
+      return Array.isArray(m.events) && m.events.length <= LIMITS.eventsPerBatch && m.events.every(isRecorderEvent);
+    case "snapshot":
+      return (
+        isShortString(m.frameUrl) &&
+        Array.isArray(m.sockets) &&
+        m.sockets.length <= LIMITS.socketsPerSnapshot &&
+        m.sockets.every(isSocketSnapshot)
+      );
+    default:
+      return false;
+  }
+}
+
+export function isPanelToPage(x: unknown): x is PanelToPageMessage {
+  if (!isEnvelope(x)) return false;
+  switch (x.type) {
+    case "snapshot-request":
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function isBackgroundToPanel(x: unknown): x is BackgroundToPanelMessage {
+  if (!isEnvelope(x)) return false;
+  const m = x as unknown as Record<string, unknown>;
+  switch (x.type) {
+    case "frame-connected":
+      return isFiniteNumber(m.frameId) && isShortString(m.url);
+    case "frame-disconnected":
+      return isFiniteNumber(m.frameId);
+    case "version-mismatch":
+      return isFiniteNumber(m.expected);
+    default:
+      return false;
+  }
+}
+
+/** Port names: the relay's port is `content`; a panel's is `panel:<tabId>`. */
+export const CONTENT_PORT = "content";
+export const PANEL_PORT_PREFIX = "panel:";
+
+export function panelPortName(tabId: number): string {
+  return `${PANEL_PORT_PREFIX}${tabId}`;
+}
+
+export function tabIdOfPanelPort(name: string): number | null {
+  if (!name.startsWith(PANEL_PORT_PREFIX)) return null;
+  const n = Number(name.slice(PANEL_PORT_PREFIX.length));
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}

@@ -1,0 +1,33 @@
+import { defineConfig } from "vite";
+import preact from "@preact/preset-vite";
+import { crx, type ManifestV3Export } from "@crxjs/vite-plugin";
+import { resolve } from "node:path";
+import { manifestFor, type Target } from "./scripts/manifest";
+
+// One source manifest, two variants: `LIFEGUARD_TARGET=chrome|firefox` picks which (scripts/build.mjs
+// builds both).
+const target = (process.env.LIFEGUARD_TARGET ?? "chrome") as Target;
+
+export default defineConfig({
+  plugins: [
+    preact(),
+    crx({
+      manifest: manifestFor(target) as unknown as ManifestV3Export,
+      browser: target,
+      contentScripts: { standaloneFiles: ["src/page/index.iife.ts", "src/content/index.iife.ts"] },
+    }),
+  ],
+  build: {
+    outDir: `dist/${target}`,
+    emptyOutDir: true,
+    // Class names reach the page (e.g. `WebSocket.name`): never mangle them.
+    minify: false,
+    sourcemap: false,
+    target: "es2022",
+    rollupOptions: {
+      // The panel is only opened by `devtools.panels.create` (and as a tab with ?tabId=N): crxjs
+      // cannot find it in the manifest.
+      input: { panel: resolve(import.meta.dirname, "src/panel/index.html") },
+    },
+  },
+});
