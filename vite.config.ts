@@ -2,6 +2,7 @@ import { defineConfig } from "vite";
 import preact from "@preact/preset-vite";
 import { crx, type ManifestV3Export } from "@crxjs/vite-plugin";
 import { resolve } from "node:path";
+import { randomUUID } from "node:crypto";
 import { manifestFor, type Target } from "./scripts/manifest";
 
 // One source manifest, two variants: `LIFEGUARD_TARGET=chrome|firefox` picks which (scripts/build.mjs
@@ -9,6 +10,9 @@ import { manifestFor, type Target } from "./scripts/manifest";
 const target = (process.env.LIFEGUARD_TARGET ?? "chrome") as Target;
 
 export default defineConfig({
+  // The page world and the relay find each other with event names no page can guess (see
+  // src/shared/page-channel.ts); both are built in one run, so they share this value.
+  define: { __LIFEGUARD_CHANNEL__: JSON.stringify(randomUUID()) },
   plugins: [
     preact(),
     crx({
