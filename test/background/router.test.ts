@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import { TabRouter } from "../../src/background/router";
+import { CONTENT_PORT, PROTOCOL_VERSION, panelPortName } from "../../src/shared/protocol";
+import { fakePortPair, flush, type FakePort } from "../support/fake-ports";
+import { eventsMessage, snapshotMessage, snapshotRequest, socketSnapshot, stateEvent } from "../support/messages";
+
+const EXT = "chrome-extension://lifeguard/";
+
+function setup() {
+  const router = new TabRouter({ extensionOrigin: EXT });
+  const content = (tabId: number, frameId = 0, url = `https://tab${tabId}.test/f${frameId}`): FakePort => {
+    const { client, server } = fakePortPair(CONTENT_PORT, { tab: { id: tabId }, frameId, url });
+    router.connect(server);
+    return client;
+  };
+  const panel = (tabId: number, url = `${EXT}src/panel/index.html?tabId=${tabId}`): FakePort => {
+    const { client, server } = fakePortPair(panelPortName(tabId), { url });
+    router.connect(server);
+    return client;
+  };
+  return { router, content, panel };
+}
+
+const typesOf = (port: FakePort) => port.received.map((m) => (m as { type: string }).type);
+
+describe("TabRouter", () => {
+  it("pipes page messages of a tab to its panel, unchanged", async () => {
+    const { content, panel } = setup();
+    const page = content(1);
+    const devtools = panel(1);
+    const msg = eventsMessage([stateEvent("a:1", "open", 5)]);
+    page.postMessage(msg);
+    await flush();
+    expect(devtools.received).toContainEqual(msg);
+  });
+
+  it("sends panel commands to every frame of the tab", async () => {
+    const { content, panel } = setup();
+    const top = content(1, 0);
+    const sub = content(1, 7);
+    const devtools = panel(1);
+    devtools.postMessage(snapshotRequest());
+    await flush();
+    expect(top.received).toEqual([snapshotRequest()]);
+    expect(sub.received).toEqual([snapshotRequest()]);
+  });
+
+  it("forwards every frame's messages to the panel", async () => {
+    const { content, panel } = setup();
+    const top = content(1, 0);
+    const sub = content(1, 7);
+    const devtools = panel(1);
+    const fromTop = snapshotMessage([socketSnapshot("t:1")], "https://tab1.test/");
+    const fromSub = snapshotMessage([socketSnapshot("s:1")], "https://ads.test/");
+    top.postMessage(fromTop);
+    sub.postMessage(fromSub);
+    await flush();
+    expect(devtools.received).toContainEqual(fromTop);
+    expect(devtools.received).toContainEqual(fromSub);
+  });
+
+  it("tells a panel opened after the page which frames are there", async () => {
+    const { content, panel } = setup();
+    content(1, 0, "https://tab1.test/");
+    content(1, 3, "https://frame.test/");
+    const devtools = panel(1);
+    await flush();
+    expect(devtools.received).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "frame-connected", frameId: 0, url: "https://tab1.test/" }),
+        expect.objectContaining({ type: "frame-connected", frameId: 3, url: "https://frame.test/" }),
+      ]),
+    );
+  });
+
+  it("tells a panel opened before the page when a frame connects and goes", async () => {
+    const { content, panel } = setup();
+    const devtools = panel(1);
+    const page = content(1, 4, "https://tab1.test/");
+    await flush();
+    expect(devtools.received).toEqual([
+      expect.objectContaining({ source: "lifeguard-background", type: "frame-connected", frameId: 4 }),
+    ]);
+    page.disconnect();
+    await flush();
+    expect(devtools.received.at(-1)).toEqual(expect.objectContaining({ type: "frame-disconnected", frameId: 4 }));
+    devtools.postMessage(snapshotRequest());
+    await flush();
+    expect(page.received).toEqual([]);
+  });
+
+  it("forgets a panel that disconnected, and keeps serving the others", async () => {
+    const { router, content, panel } = setup();
+    const page = content(1);
+    const first = panel(1);
+    const second = panel(1);
+    first.disconnect();
+    await flush();
+    expect(router.stats(1)).toEqual({ contents: 1, panels: 1 });
+    const msg = eventsMessage([]);
+    page.postMessage(msg);
+    await flush();
+    expect(second.received).toContainEqual(msg);
+    expect(first.received).not.toContainEqual(msg);
+  });
+
+  it("never leaks one tab's messages into another tab's panel", async () => {
+    const { content, panel } = setup();
+    const page1 = content(1);
+    const page2 = content(2);
+    const panel1 = panel(1);
+    const panel2 = panel(2);
+    page1.postMessage(eventsMessage([stateEvent("one:1", "open", 1)]));
+    panel2.postMessage(snapshotRequest());
+    await flush();
+    expect(panel2.received.filter((m) => (m as { type: string }).type === "events")).toEqual([]);
+    expect(page1.received).toEqual([]);
+    expect(page2.received).toEqual([snapshotRequest()]);
+    expect(typesOf(panel1)).toEqual(["frame-connected", "events"]);
+  });
+
+  it("drops malformed messages in both directions", async () => {
+    const { content, panel } = setup();
+    const page = content(1);
+    const devtools = panel(1);
+    await flush();
+    const before = devtools.received.length;
+    page.postMessage({ type: "events", events: [] }); // no envelope
+    page.postMessage({ ...eventsMessage([]), source: "evil" });
+    page.postMessage({ ...eventsMessage([]), events: [{ kind: "frame", frame: { socket: 1 } }] });
+    page.postMessage({ ...eventsMessage([]), type: "frame-connected", frameId: 1, url: "x" }); // not the page's to send
+    page.postMessage("hello");
+    devtools.postMessage({ ...snapshotRequest(), type: "drop-everything" });
+    devtools.postMessage(null);
+    await flush();
+    expect(devtools.received.length).toBe(before);
+    expect(page.received).toEqual([]);
+  });
+
+  it("reports a frame that speaks another protocol version, once, instead of piping it", async () => {
+    const { content, panel } = setup();
+    const page = content(1);
+    const devtools = panel(1);
+    page.postMessage({ ...eventsMessage([]), v: PROTOCOL_VERSION + 1 });
+    page.postMessage({ ...eventsMessage([]), v: PROTOCOL_VERSION + 1 });
+    await flush();
+    expect(typesOf(devtools)).toEqual(["frame-connected", "version-mismatch"]);
+    expect(devtools.received[1]).toEqual(
+      expect.objectContaining({ expected: PROTOCOL_VERSION, got: PROTOCOL_VERSION + 1 }),
+    );
+    // A panel that connects later learns it too.
+    const late = panel(1);
+    await flush();
+    expect(typesOf(late)).toEqual(["frame-connected", "version-mismatch"]);
+  });
+
+  it("answers a panel of another protocol version with version-mismatch", async () => {
+    const { content, panel } = setup();
+    const page = content(1);
+    const devtools = panel(1);
+    devtools.postMessage({ ...snapshotRequest(), v: "0.9" });
+    await flush();
+    expect(page.received).toEqual([]);
+    expect(devtools.received.at(-1)).toEqual(expect.objectContaining({ type: "version-mismatch", got: "0.9" }));
+  });
+
+  it("refuses panel ports that do not come from an extension page, and unknown ports", async () => {
+    const { router, content, panel } = setup();
+    content(1);
+    const spy = panel(1, "https://evil.test/");
+    const { client: stranger, server } = fakePortPair("something-else", { url: EXT });
+    router.connect(server);
+    await flush();
+    expect(spy.received).toEqual([]);
+    expect(server.disconnected).toBe(true);
+    expect(stranger.received).toEqual([]);
+    expect(router.stats(1)).toEqual({ contents: 1, panels: 0 });
+  });
+
+  it("refuses content ports that have no tab", async () => {
+    const { router } = setup();
+    const { server } = fakePortPair(CONTENT_PORT, { url: EXT });
+    router.connect(server);
+    expect(server.disconnected).toBe(true);
+  });
+
+  it("survives a panel that went away without its disconnect having run yet", async () => {
+    const { router, content, panel } = setup();
+    const page = content(1);
+    // Chrome throws from postMessage on such a port; the router must not stop at it.
+    const { server: gone } = fakePortPair(panelPortName(1), { url: `${EXT}src/panel/index.html` });
+    gone.postMessage = () => {
+      throw new Error("Attempting to use a disconnected port object");
+    };
+    router.connect(gone);
+    const alive = panel(1);
+    const msg = eventsMessage([]);
+    page.postMessage(msg);
+    await flush();
+    expect(alive.received).toContainEqual(msg);
+  });
+});
