@@ -1,0 +1,72 @@
+/**
+ * The relay (isolated world): carries messages between the page world's private MessagePort and the
+ * background's runtime port, running the protocol guards in both directions.
+ *
+ * It connects to the background only once the page world offered its port: with Lifeguard disabled
+ * there is no page-world script, and then the relay does nothing at all. When the background dies
+ * (MV3 service worker), the runtime port reconnects and the relay asks the page for a snapshot itself,
+ * so a panel that is open gets the whole history back.
+ */
+import {
+  envelope,
+  isForeignVersion,
+  isPageToPanel,
+  isPanelToPage,
+  type PanelToPage,
+} from "../shared/protocol";
+import type { Transport } from "../shared/transport";
+import { messagePortTransport, runtimePortTransport, type PortLike, type RuntimePortOptions } from "../shared/transports";
+
+export interface RelayOptions {
+  /** Hands over the page world's port once it offers one (`acceptPort` from page-channel.ts). */
+  acceptPort: (onPort: (port: MessagePort) => void) => void;
+  /** Opens the runtime port to the background (`runtime.connect({ name: CONTENT_PORT })`). */
+  connect: () => PortLike;
+  /** Passed to the runtime port transport (tests shorten the backoff). */
+  reconnectDelay?: RuntimePortOptions["reconnectDelay"];
+}
+
+export interface Relay {
+  /** Closes both channels; idempotent. */
+  stop(): void;
+}
+
+export function startRelay(options: RelayOptions): Relay {
+  let page: Transport | null = null;
+  let extension: Transport | null = null;
+  let stopped = false;
+
+  options.acceptPort((port) => {
+    if (stopped) {
+      port.close();
+      return;
+    }
+    const toPage = messagePortTransport(port);
+    page = toPage;
+    const toExtension = runtimePortTransport(options.connect, {
+      reconnectDelay: options.reconnectDelay,
+      onReconnect: () => toPage.post(envelope<PanelToPage, "snapshot-request">("lifeguard-relay", "snapshot-request", {})),
+    });
+    extension = toExtension;
+
+    toPage.onMessage((message) => {
+      if (isPageToPanel(message) && message.source === "lifeguard-page") {
+        toExtension.post(message);
+      } else if (isForeignVersion(message) && (message as { source: string }).source === "lifeguard-page") {
+        // Only the version travels on, so the background can tell the panel; the unchecked payload stays here.
+        toExtension.post({ source: "lifeguard-page", v: (message as { v: unknown }).v });
+      }
+    });
+    toExtension.onMessage((message) => {
+      if (isPanelToPage(message)) toPage.post(message);
+    });
+  });
+
+  return {
+    stop() {
+      stopped = true;
+      extension?.close();
+      page?.close();
+    },
+  };
+}
