@@ -1,0 +1,239 @@
+/**
+ * Hooks a window's WebSocket so that every socket the page creates is observed (and, where a rule
+ * protects it, steered) while the page keeps the browser's own object.
+ *
+ * - The constructor is a Proxy of the native one: `new`, subclassing, statics, `prototype`, `length`
+ *   and `name` behave natively; its `toString` reads native (see disguise.ts).
+ * - On each new socket Lifeguard registers its own listeners first, before the page can add any, so it
+ *   sees every trusted event and, for a protected socket, can stop one from reaching the page.
+ * - Prototype accessors and methods are replaced by functions that call the native ones first (so
+ *   brand checks and argument errors are the browser's own) and then consult the socket's controller.
+ * - Per-socket state lives in a WeakMap: no own property on the instance, no marker in the page.
+ * - Same-origin child frames are hooked the moment the page reaches into them (`contentWindow`), so a
+ *   frame created by script and used at once never hands out an unpatched WebSocket.
+ */
+import { apply, captureNatives, type Natives } from "./natives";
+import type { Disguise } from "./disguise";
+
+/** What the page world does with a socket; the facade only observes and asks. */
+export interface SocketController {
+  /** For each trusted event on the page's socket, before any page listener: false hides it. */
+  handleInitialEvent(ev: Event): boolean;
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  readonly protocol: string;
+  readonly extensions: string;
+  send(data: unknown): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface TrackedSocket {
+  id: string;
+  ws: WebSocket;
+  natives: Natives;
+  url: string;
+  /** The subprotocols the page asked for, when they could be read without side effects. */
+  protocols: string[];
+  controller: SocketController | null;
+}
+
+/** What the hook reports to; implemented by the page world's entry. */
+export interface HookHost {
+  disguise: Disguise;
+  created(socket: TrackedSocket, win: Window): void;
+  /** A trusted event on an unprotected socket, or any event on a protected one. */
+  event(socket: TrackedSocket, ev: Event): void;
+  sent(socket: TrackedSocket, data: unknown): void;
+}
+
+const tracked = new WeakMap<object, TrackedSocket>();
+const hookedWindows = new WeakSet<object>();
+
+export function trackedSocket(ws: object): TrackedSocket | undefined {
+  return tracked.get(ws);
+}
+
+const OBSERVED_EVENTS = ["open", "message", "error", "close"] as const;
+
+/** Installs the hook into `win` (a same-origin window of this page). Idempotent. */
+export function hookWindow(win: Window & typeof globalThis, host: HookHost, counter: { next(): string }): void {
+  if (hookedWindows.has(win)) return;
+  hookedWindows.add(win);
+  const n = captureNatives(win);
+  const { disguise } = host;
+  const fnProto = win.Function.prototype;
+  disguise.installToString(fnProto);
+
+  const fake = <T extends object>(replacement: T, original: object): T => {
+    Object.setPrototypeOf(replacement, fnProto);
+    disguise.as(replacement, original);
+    return replacement;
+  };
+
+  const onEvent = (socket: TrackedSocket, ev: Event): void => {
+    // Events the page dispatches itself are its own business.
+    if (!ev.isTrusted) return;
+    host.event(socket, ev);
+    if (socket.controller && !socket.controller.handleInitialEvent(ev)) apply(n.stopImmediatePropagation, ev, []);
+  };
+
+  const WebSocketHook = new Proxy(n.WebSocket, {
+    construct(target, args, newTarget) {
+      const ws = Reflect.construct(target, args, newTarget) as WebSocket;
+      const socket: TrackedSocket = {
+        id: counter.next(),
+        ws,
+        natives: n,
+        url: apply(n.url, ws, []),
+        protocols: readProtocols(args[1]),
+        controller: null,
+      };
+      tracked.set(ws, socket);
+      const listener = (ev: Event): void => onEvent(socket, ev);
+      for (const type of OBSERVED_EVENTS) apply(n.addEventListener, ws, [type, listener]);
+      host.created(socket, win);
+      return ws;
+    },
+  });
+  disguise.as(WebSocketHook, n.WebSocket);
+
+  const proto = n.wsProto;
+  const define = (name: string, desc: PropertyDescriptor): void => {
+    const old = Reflect.getOwnPropertyDescriptor(proto, name)!;
+    Reflect.defineProperty(proto, name, { ...old, ...desc });
+  };
+
+  define("constructor", { value: WebSocketHook });
+
+  const accessor = <K extends "readyState" | "bufferedAmount" | "protocol" | "extensions">(name: K): void => {
+    const native = Reflect.getOwnPropertyDescriptor(proto, name)!.get!;
+    const get = Reflect.getOwnPropertyDescriptor(
+      {
+        get [name]() {
+          // The native getter first: a foreign `this` throws the browser's own TypeError.
+          const value = apply(native, this, []);
+          const controller = tracked.get(this as object)?.controller;
+          return controller ? controller[name] : value;
+        },
+      },
+      name,
+    )!.get!;
+    define(name, { get: fake(get, native) });
+  };
+  accessor("readyState");
+  accessor("bufferedAmount");
+  accessor("protocol");
+  accessor("extensions");
+
+  const methods = {
+    send(this: WebSocket, _data: unknown) {
+      const socket = tracked.get(this);
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      if (!socket?.controller || args.length === 0) {
+        // Native send discards silently once closing; only what really went out is a frame.
+        const wasOpen = socket ? apply(n.readyState, this, []) === 1 : false;
+        apply(n.send, this, args);
+        if (socket && wasOpen) host.sent(socket, args[0]);
+        return;
+      }
+      socket.controller.send(args[0]);
+      host.sent(socket, args[0]);
+    },
+    close(this: WebSocket) {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      const controller = tracked.get(this)?.controller;
+      if (!controller) return apply(n.close, this, args);
+      controller.close(args[0] as number | undefined, args[1] as string | undefined);
+    },
+  };
+  define("send", { value: fake(methods.send, n.send) });
+  define("close", { value: fake(methods.close, n.close) });
+
+  const winDesc = Reflect.getOwnPropertyDescriptor(win, "WebSocket")!;
+  Reflect.defineProperty(win, "WebSocket", { ...winDesc, value: WebSocketHook });
+
+  hookChildFrames(win, n, fake, (child) => {
+    if (disguise.isOurs(child.Function.prototype.toString)) {
+      hookedWindows.add(child);
+      return;
+    }
+    hookWindow(child, host, counter);
+  });
+}
+
+/**
+ * The page's subprotocols as an array, read without running page code twice: a string, or a plain
+ * array of strings. Anything else (an iterable with side effects, objects with toString) is not read
+ * again; the negotiated `protocol` is used for reconnects instead.
+ */
+function readProtocols(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value) && value.length <= 1024) {
+    const out: string[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const d = Reflect.getOwnPropertyDescriptor(value, i);
+      if (!d || !("value" in d) || typeof d.value !== "string") return [];
+      out.push(d.value);
+    }
+    return out;
+  }
+  return [];
+}
+
+/** Same-origin children get the hook when the page first reaches their window. */
+function hookChildFrames(
+  win: Window & typeof globalThis,
+  n: Natives,
+  fake: <T extends object>(replacement: T, original: object) => T,
+  install: (child: Window & typeof globalThis) => void,
+): void {
+  const ensure = (child: unknown): void => {
+    if (!child || hookedWindows.has(child as object)) return;
+    try {
+      // A cross-origin WindowProxy throws here: its own page-world script hooks it.
+      const fn = (child as typeof globalThis).Function;
+      if (typeof fn !== "function") return;
+    } catch {
+      return;
+    }
+    install(child as Window & typeof globalThis);
+  };
+  const elements = [win.HTMLIFrameElement, win.HTMLFrameElement, win.HTMLObjectElement];
+  for (const ctor of elements) {
+    if (!ctor) continue;
+    const proto = ctor.prototype;
+    const cw = Reflect.getOwnPropertyDescriptor(proto, "contentWindow");
+    if (cw?.get) {
+      const native = cw.get;
+      const get = Reflect.getOwnPropertyDescriptor(
+        {
+          get contentWindow() {
+            const w = apply(native, this, []);
+            ensure(w);
+            return w;
+          },
+        },
+        "contentWindow",
+      )!.get!;
+      Reflect.defineProperty(proto, "contentWindow", { ...cw, get: fake(get, native) });
+    }
+    const cd = Reflect.getOwnPropertyDescriptor(proto, "contentDocument");
+    if (cd?.get) {
+      const native = cd.get;
+      const get = Reflect.getOwnPropertyDescriptor(
+        {
+          get contentDocument() {
+            const d = apply(native, this, []) as Document | null;
+            if (d) ensure(d.defaultView);
+            return d;
+          },
+        },
+        "contentDocument",
+      )!.get!;
+      Reflect.defineProperty(proto, "contentDocument", { ...cd, get: fake(get, native) });
+    }
+  }
+  void n;
+}

@@ -1,0 +1,79 @@
+/**
+ * The page world's own functions, captured once per realm before any page script runs. Lifeguard
+ * calls these, never what the page may later put on the prototypes, so a page that replaces
+ * `EventTarget.prototype.addEventListener` or `Function.prototype.call` changes nothing in here.
+ */
+export interface Natives {
+  win: Window & typeof globalThis;
+  WebSocket: typeof WebSocket;
+  wsProto: WebSocket;
+  addEventListener: typeof EventTarget.prototype.addEventListener;
+  removeEventListener: typeof EventTarget.prototype.removeEventListener;
+  dispatchEvent: typeof EventTarget.prototype.dispatchEvent;
+  stopImmediatePropagation: typeof Event.prototype.stopImmediatePropagation;
+  send: WebSocket["send"];
+  close: WebSocket["close"];
+  readyState: (this: WebSocket) => number;
+  bufferedAmount: (this: WebSocket) => number;
+  protocol: (this: WebSocket) => string;
+  extensions: (this: WebSocket) => string;
+  url: (this: WebSocket) => string;
+  binaryType: (this: WebSocket) => BinaryType;
+  functionToString: typeof Function.prototype.toString;
+  MessageEvent: typeof MessageEvent;
+  CloseEvent: typeof CloseEvent;
+  Event: typeof Event;
+  CustomEvent: typeof CustomEvent;
+  MessageChannel: typeof MessageChannel;
+  ArrayBuffer: typeof ArrayBuffer;
+  Blob: typeof Blob;
+  setTimeout: typeof setTimeout;
+  clearTimeout: typeof clearTimeout;
+  now: () => number;
+  random: () => number;
+}
+
+// The page can replace Reflect.apply after we start: keep our own.
+export const apply = Reflect.apply;
+
+export function getter<T>(proto: object, name: string): (this: T) => never {
+  const desc = Reflect.getOwnPropertyDescriptor(proto, name);
+  if (!desc?.get) throw new Error(`Lifeguard: no native getter ${name}`);
+  return desc.get as (this: T) => never;
+}
+
+export function captureNatives(win: Window & typeof globalThis): Natives {
+  const WS = win.WebSocket;
+  const proto = WS.prototype;
+  const date = win.Date;
+  const math = win.Math;
+  return {
+    win,
+    WebSocket: WS,
+    wsProto: proto,
+    addEventListener: win.EventTarget.prototype.addEventListener,
+    removeEventListener: win.EventTarget.prototype.removeEventListener,
+    dispatchEvent: win.EventTarget.prototype.dispatchEvent,
+    stopImmediatePropagation: win.Event.prototype.stopImmediatePropagation,
+    send: proto.send,
+    close: proto.close,
+    readyState: getter(proto, "readyState"),
+    bufferedAmount: getter(proto, "bufferedAmount"),
+    protocol: getter(proto, "protocol"),
+    extensions: getter(proto, "extensions"),
+    url: getter(proto, "url"),
+    binaryType: getter(proto, "binaryType"),
+    functionToString: win.Function.prototype.toString,
+    MessageEvent: win.MessageEvent,
+    CloseEvent: win.CloseEvent,
+    Event: win.Event,
+    CustomEvent: win.CustomEvent,
+    MessageChannel: win.MessageChannel,
+    ArrayBuffer: win.ArrayBuffer,
+    Blob: win.Blob,
+    setTimeout: win.setTimeout.bind(win),
+    clearTimeout: win.clearTimeout.bind(win),
+    now: date.now.bind(date),
+    random: math.random.bind(math),
+  };
+}

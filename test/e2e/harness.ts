@@ -1,0 +1,146 @@
+/**
+ * The real-browser rig: one local HTTP + WebSocket server on port 0 serving the test pages, and
+ * launchers for headless Chromium (playwright-core) and Firefox ESR (puppeteer-core over WebDriver
+ * BiDi) with the built extension. Nothing here downloads a browser: Debian's are used.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { readFileSync, mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { WebSocketServer, type WebSocket as ServerSocket } from "ws";
+import { chromium, type BrowserContext, type Worker } from "playwright-core";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const DIST_CHROME = join(ROOT, "dist/chrome");
+export const DIST_FIREFOX = join(ROOT, "dist/firefox");
+const FIXTURES = join(import.meta.dirname, "fixtures");
+
+export function chromiumPath(): string {
+  for (const p of ["/usr/lib/chromium/chromium", "/usr/bin/chromium"]) if (existsSync(p)) return p;
+  throw new Error("Chromium is not installed: run `npm test` (scripts/test.sh installs it) or apt-get install chromium");
+}
+
+export function firefoxPath(): string {
+  for (const p of ["/usr/lib/firefox-esr/firefox-esr", "/usr/bin/firefox-esr"]) if (existsSync(p)) return p;
+  throw new Error("Firefox ESR is not installed: run `npm test` (scripts/test.sh installs it) or apt-get install firefox-esr");
+}
+
+/** The page-world probe token of a build: lets a test ask a frame whether the hook is in, no page marker needed. */
+export function probeToken(dist: string): string {
+  const code = readFileSync(join(dist, "src/page/index.iife.js"), "utf8");
+  // The build defines one random UUID for the page world (see src/shared/page-channel.ts).
+  const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(code);
+  if (!uuid) throw new Error(`no probe token in ${dist}: was it built?`);
+  return `lifeguard-probe-${uuid[0]}`;
+}
+
+export interface TestServer {
+  port: number;
+  origin: string;
+  wsOrigin: string;
+  /** Connections the WebSocket server holds now. */
+  sockets: Set<ServerSocket>;
+  /** Text frames the server received, per path. */
+  received: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * HTTP: `/fixtures/<file>` from test/e2e/fixtures (with `{{WS}}` and `{{PROBE}}` filled in).
+ * WebSocket paths: `/echo` echoes; `/close?code=C&reason=R` closes after the first message;
+ * any path picks the last offered subprotocol.
+ */
+export async function startServer(probe = ""): Promise<TestServer> {
+  const received: string[] = [];
+  const sockets = new Set<ServerSocket>();
+  const http: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const file = url.pathname.replace(/^\/fixtures\//, "");
+    const path = join(FIXTURES, file);
+    if (!url.pathname.startsWith("/fixtures/") || file.includes("..") || !existsSync(path)) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    const type = file.endsWith(".js") ? "text/javascript" : "text/html";
+    const body = readFileSync(path, "utf8")
+      .replaceAll("{{WS}}", `ws://127.0.0.1:${port}`)
+      .replaceAll("{{PROBE}}", probe);
+    res.writeHead(200, { "content-type": `${type}; charset=utf-8`, "cache-control": "no-store" }).end(body);
+  });
+  const wss = new WebSocketServer({
+    server: http,
+    handleProtocols: (protocols) => [...protocols].at(-1) ?? false,
+  });
+  wss.on("connection", (ws, req: IncomingMessage) => {
+    sockets.add(ws);
+    ws.on("close", () => sockets.delete(ws));
+    const url = new URL(req.url ?? "/", "http://x");
+    ws.on("message", (data, isBinary) => {
+      if (!isBinary) received.push(data.toString());
+      if (url.pathname === "/close") {
+        ws.close(Number(url.searchParams.get("code") ?? 1000), url.searchParams.get("reason") ?? "");
+        return;
+      }
+      ws.send(data, { binary: isBinary });
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const port = (http.address() as { port: number }).port;
+  return {
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    wsOrigin: `ws://127.0.0.1:${port}`,
+    sockets,
+    received,
+    close: async () => {
+      for (const s of sockets) s.terminate();
+      wss.close();
+      await new Promise<void>((r) => http.close(() => r()));
+    },
+  };
+}
+
+export interface Chromium {
+  context: BrowserContext;
+  /** The extension's service worker, when loaded with it. */
+  worker: Worker | null;
+  extensionId: string | null;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(opts: { extension: boolean; args?: string[] }): Promise<Chromium> {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-chromium-"));
+  const args = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    ...(opts.args ?? []),
+  ];
+  if (opts.extension) {
+    if (!existsSync(join(DIST_CHROME, "manifest.json"))) throw new Error("dist/chrome missing: run npm run build");
+    args.push(`--disable-extensions-except=${DIST_CHROME}`, `--load-extension=${DIST_CHROME}`);
+  }
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args,
+  });
+  let worker: Worker | null = null;
+  if (opts.extension) {
+    worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: 15_000 }));
+  }
+  return {
+    context,
+    worker,
+    extensionId: worker ? new URL(worker.url()).host : null,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
