@@ -1,0 +1,28 @@
+/**
+ * Reconnect delays: exponential backoff with "full jitter"
+ * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
+ */
+
+export interface BackoffPolicy {
+  /** The base of the curve, not a floor: with full jitter an attempt may come at once. */
+  minDelayMs: number;
+  /** The cap of the curve. */
+  maxDelayMs: number;
+  factor: number;
+}
+
+/**
+ * The wait before reconnect attempt `attempt`, counted from 1 like the page's `reconnecting`
+ * `detail.attempt`: `random() * min(maxDelayMs, minDelayMs * factor^(attempt - 1))`, whole milliseconds.
+ * Attempt 1 waits up to `minDelayMs`, attempt 2 up to `minDelayMs * factor`, and so on.
+ */
+export function nextDelay(attempt: number, policy: BackoffPolicy, random: () => number): number {
+  const exponent = Math.max(0, Math.floor(attempt) - 1);
+  const cap = Math.max(0, policy.maxDelayMs);
+  const base = Math.max(0, policy.minDelayMs);
+  // factor^exponent may overflow to Infinity; base 0 must stay 0 (0 * Infinity is NaN).
+  const curve = base === 0 ? 0 : Math.min(cap, base * Math.pow(Math.max(1, policy.factor), exponent));
+  const r = random();
+  const jitter = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0;
+  return Math.floor(jitter * curve);
+}
