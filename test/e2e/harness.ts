@@ -144,3 +144,34 @@ export async function launchChromium(opts: { extension: boolean; args?: string[]
     },
   };
 }
+
+export interface Firefox {
+  browser: import("puppeteer-core").Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * Firefox ESR over WebDriver BiDi (no geckodriver here). The extension is installed temporarily
+ * before any navigation, so there is no start-up race.
+ */
+export async function launchFirefox(opts: { extension: boolean }): Promise<Firefox> {
+  const puppeteer = (await import("puppeteer-core")).default;
+  const browser = await puppeteer.launch({
+    browser: "firefox",
+    executablePath: firefoxPath(),
+    headless: true,
+    extraPrefsFirefox: {
+      // No network but loopback on this machine: keep Firefox from trying.
+      "app.update.enabled": false,
+      "browser.shell.checkDefaultBrowser": false,
+      "datareporting.policy.dataSubmissionEnabled": false,
+      "extensions.update.enabled": false,
+      "network.captive-portal-service.enabled": false,
+    },
+  });
+  if (opts.extension) {
+    if (!existsSync(join(DIST_FIREFOX, "manifest.json"))) throw new Error("dist/firefox missing: run npm run build");
+    await browser.installExtension(DIST_FIREFOX);
+  }
+  return { browser, close: () => browser.close() };
+}
