@@ -144,6 +144,14 @@ describe("messagePortTransport", () => {
     b.close();
   });
 
+  it("starts the port: in browsers, addEventListener alone leaves messages queued", () => {
+    const port = Object.assign(new EventTarget(), { start: vi.fn(), close: vi.fn(), postMessage: vi.fn() });
+    const transport = messagePortTransport(port as unknown as MessagePort);
+    expect(port.start).toHaveBeenCalledTimes(1);
+    transport.close();
+    expect(port.close).toHaveBeenCalledTimes(1);
+  });
+
   it("stops delivering after unsubscribe and close", async () => {
     const channel = new MessageChannel();
     const a = messagePortTransport(channel.port1);

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { initialModel, reduce, socketsByFrame, type PanelAction, type PanelModel } from "../../src/panel/model";
+import { PROTOCOL_VERSION } from "../../src/shared/protocol";
+import { eventsMessage, frameEvent, snapshotMessage, socketInfo, socketSnapshot, stateEvent } from "../support/messages";
+
+const run = (...actions: PanelAction[]): PanelModel => actions.reduce(reduce, initialModel);
+const bg = <T extends object>(type: string, payload: T) =>
+  ({ source: "lifeguard-background", v: PROTOCOL_VERSION, type, ...payload }) as unknown as PanelAction;
+
+describe("panel model", () => {
+  it("takes sockets, counters and protection from a snapshot", () => {
+    const model = run(
+      snapshotMessage([
+        socketSnapshot("a:1", {
+          state: "closed",
+          protected: true,
+          framesIn: 3,
+          framesOut: 1,
+          bytesIn: 30,
+          bytesOut: 4,
+          events: [stateEvent("a:1", "closed", 1500, { code: 1006 }), frameEvent("a:1", "in", 10, 1400)],
+        }),
+      ]),
+    );
+    expect(model.sockets.get("a:1")).toMatchObject({
+      state: "closed",
+      protected: true,
+      framesIn: 3,
+      framesOut: 1,
+      bytesIn: 30,
+      bytesOut: 4,
+      lastActivity: 1500,
+      closeCode: 1006,
+    });
+  });
+
+  it("applies events on top of a snapshot: state, frames, bytes, last activity", () => {
+    const model = run(
+      snapshotMessage([socketSnapshot("a:1", { framesIn: 1, bytesIn: 5 })]),
+      eventsMessage([frameEvent("a:1", "in", 7, 2000), frameEvent("a:1", "out", 3, 2001), stateEvent("a:1", "closing", 2002)]),
+      eventsMessage([stateEvent("a:1", "closed", 2003, { code: 4000 })]),
+    );
+    expect(model.sockets.get("a:1")).toMatchObject({
+      state: "closed",
+      framesIn: 2,
+      framesOut: 1,
+      bytesIn: 12,
+      bytesOut: 3,
+      lastActivity: 2003,
+      closeCode: 4000,
+    });
+  });
+
+  it("a repeated snapshot replaces, never adds", () => {
+    const model = run(
+      snapshotMessage([socketSnapshot("a:1", { framesIn: 2 })]),
+      eventsMessage([frameEvent("a:1", "in", 1, 2000)]),
+      snapshotMessage([socketSnapshot("a:1", { framesIn: 3 })]),
+    );
+    expect(model.sockets.get("a:1")!.framesIn).toBe(3);
+  });
+
+  it("learns a socket from its `created` event; protection is unknown until a snapshot", () => {
+    const model = run(eventsMessage([{ kind: "created", t: 10, socket: socketInfo("b:1", { createdAt: 10 }) }, stateEvent("b:1", "open", 11)]));
+    expect(model.sockets.get("b:1")).toMatchObject({ state: "open", protected: null, lastActivity: 11 });
+  });
+
+  it("a `created` event does not reset a socket the snapshot brought", () => {
+    const model = run(
+      snapshotMessage([socketSnapshot("a:1", { framesIn: 9 })]),
+      eventsMessage([{ kind: "created", t: 10, socket: socketInfo("a:1") }]),
+    );
+    expect(model.sockets.get("a:1")!.framesIn).toBe(9);
+  });
+
+  it("skips events of sockets it does not know, and returns the same model when nothing changed", () => {
+    const before = run(snapshotMessage([socketSnapshot("a:1")]));
+    const after = reduce(before, eventsMessage([frameEvent("zz:9", "in", 5, 1)]));
+    expect(after).toBe(before);
+  });
+
+  it("tracks connected frames, and starts afresh when the top document goes", () => {
+    let model = run({ type: "port", connected: true }, bg("frame-connected", { frameId: 0, url: "https://a.test/" }));
+    model = reduce(model, bg("frame-connected", { frameId: 3, url: "https://f.test/" }));
+    model = reduce(model, snapshotMessage([socketSnapshot("a:1")]));
+    model = reduce(model, bg("frame-disconnected", { frameId: 3 }));
+    expect([...model.frames.keys()]).toEqual([0]);
+    expect(model.sockets.size).toBe(1);
+    // The new document's relay may connect before the old one's goodbye arrives.
+    model = reduce(model, bg("frame-connected", { frameId: 0, url: "https://a.test/2" }));
+    model = reduce(model, bg("frame-disconnected", { frameId: 0 }));
+    expect(model.frames.get(0)).toBe(1);
+    expect(model.sockets.size).toBe(0);
+  });
+
+  it("records a version mismatch", () => {
+    const model = run(bg("version-mismatch", { expected: 1, got: 2 }));
+    expect(model.versionMismatch).toEqual({ expected: 1, got: 2 });
+  });
+
+  it("groups by frame with the top frame first", () => {
+    const model = run(
+      snapshotMessage([
+        socketSnapshot("s:1", {}, { topFrame: false, frameUrl: "https://f.test/" }),
+        socketSnapshot("t:1", {}, { topFrame: true }),
+        socketSnapshot("s:2", {}, { topFrame: false, frameUrl: "https://f.test/" }),
+      ]),
+    );
+    expect(socketsByFrame(model).map((g) => [g.topFrame, g.sockets.map((s) => s.id)])).toEqual([
+      [true, ["t:1"]],
+      [false, ["s:1", "s:2"]],
+    ]);
+  });
+});
