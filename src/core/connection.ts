@@ -1,0 +1,712 @@
+/**
+ * `ResilientConnection`: the state machine behind one page-facing WebSocket object
+ * (DESIGN.md, "The page-facing WebSocket (contract)").
+ *
+ * The page holds its own native socket (`initial`); the facade forwards that socket's events to
+ * `handleInitialEvent` and lets through only those it returns true for. After a hidden loss the engine
+ * dials replacement native sockets (`createSocket`), listens to them itself, and speaks to the page
+ * through `PageSink` (synthetic events on the page's object).
+ *
+ *   connecting ──open──▶ open ──loss, hidden──▶ waiting ──timer──▶ dialing ──open──▶ open
+ *        │                 │                      ▲                   │
+ *        │                 │                      └──failed attempt───┘
+ *        └──────loss, surfaced / page close / attempts exhausted──▶ closing ──▶ closed
+ *
+ * Page code runs synchronously inside `sink.dispatch`, and may call `send`/`close` from there: every
+ * step after a dispatch re-checks that the state is still the one it started from.
+ */
+import type { SocketState } from "../shared/protocol";
+import type { ResolvedRule } from "../shared/settings";
+import { nextDelay } from "./backoff";
+import { HeartbeatTimer, type HeartbeatTiming } from "./heartbeat";
+import { SendQueue, byteSize } from "./send-queue";
+import { resolveStrategy, type ResolvedStrategy } from "./strategy";
+import type { Clock, RecorderSink, SendData, SocketFactory, SocketLike, TimerHandle } from "./types";
+
+export type PageEvent =
+  | { type: "open" }
+  | { type: "message"; data: string | ArrayBuffer | Blob; origin: string }
+  | { type: "error" }
+  | { type: "close"; code: number; reason: string; wasClean: boolean }
+  | { type: "reconnecting"; detail: { attempt: number; delayMs: number; code: number } }
+  | { type: "reconnected"; detail: { attempts: number; downtimeMs: number } };
+
+/** The facade turns each into an event on the page's object. */
+export interface PageSink {
+  dispatch(ev: PageEvent): void;
+}
+
+export interface ConnectionOptions {
+  socketId: string;
+  url: string;
+  protocols: string[];
+  /** The page's own native socket, already constructed, in any readyState. */
+  initial: SocketLike;
+  rule: ResolvedRule;
+  /** Resolved by the caller (protocol recognisers); default: the rule's strategy, `auto` = transparent. */
+  strategy?: ResolvedStrategy;
+  createSocket: SocketFactory;
+  clock: Clock;
+  random: () => number;
+  sink: PageSink;
+  recorder: RecorderSink;
+  invalidStateError: () => Error;
+  validateClose: (code?: number, reason?: string) => void;
+  binaryType: () => BinaryType;
+  /** A replacement still CONNECTING after this long is a failed attempt. Default 30 s. */
+  dialTimeoutMs?: number;
+}
+
+type Phase = "connecting" | "open" | "waiting" | "dialing" | "closing" | "closed";
+
+/** What becomes of the page's own socket's events. */
+type InitialRoute = "live" | "absorbed" | "native";
+
+type LossKind = "connect" | "open" | "heartbeat";
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+
+const SOCKET_EVENTS = ["open", "message", "error", "close"] as const;
+const DEFAULT_DIAL_TIMEOUT_MS = 30_000;
+/** While offline nothing is dialled until `online`; this is only a fallback should `online` never come. */
+const MIN_OFFLINE_FALLBACK_MS = 1_000;
+
+// Captured at load, before page scripts run, so a page that replaces `Blob` cannot intercept.
+const NativeBlob: typeof Blob | undefined = typeof Blob === "function" ? Blob : undefined;
+
+/** Keeps an abandoned socket's late errors from surfacing as unhandled anywhere. */
+function errorSink(): void {}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "";
+  }
+}
+
+export class ResilientConnection {
+  private phase: Phase = "connecting";
+  private rule: ResolvedRule | null;
+  private strategy: ResolvedStrategy;
+  private initialRoute: InitialRoute = "live";
+  private disposed = false;
+
+  /** The socket that currently carries the connection (initial or a replacement), if any. */
+  private live: SocketLike | null;
+  private detachLive: (() => void) | null = null;
+  /** An `error` on the live socket was held back until its `close` says whether the loss surfaces. */
+  private heldError = false;
+  /** An `error` on the initial socket already reached the page natively. */
+  private errorPassed = false;
+
+  /** The page has seen `open` at least once. Before that, `send()` throws as native does. */
+  private everOpened = false;
+  /** Reconnect attempts since the last connection that stayed open `stableAfterMs`. */
+  private attempt = 0;
+  private outageStartedAt = 0;
+  private outageCode = 1006;
+  private offline = false;
+  private lastProtocol = "";
+  private lastExtensions = "";
+  /** Bytes sent after the end, which native `bufferedAmount` keeps counting. */
+  private discardedBytes = 0;
+
+  private reconnectTimer: TimerHandle | null = null;
+  private dialTimer: TimerHandle | null = null;
+  private stableTimer: TimerHandle | null = null;
+  private closeTimer: TimerHandle | null = null;
+
+  private readonly queue: SendQueue;
+  private readonly heartbeat: HeartbeatTimer;
+  private readonly o: ConnectionOptions;
+
+  constructor(opts: ConnectionOptions) {
+    this.o = opts;
+    this.rule = opts.rule;
+    this.strategy = opts.strategy ?? resolveStrategy(opts.rule.reconnect.strategy, opts.url, opts.protocols).strategy;
+    this.live = opts.initial;
+    this.queue = new SendQueue(opts.rule.queue, (dropped, reason) =>
+      this.note(`queue full (${reason}): dropped the oldest queued message (${dropped.bytes} bytes)`),
+    );
+    this.heartbeat = new HeartbeatTimer(this.heartbeatTiming(opts.rule), opts.clock, {
+      ping: () => this.sendHeartbeat(),
+      answered: (rtt) => this.note(`heartbeat answered after ${rtt} ms`),
+      dead: (silent) => this.onHeartbeatDead(silent),
+      slept: (late) => this.note(`timer fired ${late} ms late: the tab slept; probing again`),
+    });
+    this.adopt(opts.initial);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What the page sees
+
+  get readyState(): number {
+    switch (this.phase) {
+      case "connecting":
+      case "waiting":
+      case "dialing":
+        return CONNECTING;
+      case "open":
+        return this.live?.readyState === CLOSING ? CLOSING : OPEN;
+      case "closing":
+        return CLOSING;
+      case "closed":
+        return CLOSED;
+    }
+  }
+
+  get bufferedAmount(): number {
+    return (this.live?.bufferedAmount ?? 0) + this.queue.bytes + this.discardedBytes;
+  }
+
+  get protocol(): string {
+    return this.live === this.o.initial ? this.o.initial.protocol : this.lastProtocol;
+  }
+
+  get extensions(): string {
+    return this.live === this.o.initial ? this.o.initial.extensions : this.lastExtensions;
+  }
+
+  /** The strategy in force, for the panel. */
+  get resolvedStrategy(): ResolvedStrategy {
+    return this.strategy;
+  }
+
+  /** The engine's own state name (the recorder's vocabulary), for the panel and tests. */
+  get state(): SocketState {
+    return this.phase === "waiting" ? "reconnecting" : this.phase === "dialing" ? "connecting" : this.phase;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Calls from the facade
+
+  handleInitialEvent(ev: Event): boolean {
+    if (this.initialRoute === "absorbed") return false;
+    if (this.initialRoute === "native" || this.disposed || this.live !== this.o.initial) return true;
+    return this.onLiveEvent(ev, true);
+  }
+
+  send(data: SendData): void {
+    switch (this.phase) {
+      case "connecting":
+        // The native socket throws its own InvalidStateError.
+        if (this.live) this.live.send(data);
+        else throw this.o.invalidStateError();
+        return;
+      case "open":
+        this.live?.send(data);
+        return;
+      case "waiting":
+      case "dialing":
+        if (!this.everOpened || !this.rule?.queue.enabled) throw this.o.invalidStateError();
+        this.queue.push(data);
+        return;
+      case "closing":
+      case "closed":
+        if (this.live) this.live.send(data);
+        else this.discardedBytes += byteSize(data);
+        return;
+    }
+  }
+
+  close(code?: number, reason?: string): void {
+    switch (this.phase) {
+      case "connecting":
+      case "open": {
+        // Native validation first: if it throws, nothing has changed.
+        this.live?.close(code, reason);
+        this.clearTimers();
+        this.phase = "closing";
+        this.record("closing", { cause: "page called close()" });
+        return;
+      }
+      case "closing":
+        if (this.live) this.live.close(code, reason);
+        else this.o.validateClose(code, reason);
+        return;
+      case "closed":
+        this.o.validateClose(code, reason);
+        return;
+      case "waiting":
+      case "dialing": {
+        this.o.validateClose(code, reason);
+        this.abandonLive();
+        this.clearTimers();
+        this.discardQueue("page called close() while reconnecting");
+        this.phase = "closing";
+        this.record("closing", { cause: "page called close() while reconnecting" });
+        // Native close() on a CONNECTING socket fires error and close later, as tasks.
+        this.closeTimer = this.o.clock.setTimeout(() => {
+          this.closeTimer = null;
+          this.endSynthetic(1006, "", false, "page called close() while reconnecting");
+        }, 0);
+        return;
+      }
+    }
+  }
+
+  updateRule(rule: ResolvedRule | null, strategy?: ResolvedStrategy): void {
+    if (rule === null) {
+      this.rule = null;
+      this.heartbeat.stop();
+      this.clearTimer("stableTimer");
+      if (this.phase === "waiting" || this.phase === "dialing") {
+        // The page was told CONNECTING; without protection the loss it did not see surfaces now.
+        this.abandonLive();
+        this.clearTimers();
+        this.discardQueue("rule removed during an outage");
+        this.endSynthetic(1006, "", false, "rule removed during an outage");
+      }
+      return;
+    }
+    this.rule = rule;
+    this.strategy = strategy ?? resolveStrategy(rule.reconnect.strategy, this.o.url, this.o.protocols).strategy;
+    this.queue.setLimits(rule.queue);
+    this.heartbeat.setTiming(this.heartbeatTiming(rule));
+    if (this.phase === "open") this.startHeartbeat();
+  }
+
+  environment(ev: "online" | "offline" | "visible" | "resume"): void {
+    if (this.disposed) return;
+    if (ev === "offline") {
+      this.offline = true;
+      if (this.phase === "dialing") {
+        // A socket still connecting while offline cannot get through.
+        this.note("offline: abandoning the connecting socket");
+        this.abandonLive();
+        this.clearTimer("dialTimer");
+        this.scheduleAttempt(this.outageCode, "offline");
+      } else if (this.phase === "waiting") {
+        this.clearTimer("reconnectTimer");
+        this.reconnectTimer = this.o.clock.setTimeout(() => this.dial(), this.offlineFallbackMs());
+      } else if (this.phase === "open") {
+        this.heartbeat.dueNow();
+      }
+      return;
+    }
+    if (ev === "online") this.offline = false;
+    if (this.phase === "waiting") {
+      this.note(`${ev}: reconnecting at once`);
+      this.clearTimer("reconnectTimer");
+      this.dial();
+    } else if (this.phase === "open") {
+      if (ev === "resume") this.heartbeat.resumed();
+      else this.heartbeat.dueNow();
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.clearTimers();
+    const live = this.live;
+    if (live && live !== this.o.initial) {
+      // Nobody would route this replacement's events any more.
+      this.abandonLive();
+    }
+    if (this.initialRoute === "live") this.initialRoute = "native";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Socket events
+
+  private adopt(initial: SocketLike): void {
+    switch (initial.readyState) {
+      case CONNECTING:
+        this.record("connecting", { cause: "adopted while connecting" });
+        return;
+      case OPEN:
+        this.phase = "open";
+        this.everOpened = true;
+        this.record("open", { cause: "adopted while open" });
+        this.afterOpen();
+        return;
+      case CLOSING:
+        // We cannot tell who started the closing handshake: let it end the native way.
+        this.phase = "closing";
+        this.record("closing", { cause: "adopted while closing" });
+        return;
+      default:
+        this.phase = "closed";
+        this.live = null;
+        this.initialRoute = "native";
+        this.record("closed", { cause: "adopted after close" });
+    }
+  }
+
+  private attach(sock: SocketLike): () => void {
+    const listener = (ev: Event): void => {
+      if (this.live === sock) this.onLiveEvent(ev, false);
+    };
+    for (const type of SOCKET_EVENTS) sock.addEventListener(type, listener);
+    return () => {
+      for (const type of SOCKET_EVENTS) sock.removeEventListener(type, listener);
+    };
+  }
+
+  /** Returns whether a native event of the initial socket may reach the page. */
+  private onLiveEvent(ev: Event, isInitial: boolean): boolean {
+    switch (ev.type) {
+      case "open":
+        return this.onOpen(isInitial);
+      case "message":
+        return this.onMessage(ev as MessageEvent, isInitial);
+      case "error":
+        return this.onError(isInitial);
+      case "close": {
+        const c = ev as CloseEvent;
+        return this.onClose(c.code, c.reason, c.wasClean, isInitial);
+      }
+      default:
+        return true;
+    }
+  }
+
+  private onOpen(isInitial: boolean): boolean {
+    const sock = this.live;
+    if (!sock) return isInitial;
+    if (this.phase === "connecting" && isInitial) {
+      this.phase = "open";
+      this.everOpened = true;
+      this.heldError = false;
+      this.record("open", { cause: "connected" });
+      this.afterOpen();
+      return true;
+    }
+    if (this.phase !== "dialing" || isInitial) return isInitial;
+
+    this.clearTimer("dialTimer");
+    this.phase = "open";
+    this.everOpened = true;
+    this.heldError = false;
+    this.lastProtocol = sock.protocol;
+    this.lastExtensions = sock.extensions;
+    const attempts = this.attempt;
+    const downtimeMs = Math.max(0, this.o.clock.now() - this.outageStartedAt);
+    this.record("open", { cause: `reconnected after ${attempts} attempt(s), ${downtimeMs} ms down`, attempt: attempts });
+    this.afterOpen();
+
+    this.o.sink.dispatch({ type: "open" });
+    if (!this.stillOpenOn(sock)) return false;
+    const queued = this.queue.length;
+    for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+      try {
+        sock.send(item.data);
+      } catch (e) {
+        this.note(`flushing the queue failed: ${String(e)}`);
+        break;
+      }
+    }
+    if (queued > 0) this.note(`flushed ${queued} queued message(s)`);
+    this.o.sink.dispatch({ type: "reconnected", detail: { attempts, downtimeMs } });
+    return false;
+  }
+
+  private onMessage(ev: MessageEvent, isInitial: boolean): boolean {
+    if (this.phase !== "open") return isInitial;
+    this.heartbeat.inbound();
+    const data: unknown = ev.data;
+    const hb = this.rule?.heartbeat;
+    if (hb && this.heartbeatActive() && hb.hideReplies && hb.reply !== null && data === hb.reply) return false;
+    if (isInitial) return true;
+    const origin = typeof ev.origin === "string" && ev.origin !== "" ? ev.origin : originOf(this.o.url);
+    this.o.sink.dispatch({ type: "message", data: this.forPage(data), origin });
+    return false;
+  }
+
+  private onError(isInitial: boolean): boolean {
+    switch (this.phase) {
+      case "closing":
+        // The page asked for the close: errors go through as they are.
+        if (!isInitial) this.o.sink.dispatch({ type: "error" });
+        return isInitial;
+      case "connecting":
+      case "open":
+        // Whether the page sees this depends on the close that follows; where the loss would surface
+        // whatever its code, let the native event through now.
+        if (isInitial && !this.couldHide(this.phase === "connecting" ? "connect" : "open")) {
+          this.errorPassed = true;
+          return true;
+        }
+        this.heldError = true;
+        return false;
+      default:
+        // A replacement failing to connect: a failed attempt, decided at its close.
+        return false;
+    }
+  }
+
+  private onClose(code: number, reason: string, wasClean: boolean, isInitial: boolean): boolean {
+    switch (this.phase) {
+      case "closing": {
+        this.phase = "closed";
+        this.releaseLive();
+        this.clearTimers();
+        this.record("closed", { code, reason, wasClean, cause: "closed as the page asked" });
+        if (isInitial) {
+          this.initialRoute = "native";
+          return true;
+        }
+        this.o.sink.dispatch({ type: "close", code, reason, wasClean });
+        return false;
+      }
+      case "connecting":
+      case "open": {
+        const kind: LossKind = this.phase === "connecting" ? "connect" : "open";
+        const cause = kind === "connect" ? `connection failed (${code})` : `connection closed (${code})`;
+        if (this.shouldHide(kind, code)) {
+          this.releaseLive();
+          this.beginOutage(code, cause);
+          return false;
+        }
+        return this.surface(code, reason, wasClean, isInitial, cause);
+      }
+      case "dialing": {
+        this.releaseLive();
+        this.clearTimer("dialTimer");
+        this.scheduleAttempt(code, `reconnect attempt ${this.attempt} failed (${code})`);
+        return false;
+      }
+      default:
+        return isInitial;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Losses and reconnects
+
+  /** Whether a loss of this kind could be hidden at all under the current rule. */
+  private couldHide(kind: LossKind): boolean {
+    const r = this.rule?.reconnect;
+    if (!r || !r.enabled || this.strategy !== "transparent") return false;
+    if (kind === "connect" && !r.retryInitialConnect) return false;
+    if (r.maxAttempts !== null && this.attempt >= r.maxAttempts) return false;
+    return true;
+  }
+
+  private shouldHide(kind: LossKind, code: number): boolean {
+    if (!this.couldHide(kind)) return false;
+    return kind !== "open" || !(this.rule?.reconnect.stopOnCodes.includes(code) ?? false);
+  }
+
+  /** The loss reaches the page: native close for the initial socket, synthetic for a replacement. */
+  private surface(code: number, reason: string, wasClean: boolean, isInitial: boolean, cause: string): boolean {
+    const synthesiseError = this.heldError && !this.errorPassed;
+    this.phase = "closed";
+    this.releaseLive();
+    this.clearTimers();
+    this.discardQueue(cause);
+    this.record("closed", { code, reason, wasClean, cause });
+    if (isInitial) {
+      this.initialRoute = "native";
+      if (synthesiseError) this.o.sink.dispatch({ type: "error" });
+      return true;
+    }
+    if (synthesiseError) this.o.sink.dispatch({ type: "error" });
+    this.o.sink.dispatch({ type: "close", code, reason, wasClean });
+    return false;
+  }
+
+  /** Ends with a made-up `error` + `close` (the page's object has no native events left to show). */
+  private endSynthetic(code: number, reason: string, wasClean: boolean, cause: string): void {
+    this.phase = "closed";
+    this.clearTimers();
+    this.record("closed", { code, reason, wasClean, cause });
+    this.o.sink.dispatch({ type: "error" });
+    this.o.sink.dispatch({ type: "close", code, reason, wasClean });
+  }
+
+  private beginOutage(code: number, cause: string): void {
+    this.heartbeat.stop();
+    this.clearTimer("stableTimer");
+    this.outageStartedAt = this.o.clock.now();
+    this.outageCode = code;
+    this.heldError = false;
+    this.scheduleAttempt(code, cause);
+  }
+
+  private scheduleAttempt(code: number, cause: string): void {
+    const r = this.rule?.reconnect;
+    if (!r) return;
+    if (r.maxAttempts !== null && this.attempt >= r.maxAttempts) {
+      this.discardQueue("reconnect attempts exhausted");
+      this.endSynthetic(1006, "", false, `gave up after ${this.attempt} attempt(s)`);
+      return;
+    }
+    this.attempt += 1;
+    const attempt = this.attempt;
+    const delayMs = this.offline ? this.offlineFallbackMs() : nextDelay(attempt, r, this.o.random);
+    this.phase = "waiting";
+    this.reconnectTimer = this.o.clock.setTimeout(() => {
+      this.reconnectTimer = null;
+      this.dial();
+    }, delayMs);
+    this.record("reconnecting", { code, cause: this.offline ? `${cause}; offline, waiting for online` : cause, attempt, delayMs });
+    this.o.sink.dispatch({ type: "reconnecting", detail: { attempt, delayMs, code } });
+  }
+
+  private dial(): void {
+    if (this.phase !== "waiting") return;
+    this.clearTimer("reconnectTimer");
+    this.phase = "dialing";
+    this.record("connecting", { cause: `reconnect attempt ${this.attempt}`, attempt: this.attempt });
+    let sock: SocketLike;
+    try {
+      sock = this.o.createSocket(this.o.url, this.o.protocols);
+    } catch (e) {
+      this.note(`creating a socket failed: ${String(e)}`);
+      this.scheduleAttempt(1006, `reconnect attempt ${this.attempt} failed`);
+      return;
+    }
+    try {
+      // Replacement frames are converted for the page's current binaryType at dispatch.
+      sock.binaryType = "arraybuffer";
+    } catch {
+      // A socket that refuses: its frames arrive as it likes and are converted anyway.
+    }
+    this.live = sock;
+    this.heldError = false;
+    this.detachLive = this.attach(sock);
+    this.dialTimer = this.o.clock.setTimeout(() => {
+      this.dialTimer = null;
+      if (this.phase !== "dialing" || this.live !== sock) return;
+      this.note(`reconnect attempt ${this.attempt} timed out`);
+      this.abandonLive();
+      this.scheduleAttempt(1006, `reconnect attempt ${this.attempt} timed out`);
+    }, this.o.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS);
+  }
+
+  private onHeartbeatDead(silentMs: number): void {
+    this.note(`heartbeat missed: no inbound frame ${silentMs} ms after the ping`);
+    if (this.phase !== "open") return;
+    // A dead connection sends no closing handshake: abandon it now rather than wait for TCP.
+    this.abandonLive();
+    if (this.shouldHide("heartbeat", 1006)) {
+      this.beginOutage(1006, "heartbeat timeout");
+      return;
+    }
+    this.discardQueue("heartbeat timeout");
+    this.endSynthetic(1006, "", false, "heartbeat timeout");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  private afterOpen(): void {
+    this.startHeartbeat();
+    this.clearTimer("stableTimer");
+    const stableAfterMs = this.rule?.reconnect.stableAfterMs ?? 0;
+    this.stableTimer = this.o.clock.setTimeout(() => {
+      this.stableTimer = null;
+      if (this.attempt > 0) this.note(`stable for ${stableAfterMs} ms: attempt count reset`);
+      this.attempt = 0;
+    }, stableAfterMs);
+  }
+
+  private heartbeatActive(): boolean {
+    const hb = this.rule?.heartbeat;
+    // "auto" speaks a recognised protocol's ping (a later issue); on any other socket it is off.
+    return !!hb && hb.enabled && typeof hb.message === "string" && hb.message !== "auto";
+  }
+
+  private heartbeatTiming(rule: ResolvedRule): HeartbeatTiming {
+    return { intervalMs: rule.heartbeat.intervalMs, timeoutMs: rule.heartbeat.timeoutMs };
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeatActive()) {
+      if (!this.heartbeat.running) this.heartbeat.start();
+    } else {
+      this.heartbeat.stop();
+    }
+  }
+
+  private sendHeartbeat(): void {
+    const message = this.rule?.heartbeat.message;
+    if (this.phase !== "open" || !this.live || message === undefined) return;
+    try {
+      this.live.send(message);
+      this.note("heartbeat sent");
+    } catch (e) {
+      this.note(`heartbeat could not be sent: ${String(e)}`);
+    }
+  }
+
+  private forPage(data: unknown): string | ArrayBuffer | Blob {
+    if (typeof data === "string") return data;
+    if (this.o.binaryType() === "blob" && NativeBlob && !(data instanceof NativeBlob)) {
+      return new NativeBlob([data as ArrayBuffer]);
+    }
+    return data as ArrayBuffer | Blob;
+  }
+
+  private stillOpenOn(sock: SocketLike): boolean {
+    return this.phase === "open" && this.live === sock && !this.disposed;
+  }
+
+  /** Forgets the live socket after its close: nothing more will come from it. */
+  private releaseLive(): void {
+    if (this.detachLive) this.detachLive();
+    this.detachLive = null;
+    if (this.live === this.o.initial && this.initialRoute === "live" && this.phase !== "closed") {
+      this.initialRoute = "absorbed";
+    }
+    this.live = null;
+  }
+
+  /** Leaves the live socket for good: its later events are ignored, and it is closed if it can be. */
+  private abandonLive(): void {
+    const sock = this.live;
+    if (!sock) return;
+    if (sock === this.o.initial) this.initialRoute = "absorbed";
+    if (this.detachLive) this.detachLive();
+    this.detachLive = null;
+    this.live = null;
+    if (sock !== this.o.initial) sock.addEventListener("error", errorSink);
+    if (sock.readyState === CONNECTING || sock.readyState === OPEN) {
+      try {
+        sock.close();
+      } catch {
+        // Already failing: nothing to do.
+      }
+    }
+  }
+
+  private discardQueue(why: string): void {
+    const dropped = this.queue.clear();
+    if (dropped.length > 0) this.note(`${dropped.length} queued message(s) discarded: ${why}`);
+  }
+
+  private offlineFallbackMs(): number {
+    return Math.max(MIN_OFFLINE_FALLBACK_MS, this.rule?.reconnect.maxDelayMs ?? 0);
+  }
+
+  private clearTimer(name: "reconnectTimer" | "dialTimer" | "stableTimer" | "closeTimer"): void {
+    const handle = this[name];
+    if (handle !== null) this.o.clock.clearTimeout(handle);
+    this[name] = null;
+  }
+
+  private clearTimers(): void {
+    this.clearTimer("reconnectTimer");
+    this.clearTimer("dialTimer");
+    this.clearTimer("stableTimer");
+    this.clearTimer("closeTimer");
+    this.heartbeat.stop();
+  }
+
+  private record(
+    state: SocketState,
+    extra: { code?: number; reason?: string; wasClean?: boolean; cause?: string; attempt?: number; delayMs?: number },
+  ): void {
+    this.o.recorder.record({ kind: "state", t: this.o.clock.now(), socket: this.o.socketId, state, ...extra });
+  }
+
+  private note(text: string): void {
+    this.o.recorder.record({ kind: "note", t: this.o.clock.now(), socket: this.o.socketId, text });
+  }
+}
