@@ -1,2 +1,6 @@
 import { render } from "preact";
-render(<p>Lifeguard</p>, document.getElementById("app")!);
+import browser from "webextension-polyfill";
+import { OptionsPage } from "./OptionsPage";
+import { storageSettingsStore } from "./settings-store";
+
+render(<OptionsPage store={storageSettingsStore(browser.storage)} />, document.getElementById("app")!);
