@@ -6,6 +6,9 @@
  * there is no page-world script, and then the relay does nothing at all. When the background dies
  * (MV3 service worker), the runtime port reconnects and the relay asks the page for a snapshot itself,
  * so a panel that is open gets the whole history back.
+ *
+ * Page messages travel on unchanged (source `lifeguard-page`); commands reach the page re-stamped with
+ * source `lifeguard-relay`, the only source the page world obeys.
  */
 import {
   envelope,
@@ -58,7 +61,8 @@ export function startRelay(options: RelayOptions): Relay {
       }
     });
     toExtension.onMessage((message) => {
-      if (isPanelToPage(message)) toPage.post(message);
+      // `source` names who put the envelope on this wire; the page world takes commands from the relay only.
+      if (isPanelToPage(message)) toPage.post({ ...message, source: "lifeguard-relay" });
     });
   });
 

@@ -74,7 +74,7 @@ describe("relay", () => {
     await vi.waitFor(() => expect(panel.received).toContainEqual(events));
 
     panel.postMessage(snapshotRequest());
-    await vi.waitFor(() => expect(pageReceived).toEqual([snapshotRequest()]));
+    await vi.waitFor(() => expect(pageReceived).toEqual([{ ...snapshotRequest(), source: "lifeguard-relay" }]));
   });
 
   it("drops what is not a page-to-panel message from the page, and what is not a command from outside", async () => {
@@ -92,7 +92,7 @@ describe("relay", () => {
     bg.state.servers[0]!.postMessage({ ...snapshotRequest(), type: "eval" });
     panel.postMessage(snapshotRequest());
     await vi.waitFor(() => expect(pageReceived).toHaveLength(1));
-    expect(pageReceived).toEqual([snapshotRequest()]);
+    expect(pageReceived).toEqual([{ ...snapshotRequest(), source: "lifeguard-relay" }]);
   });
 
   it("lets the panel know when the page speaks another protocol version", async () => {
