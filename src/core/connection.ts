@@ -434,8 +434,14 @@ export class ResilientConnection {
         }
         this.heldError = true;
         return false;
+      case "dialing":
+        // A replacement failing to connect: the attempt failed. Browsers follow with close 1006, but
+        // Node 20's undici (6.x) fires only `error` on a refused connection and stays CONNECTING.
+        this.abandonLive();
+        this.clearTimer("dialTimer");
+        this.scheduleAttempt(1006, `reconnect attempt ${this.attempt} failed`);
+        return false;
       default:
-        // A replacement failing to connect: a failed attempt, decided at its close.
         return false;
     }
   }
