@@ -15,9 +15,7 @@ export function SocketRow({ socket }: SocketRowProps) {
         {socket.protocols.length > 0 && <span class="socket-protocols"> ({clip(socket.protocols.join(", "), 100)})</span>}
       </td>
       <td class={`socket-state socket-state-${socket.state}`}>{stateLabel(socket)}</td>
-      <td title={socket.protected === null ? "Not known until the next snapshot" : undefined}>
-        {socket.protected === null ? "?" : socket.protected ? "yes" : "no"}
-      </td>
+      <td>{socket.protected ? "yes" : "no"}</td>
       <td>
         {socket.framesIn} / {socket.framesOut}
       </td>

@@ -16,6 +16,9 @@ import type {
   ToPanel,
 } from "../shared/protocol";
 
+const PROTECTED_NOTE = "protected";
+const UNPROTECTED_NOTE = "unprotected";
+
 export interface SocketView {
   id: SocketId;
   url: string;
@@ -23,8 +26,8 @@ export interface SocketView {
   frameUrl: string;
   topFrame: boolean;
   state: SocketState;
-  /** From the last snapshot; null when the socket was only seen in events (they do not carry it). */
-  protected: boolean | null;
+  /** Whether a rule protects it: from the snapshot, then from the recorder's protection notes. */
+  protected: boolean;
   framesIn: number;
   framesOut: number;
   bytesIn: number;
@@ -156,7 +159,8 @@ function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketV
       frameUrl: info.frameUrl,
       topFrame: info.topFrame,
       state: "connecting",
-      protected: null,
+      // The recorder starts every socket unprotected and notes when that changes.
+      protected: false,
       framesIn: 0,
       framesOut: 0,
       bytesIn: 0,
@@ -175,6 +179,10 @@ function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketV
         ? { ...view, framesIn: view.framesIn + 1, bytesIn: view.bytesIn + event.frame.size, lastActivity }
         : { ...view, framesOut: view.framesOut + 1, bytesOut: view.bytesOut + event.frame.size, lastActivity };
     case "note":
+      // TODO [2026-12-15]: the recorder (src/page/recorder.ts, setProtected) reports protection only as
+      // note text; switch to a structured event when the protocol grows one.
+      if (event.text === PROTECTED_NOTE) return { ...view, protected: true, lastActivity };
+      if (event.text === UNPROTECTED_NOTE) return { ...view, protected: false, lastActivity };
       return { ...view, lastActivity };
   }
 }

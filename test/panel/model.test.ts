@@ -60,9 +60,19 @@ describe("panel model", () => {
     expect(model.sockets.get("a:1")!.framesIn).toBe(3);
   });
 
-  it("learns a socket from its `created` event; protection is unknown until a snapshot", () => {
+  it("learns a socket from its `created` event, unprotected as the recorder starts it", () => {
     const model = run(eventsMessage([{ kind: "created", t: 10, socket: socketInfo("b:1", { createdAt: 10 }) }, stateEvent("b:1", "open", 11)]));
-    expect(model.sockets.get("b:1")).toMatchObject({ state: "open", protected: null, lastActivity: 11 });
+    expect(model.sockets.get("b:1")).toMatchObject({ state: "open", protected: false, lastActivity: 11 });
+  });
+
+  it("follows the recorder's protection notes", () => {
+    const note = (text: string, t: number) => ({ kind: "note" as const, t, socket: "a:1", text });
+    let model = run(snapshotMessage([socketSnapshot("a:1", { protected: false })]), eventsMessage([note("protected", 5)]));
+    expect(model.sockets.get("a:1")!.protected).toBe(true);
+    model = reduce(model, eventsMessage([note("error", 6)]));
+    expect(model.sockets.get("a:1")!.protected).toBe(true);
+    model = reduce(model, eventsMessage([note("unprotected", 7)]));
+    expect(model.sockets.get("a:1")!.protected).toBe(false);
   });
 
   it("a `created` event does not reset a socket the snapshot brought", () => {
