@@ -2,11 +2,12 @@ import { render } from "preact";
 import browser from "webextension-polyfill";
 import { App } from "./App";
 import { applyTheme } from "./theme";
+import type { ConnectPort } from "./panel-port";
 
 // The same page serves DevTools' panel and a normal tab: both say which tab with ?tabId=N.
-const tabId = Number(new URLSearchParams(location.search).get("tabId") ?? "NaN");
+const param = new URLSearchParams(location.search).get("tabId") ?? "";
+const tabId = /^\d{1,15}$/.test(param) ? Number(param) : null;
+const connect: ConnectPort = (name) => browser.runtime.connect({ name });
+
 applyTheme(document.documentElement, browser.devtools?.panels);
-render(
-  <App tabId={Number.isSafeInteger(tabId) && tabId >= 0 ? tabId : null} connect={(name) => browser.runtime.connect({ name })} />,
-  document.getElementById("app")!,
-);
+render(<App tabId={tabId} connect={connect} />, document.getElementById("app")!);
