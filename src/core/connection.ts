@@ -110,6 +110,8 @@ export class ResilientConnection {
   private outageStartedAt = 0;
   private outageCode = 1006;
   private offline = false;
+  /** A replacement has opened: `protocol`/`extensions` are its, no longer the page socket's. */
+  private replaced = false;
   private lastProtocol = "";
   private lastExtensions = "";
   /** Bytes sent after the end, which native `bufferedAmount` keeps counting. */
@@ -164,11 +166,11 @@ export class ResilientConnection {
   }
 
   get protocol(): string {
-    return this.live === this.o.initial ? this.o.initial.protocol : this.lastProtocol;
+    return this.replaced ? this.lastProtocol : this.o.initial.protocol;
   }
 
   get extensions(): string {
-    return this.live === this.o.initial ? this.o.initial.extensions : this.lastExtensions;
+    return this.replaced ? this.lastExtensions : this.o.initial.extensions;
   }
 
   /** The strategy in force, for the panel. */
@@ -383,6 +385,7 @@ export class ResilientConnection {
     this.phase = "open";
     this.everOpened = true;
     this.heldError = false;
+    this.replaced = true;
     this.lastProtocol = sock.protocol;
     this.lastExtensions = sock.extensions;
     const attempts = this.attempt;

@@ -558,3 +558,75 @@ describe("ResilientConnection: settings and environment", () => {
     expect(states.every((e) => e.kind === "state" && typeof e.cause === "string" && e.socket === "f:1")).toBe(true);
   });
 });
+
+describe("ResilientConnection: edges", () => {
+  it("a replacement that stays CONNECTING past dialTimeoutMs is a failed attempt", () => {
+    const h = harness({ ruleOverrides: { reconnect: FAST }, dialTimeoutMs: 2000 });
+    openThenDrop(h);
+    vi.advanceTimersByTime(50);
+    const stuck = h.latest();
+    vi.advanceTimersByTime(1999);
+    expect(h.sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(stuck.closeCalls).toHaveLength(1);
+    expect(h.pageEvents.at(-1)).toEqual({ type: "reconnecting", detail: { attempt: 2, delayMs: 100, code: 1006 } });
+    stuck.serverOpen();
+    expect(h.conn.readyState).toBe(0);
+  });
+
+  it("a createSocket that throws is a failed attempt", () => {
+    let calls = 0;
+    const h = harness({
+      ruleOverrides: { reconnect: { ...FAST, maxAttempts: 3 } },
+      createSocket: () => {
+        calls++;
+        throw new Error("blocked by CSP");
+      },
+    });
+    openThenDrop(h);
+    vi.advanceTimersByTime(50 + 100 + 200);
+    expect(calls).toBe(3);
+    expect(h.page.slice(-2)).toEqual(["synthetic:error", "synthetic:close 1006"]);
+    expect(h.notes().some((n) => n.includes("blocked by CSP"))).toBe(true);
+  });
+
+  it("with reconnect disabled, losses are native but a heartbeat timeout is still a prompt close", () => {
+    const h = harness({
+      ruleOverrides: { reconnect: { enabled: false }, heartbeat: { intervalMs: 1000, timeoutMs: 500, message: "p" } },
+    });
+    h.initial.serverOpen();
+    vi.advanceTimersByTime(1500);
+    expect(h.page).toEqual(["native:open", "synthetic:error", "synthetic:close 1006"]);
+  });
+
+  it("protocol and extensions: the page socket's, then the replacement's, kept after close", () => {
+    const h = harness({ ruleOverrides: { reconnect: FAST } });
+    h.initial.extensions = "permessage-deflate";
+    h.initial.serverOpen("v1");
+    expect([h.conn.protocol, h.conn.extensions]).toEqual(["v1", "permessage-deflate"]);
+    h.initial.drop();
+    expect(h.conn.protocol).toBe("v1");
+    vi.advanceTimersByTime(50);
+    h.latest().serverOpen("v2");
+    expect([h.conn.protocol, h.conn.extensions]).toEqual(["v2", ""]);
+    h.conn.close();
+    h.latest().serverClose(1005);
+    expect(h.conn.protocol).toBe("v2");
+  });
+
+  it("the page's reconnecting handler may close the socket", () => {
+    const h = harness({ ruleOverrides: { reconnect: FAST } });
+    const orig = h.pageEvents.push.bind(h.pageEvents);
+    h.pageEvents.push = (...evs) => {
+      const n = orig(...evs);
+      if (evs[0]?.type === "reconnecting") h.conn.close();
+      return n;
+    };
+    openThenDrop(h);
+    vi.advanceTimersByTime(1000);
+    expect(h.sockets).toHaveLength(0);
+    expect(h.page).toEqual(["native:open", "synthetic:reconnecting 1", "synthetic:error", "synthetic:close 1006"]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
