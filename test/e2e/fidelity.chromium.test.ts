@@ -52,7 +52,8 @@ describe("fidelity: the page cannot tell the patched WebSocket from the native o
 
   it("the patch is in place in the page under test", async () => {
     const token = probeToken(DIST_CHROME);
-    const probe = (page: Page) => page.evaluate((t) => Function.prototype.toString.call(Function.prototype.toString, t), token);
+    const probe = (page: Page) =>
+      page.evaluate((t) => (Function.prototype.toString as (this: unknown, probe: string) => string).call(Function.prototype.toString, t), token);
     expect(await probe(patchedPage)).toBe("lifeguard-installed");
     expect(await probe(plainPage)).toContain("[native code]");
   });

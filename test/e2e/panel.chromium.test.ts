@@ -1,0 +1,87 @@
+/**
+ * The whole chain in Chromium: page world -> relay -> background -> panel. The panel page opened in a
+ * tab with `?tabId=N` lists the test page's sockets (top frame and iframe), live, and keeps them after
+ * the background service worker is stopped the way the browser stops an idle one.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { launchChromium, probeToken, startServer, DIST_CHROME, ROOT, type Chromium, type TestServer } from "./harness";
+
+let server: TestServer;
+let browser: Chromium;
+
+beforeAll(async () => {
+  server = await startServer(probeToken(DIST_CHROME));
+  browser = await launchChromium({ extension: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The id of the active tab (the page just opened); no `tabs` permission is needed for that. */
+async function activeTabId(): Promise<number> {
+  const tabs = (await browser.worker!.evaluate(() => chrome.tabs.query({ active: true }))) as { id: number }[];
+  expect(tabs).toHaveLength(1);
+  return tabs[0]!.id;
+}
+
+const rowText = (panel: Page) => panel.locator('[data-testid="socket-row"]').allInnerTexts();
+
+describe("the panel (Chromium)", () => {
+  it("lists the page's sockets from every frame, live, and keeps them across a worker restart", async () => {
+    const page = await browser.context.newPage();
+    const url = `${server.origin}/fixtures/inline.html`;
+    await page.goto(url);
+    await page.evaluate(() => (window as unknown as { headEcho: Promise<string> }).headEcho);
+    const frame = page.frames().find((f) => f.url().endsWith("/fixtures/frame.html"))!;
+    await frame.waitForFunction(() => "frameEcho" in window);
+    await frame.evaluate(() => (window as unknown as { frameEcho: Promise<string> }).frameEcho);
+
+    const tabId = await activeTabId();
+    const panel = await browser.context.newPage();
+    await panel.setViewportSize({ width: 900, height: 400 });
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`);
+    await panel.waitForFunction(() => document.querySelectorAll('[data-testid="socket-row"]').length === 2);
+    expect(await panel.locator('[data-testid="socket-count"]').getAttribute("data-count")).toBe("2");
+    const rows = await rowText(panel);
+    expect(rows.join("\n")).toContain("/echo?from=head");
+    expect(rows.join("\n")).toContain("/echo?from=iframe");
+    for (const state of await panel.locator('[data-testid="socket-row"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-state"))))
+      expect(state).toBe("open");
+
+    // Live: a new socket and new frames show up without reloading the panel.
+    await page.evaluate((ws) => {
+      const s = new WebSocket(`${ws}/echo?from=later`);
+      s.onopen = () => s.send("later");
+    }, server.wsOrigin);
+    await panel.waitForFunction(() => document.querySelectorAll('[data-testid="socket-row"]').length === 3);
+    await panel.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="socket-row"]')].some((r) => r.textContent!.includes("from=later") && r.getAttribute("data-state") === "open"),
+    );
+    mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+    await panel.screenshot({ path: join(ROOT, ".tmp/panel-chromium.png") });
+
+    // Stop the service worker as the browser does to an idle one; frames keep arriving.
+    const cdp = await browser.context.newCDPSession(panel);
+    await cdp.send("ServiceWorker.enable");
+    await cdp.send("ServiceWorker.stopAllWorkers");
+    await page.evaluate(() => {
+      const s = (window as unknown as { headSocket: WebSocket }).headSocket;
+      for (let i = 0; i < 5; i++) s.send(`after restart ${i}`);
+    });
+    await panel.waitForFunction(
+      () => {
+        const row = [...document.querySelectorAll('[data-testid="socket-row"]')].find((r) => r.textContent!.includes("from=head"));
+        return row?.textContent?.includes("6 / 6");
+      },
+      null,
+      { timeout: 15_000 },
+    );
+    await page.close();
+    await panel.close();
+  });
+});
