@@ -40,11 +40,16 @@ export interface ConnectionOptions {
   socketId: string;
   url: string;
   protocols: string[];
-  /** The page's own native socket, already constructed, in any readyState. */
+  /**
+   * The page's own native socket, already constructed, in any readyState. Its methods and getters
+   * must reach the browser's own implementations (captured before patching): a patched prototype
+   * that routes back into this connection would recurse. The engine never adds listeners to it.
+   */
   initial: SocketLike;
   rule: ResolvedRule;
   /** Resolved by the caller (protocol recognisers); default: the rule's strategy, `auto` = transparent. */
   strategy?: ResolvedStrategy;
+  /** Makes replacement native sockets (same url/protocols); the engine listens to them itself. */
   createSocket: SocketFactory;
   clock: Clock;
   random: () => number;
