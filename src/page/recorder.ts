@@ -136,8 +136,15 @@ export class Recorder {
       framesOut: r.framesOut,
       bytesIn: r.bytesIn,
       bytesOut: r.bytesOut,
+      lastSeq: r.seq,
       events: r.events.toArray(),
     }));
+  }
+
+  /** A snapshot for the channel: what is pending is in it, so it is not sent again as events. */
+  takeSnapshot(): SocketSnapshot[] {
+    this.pending = [];
+    return this.snapshot();
   }
 
   /** The channel to the extension is up: from now on batches go there. */

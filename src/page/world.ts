@@ -77,7 +77,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     apply(postMessage, port, [envelope<PageToPanel, K>("lifeguard-page", type, payload)]);
   };
   const handlers: { [K in keyof PanelToPage]: (msg: Extract<PanelToPageMessage, { type: K }>) => void } = {
-    "snapshot-request": () => post("snapshot", { frameUrl: win.location.href, sockets: recorder.snapshot() }),
+    "snapshot-request": () => post("snapshot", { frameUrl: win.location.href, sockets: recorder.takeSnapshot() }),
   };
   port.onmessage = (ev: MessageEvent) => {
     const msg: unknown = apply(messageData, ev, []);

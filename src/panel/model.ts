@@ -33,6 +33,8 @@ export interface SocketView {
   bytesIn: number;
   bytesOut: number;
   createdAt: number;
+  /** `seq` of the last frame in the counters: a frame event at or below it was counted already. */
+  lastSeq: number;
   /** Time of the last event of this socket (creation, state change, frame, note). */
   lastActivity: number;
   /** Close code of the last `closed` state, and attempt of the last `reconnecting` state. */
@@ -135,6 +137,7 @@ function fromSnapshot(snap: SocketSnapshot): SocketView {
     framesOut: snap.framesOut,
     bytesIn: snap.bytesIn,
     bytesOut: snap.bytesOut,
+    lastSeq: snap.lastSeq,
     createdAt: snap.info.createdAt,
     lastActivity: snap.info.createdAt,
   };
@@ -165,6 +168,7 @@ function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketV
       framesOut: 0,
       bytesIn: 0,
       bytesOut: 0,
+      lastSeq: 0,
       createdAt: info.createdAt,
       lastActivity: Math.max(info.createdAt, event.t),
     };
@@ -174,10 +178,14 @@ function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketV
   switch (event.kind) {
     case "state":
       return withStateDetails({ ...view, state: event.state, lastActivity }, event);
-    case "frame":
+    case "frame": {
+      // A batch that crossed a snapshot on the way carries frames the snapshot already counted.
+      if (event.frame.seq <= view.lastSeq) return view;
+      const lastSeq = event.frame.seq;
       return event.frame.dir === "in"
-        ? { ...view, framesIn: view.framesIn + 1, bytesIn: view.bytesIn + event.frame.size, lastActivity }
-        : { ...view, framesOut: view.framesOut + 1, bytesOut: view.bytesOut + event.frame.size, lastActivity };
+        ? { ...view, framesIn: view.framesIn + 1, bytesIn: view.bytesIn + event.frame.size, lastSeq, lastActivity }
+        : { ...view, framesOut: view.framesOut + 1, bytesOut: view.bytesOut + event.frame.size, lastSeq, lastActivity };
+    }
     case "note":
       // TODO [2026-12-15]: the recorder (src/page/recorder.ts, setProtected) reports protection only as
       // note text; switch to a structured event when the protocol grows one.

@@ -75,6 +75,8 @@ export interface SocketSnapshot {
   framesOut: number;
   bytesIn: number;
   bytesOut: number;
+  /** `seq` of the last frame counted above: a frame event at or below it is already in the totals. */
+  lastSeq: number;
   /** Events the ring buffer still holds, oldest first. */
   events: RecorderEvent[];
 }
@@ -238,6 +240,7 @@ function isSocketSnapshot(x: unknown): x is SocketSnapshot {
     isFiniteNumber(x.framesOut) &&
     isFiniteNumber(x.bytesIn) &&
     isFiniteNumber(x.bytesOut) &&
+    isFiniteNumber(x.lastSeq) &&
     Array.isArray(x.events) &&
     x.events.length <= LIMITS.eventsPerBatch &&
     x.events.every(isRecorderEvent)

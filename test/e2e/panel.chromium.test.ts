@@ -80,7 +80,10 @@ describe("the panel (Chromium)", () => {
       },
       null,
       { timeout: 15_000 },
-    );
+    ).catch(async (e) => {
+      console.log("DEBUG rows", await rowText(panel), await panel.locator("header").innerText(), browser.context.serviceWorkers().length);
+      throw e;
+    });
     await page.close();
     await panel.close();
   });

@@ -36,8 +36,8 @@ describe("panel model", () => {
 
   it("applies events on top of a snapshot: state, frames, bytes, last activity", () => {
     const model = run(
-      snapshotMessage([socketSnapshot("a:1", { framesIn: 1, bytesIn: 5 })]),
-      eventsMessage([frameEvent("a:1", "in", 7, 2000), frameEvent("a:1", "out", 3, 2001), stateEvent("a:1", "closing", 2002)]),
+      snapshotMessage([socketSnapshot("a:1", { framesIn: 1, bytesIn: 5, lastSeq: 1 })]),
+      eventsMessage([frameEvent("a:1", "in", 7, 2000, 2), frameEvent("a:1", "out", 3, 2001, 3), stateEvent("a:1", "closing", 2002)]),
       eventsMessage([stateEvent("a:1", "closed", 2003, { code: 4000 })]),
     );
     expect(model.sockets.get("a:1")).toMatchObject({
@@ -49,6 +49,16 @@ describe("panel model", () => {
       lastActivity: 2003,
       closeCode: 4000,
     });
+  });
+
+  it("does not count again the frames of a batch that crossed a snapshot", () => {
+    // The page posted frames 2 and 3 as events, then answered a snapshot request that already
+    // counts them; the batch arrives after the snapshot.
+    const model = run(
+      snapshotMessage([socketSnapshot("a:1", { framesIn: 3, bytesIn: 30, lastSeq: 3 })]),
+      eventsMessage([frameEvent("a:1", "in", 10, 2000, 2), frameEvent("a:1", "in", 10, 2001, 3), frameEvent("a:1", "in", 10, 2002, 4)]),
+    );
+    expect(model.sockets.get("a:1")).toMatchObject({ framesIn: 4, bytesIn: 40, lastSeq: 4 });
   });
 
   it("a repeated snapshot replaces, never adds", () => {

@@ -30,6 +30,7 @@ export function socketSnapshot(id: string, over: Partial<SocketSnapshot> = {}, i
     framesOut: 0,
     bytesIn: 0,
     bytesOut: 0,
+    lastSeq: 0,
     events: [],
     ...over,
   };

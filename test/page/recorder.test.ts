@@ -1,0 +1,74 @@
+import { describe, expect, it, vi } from "vitest";
+import { BATCH_MS, Recorder, describePayload, utf8Length } from "../../src/page/recorder";
+import type { RecorderEvent, SocketInfo } from "../../src/shared/protocol";
+
+const info = (id: string): SocketInfo => ({ id, url: `ws://x/${id}`, protocols: [], frameUrl: "http://x/", topFrame: true, createdAt: 1 });
+
+function setup() {
+  vi.useFakeTimers();
+  const rec = new Recorder({ now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms) });
+  const batches: RecorderEvent[][] = [];
+  rec.connect((events) => batches.push(events));
+  return { rec, batches };
+}
+
+describe("page recorder", () => {
+  it("sends events in batches, at most one message per BATCH_MS, never one per frame", () => {
+    const { rec, batches } = setup();
+    rec.created(info("s:1"));
+    for (let i = 0; i < 1000; i++) rec.frame("s:1", "in", `m${i}`);
+    expect(batches).toHaveLength(0);
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(1001);
+    rec.frame("s:1", "out", "again");
+    vi.advanceTimersByTime(BATCH_MS - 1);
+    expect(batches).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(batches).toHaveLength(2);
+    vi.useRealTimers();
+  });
+
+  it("keeps a bounded ring per socket but true totals", () => {
+    const { rec } = setup();
+    rec.setLimits({ maxFramesPerSocket: 100, maxPreviewBytes: 16 });
+    rec.created(info("s:1"));
+    for (let i = 0; i < 1000; i++) rec.frame("s:1", "in", "x".repeat(40));
+    const [snap] = rec.snapshot();
+    expect(snap!.events).toHaveLength(100);
+    expect(snap!.framesIn).toBe(1000);
+    expect(snap!.bytesIn).toBe(40_000);
+    expect(snap!.lastSeq).toBe(1000);
+    const last = snap!.events.at(-1)!;
+    expect(last.kind === "frame" && last.frame).toMatchObject({ seq: 1000, size: 40, preview: "x".repeat(16), truncated: true });
+    vi.useRealTimers();
+  });
+
+  it("a snapshot taken for the channel drops the pending batch it already contains", () => {
+    const { rec, batches } = setup();
+    rec.created(info("s:1"));
+    rec.frame("s:1", "in", "a");
+    const snap = rec.takeSnapshot();
+    expect(snap[0]!.framesIn).toBe(1);
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(batches).toHaveLength(0);
+    vi.useRealTimers();
+  });
+
+  it("describes payloads as bounded text; binary as hex", () => {
+    expect(describePayload("héllo", 100)).toEqual({ opcode: "text", size: 6, preview: "héllo", truncated: false });
+    expect(describePayload(new Uint8Array([1, 255, 16]).buffer, 100)).toEqual({ opcode: "binary", size: 3, preview: "01ff10", truncated: false });
+    const big = new Uint8Array(16 * 1024 * 1024);
+    const d = describePayload(big, 64);
+    expect(d).toMatchObject({ opcode: "binary", size: 16 * 1024 * 1024, truncated: true });
+    expect(d.preview).toHaveLength(64);
+    expect(describePayload(new Blob(["abc"]), 64)).toMatchObject({ opcode: "binary", size: 3 });
+    expect(describePayload(42, 64)).toMatchObject({ opcode: "text", size: 2, preview: "42" });
+  });
+
+  it("counts UTF-8 bytes without encoding", () => {
+    for (const s of ["", "abc", "é", "€", "😀", "a😀é€", "\uD800x", "x\uDC00"]) {
+      expect(utf8Length(s), JSON.stringify(s)).toBe(new TextEncoder().encode(s).length);
+    }
+  });
+});
