@@ -87,6 +87,7 @@ describe("protocol handlers", () => {
       events: { events: [] },
       snapshot: { frameUrl: "", sockets: [] },
       "snapshot-request": {},
+      settings: { settings: null },
       "frame-connected": { frameId: 0, url: "" },
       "frame-disconnected": { frameId: 0 },
       "version-mismatch": { expected: 1, got: 2 },

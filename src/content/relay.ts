@@ -25,6 +25,11 @@ export interface RelayOptions {
   acceptPort: (onPort: (port: MessagePort) => void) => void;
   /** Opens the runtime port to the background (`runtime.connect({ name: CONTENT_PORT })`). */
   connect: () => PortLike;
+  /**
+   * The stored `settings` value and its changes (`storage.local`): handed to the page world as they
+   * are, at once and on every change. The page world validates them.
+   */
+  settings?: { get(): Promise<unknown>; onChange(listener: (value: unknown) => void): void };
   /** Passed to the runtime port transport (tests shorten the backoff). */
   reconnectDelay?: RuntimePortOptions["reconnectDelay"];
 }
@@ -60,6 +65,12 @@ export function startRelay(options: RelayOptions): Relay {
         toExtension.post({ source: "lifeguard-page", v: (message as { v: unknown }).v });
       }
     });
+    if (options.settings) {
+      const push = (settings: unknown): void =>
+        toPage.post(envelope<PanelToPage, "settings">("lifeguard-relay", "settings", { settings }));
+      options.settings.onChange(push);
+      void options.settings.get().then(push, () => push(undefined));
+    }
     toExtension.onMessage((message) => {
       // `source` names who put the envelope on this wire; the page world takes commands from the relay only.
       if (isPanelToPage(message)) toPage.post({ ...message, source: "lifeguard-relay" });

@@ -1,3 +1,4 @@
+import { SETTINGS_KEY } from "../shared/settings";
 /** Where the options page reads and writes `settings`: `storage.local` in the extension, a fake in tests. */
 export interface SettingsStore {
   /** The stored value, or undefined when nothing is stored (defaults apply). */
@@ -7,7 +8,6 @@ export interface SettingsStore {
   watch(listener: (settings: unknown) => void): () => void;
 }
 
-export const SETTINGS_KEY = "settings";
 
 interface StorageChange {
   newValue?: unknown;

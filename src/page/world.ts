@@ -13,11 +13,13 @@ import { offerPort } from "../shared/page-channel";
 import { Disguise } from "./disguise";
 import { hookWindow, type HookHost, type TrackedSocket } from "./hook";
 import { apply, captureNatives } from "./natives";
+import { Protection } from "./protect";
 import { Recorder } from "./recorder";
 
 export function startPageWorld(win: Window & typeof globalThis): void {
   const n = captureNatives(win);
   const recorder = new Recorder({ now: n.now, setTimeout: (fn, ms) => n.setTimeout(fn, ms) });
+  const protection = new Protection(recorder, n);
   const frameToken = Math.floor(n.random() * 36 ** 8).toString(36);
   let count = 0;
   const counter = { next: () => `${frameToken}:${++count}` };
@@ -25,6 +27,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   const host: HookHost = {
     disguise: new Disguise(n.functionToString),
     created(socket: TrackedSocket, where: Window) {
+      if (!protection.enabled) return;
       let frameUrl = "";
       let topFrame = false;
       try {
@@ -41,15 +44,17 @@ export function startPageWorld(win: Window & typeof globalThis): void {
         topFrame,
         createdAt: n.now(),
       });
+      protection.track(socket);
     },
     event(socket, ev) {
-      if (socket.controller) return; // the controller reports what a protected socket does
+      if (!protection.enabled) return;
+      // Every frame on the wire is recorded, also one the engine hides (a heartbeat reply).
+      if (ev.type === "message") return recorder.frame(socket.id, "in", apply(messageData, ev, []));
+      // The engine reports the states of a protected socket itself.
+      if (socket.controller) return;
       switch (ev.type) {
         case "open":
           recorder.state(socket.id, "open");
-          break;
-        case "message":
-          recorder.frame(socket.id, "in", apply(messageData, ev, []));
           break;
         case "error":
           recorder.record({ kind: "note", t: n.now(), socket: socket.id, text: "error" });
@@ -57,11 +62,13 @@ export function startPageWorld(win: Window & typeof globalThis): void {
         case "close": {
           const e = ev as CloseEvent;
           recorder.state(socket.id, "closed", { code: e.code, reason: e.reason, wasClean: e.wasClean });
+          protection.closed(socket);
           break;
         }
       }
     },
     sent(socket, data) {
+      if (!protection.enabled) return;
       recorder.frame(socket.id, "out", data);
     },
   };
@@ -78,6 +85,9 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   };
   const handlers: { [K in keyof PanelToPage]: (msg: Extract<PanelToPageMessage, { type: K }>) => void } = {
     "snapshot-request": () => post("snapshot", { frameUrl: win.location.href, sockets: recorder.takeSnapshot() }),
+    settings: (msg) => {
+      protection.applySettings(msg.settings);
+    },
   };
   port.onmessage = (ev: MessageEvent) => {
     const msg: unknown = apply(messageData, ev, []);
@@ -88,4 +98,4 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   offerPort(win, channel.port2, n);
 }
 
-export const pageHandlersForTest = ["snapshot-request"] as const;
+export const pageHandlersForTest = ["snapshot-request", "settings"] as const;

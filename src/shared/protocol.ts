@@ -89,9 +89,11 @@ export interface PageToPanel {
   snapshot: { frameUrl: string; sockets: SocketSnapshot[] };
 }
 
-/** Panel -> page. */
+/** Panel (or the relay, for settings) -> page. */
 export interface PanelToPage {
   "snapshot-request": Record<string, never>;
+  /** The `settings` value from `storage.local`, as stored: the page world validates it. */
+  settings: { settings: unknown };
 }
 
 /** Background -> panel: facts only the background knows. */
@@ -122,7 +124,7 @@ const SOURCES: ReadonlySet<string> = new Set<Source>([
 ]);
 
 export const PAGE_TO_PANEL_TYPES = ["events", "snapshot"] as const satisfies readonly (keyof PageToPanel)[];
-export const PANEL_TO_PAGE_TYPES = ["snapshot-request"] as const satisfies readonly (keyof PanelToPage)[];
+export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "settings"] as const satisfies readonly (keyof PanelToPage)[];
 export const BACKGROUND_TO_PANEL_TYPES = [
   "frame-connected",
   "frame-disconnected",
@@ -271,6 +273,8 @@ export function isPanelToPage(x: unknown): x is PanelToPageMessage {
   switch (x.type) {
     case "snapshot-request":
       return true;
+    case "settings":
+      return "settings" in x;
     default:
       return false;
   }

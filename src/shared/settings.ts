@@ -125,6 +125,9 @@ export const RULE_DEFAULTS: Readonly<Omit<ResolvedRule, "match">> = {
 };
 
 /** Settings when nothing is stored: enabled, no rule (inspect only). */
+/** The `storage.local` key the settings live under. */
+export const SETTINGS_KEY = "settings";
+
 export const DEFAULTS: Readonly<Settings> = {
   enabled: true,
   rules: [],
