@@ -24,8 +24,10 @@ export default defineConfig({
   build: {
     outDir: `dist/${target}`,
     emptyOutDir: true,
-    // Class names reach the page (e.g. `WebSocket.name`): never mangle them.
-    minify: false,
+    // The page-world script runs in every frame of every page: ship it small. Nothing whose name a
+    // page can read is a minifiable identifier (the hook keeps native names through a Proxy and
+    // method keys), and the fidelity suite checks that.
+    minify: true,
     sourcemap: false,
     target: "es2022",
     rollupOptions: {

@@ -6,7 +6,7 @@
  */
 import { ResilientConnection, type PageEvent } from "../core/connection";
 import type { SocketLike } from "../core/types";
-import { findRule, validateSettings, type Settings } from "../shared/settings";
+import { DEFAULTS, findRule, type Settings } from "../shared/settings";
 import type { SocketController, TrackedSocket } from "./hook";
 import { apply, getter, type Natives } from "./natives";
 import type { Recorder } from "./recorder";
@@ -128,13 +128,19 @@ export class Protection {
     return this.settings?.enabled !== false;
   }
 
-  /** Settings from the relay: untrusted until validated; invalid parts fall back to defaults. */
-  applySettings(raw: unknown): string[] {
-    const { settings, errors } = validateSettings(raw);
-    this.settings = settings;
-    this.recorder.setLimits(settings.record);
-    for (const socket of this.live) this.reconsider(socket);
-    return errors;
+  /**
+   * Settings, already validated by the relay (the validator stays out of the page-world bundle; the
+   * private channel cannot be forged by the page). A settings object this code cannot use leaves
+   * every socket as it is.
+   */
+  applySettings(settings: Settings): void {
+    try {
+      this.settings = settings;
+      this.recorder.setLimits(settings.record ?? DEFAULTS.record);
+      for (const socket of this.live) this.reconsider(socket);
+    } catch {
+      this.settings = null;
+    }
   }
 
   track(socket: TrackedSocket): void {

@@ -13,6 +13,7 @@ import { offerPort } from "../shared/page-channel";
 import { Disguise } from "./disguise";
 import { hookWindow, type HookHost, type TrackedSocket } from "./hook";
 import { apply, captureNatives } from "./natives";
+import type { Settings } from "../shared/settings";
 import { Protection } from "./protect";
 import { Recorder } from "./recorder";
 
@@ -86,7 +87,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   const handlers: { [K in keyof PanelToPage]: (msg: Extract<PanelToPageMessage, { type: K }>) => void } = {
     "snapshot-request": () => post("snapshot", { frameUrl: win.location.href, sockets: recorder.takeSnapshot() }),
     settings: (msg) => {
-      protection.applySettings(msg.settings);
+      protection.applySettings(msg.settings as Settings);
     },
   };
   port.onmessage = (ev: MessageEvent) => {

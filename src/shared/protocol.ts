@@ -92,7 +92,7 @@ export interface PageToPanel {
 /** Panel (or the relay, for settings) -> page. */
 export interface PanelToPage {
   "snapshot-request": Record<string, never>;
-  /** The `settings` value from `storage.local`, as stored: the page world validates it. */
+  /** The `settings` from `storage.local`, validated by the relay (`validateSettings`): all fields present. */
   settings: { settings: unknown };
 }
 
