@@ -137,11 +137,11 @@ export class ResilientConnection {
     this.strategy = opts.strategy ?? resolveStrategy(opts.rule.reconnect.strategy, opts.url, opts.protocols).strategy;
     this.live = opts.initial;
     this.queue = new SendQueue(opts.rule.queue, (dropped, reason) =>
-      this.note(`queue full (${reason}): dropped the oldest queued message (${dropped.bytes} bytes)`),
+      this.emit({ kind: "queue", action: "dropped", count: 1, bytes: dropped.bytes, reason }),
     );
     this.heartbeat = new HeartbeatTimer(this.heartbeatTiming(opts.rule), opts.clock, {
       ping: () => this.sendHeartbeat(),
-      answered: (rtt) => this.note(`heartbeat answered after ${rtt} ms`),
+      answered: (rtt) => this.emit({ kind: "heartbeat", phase: "answered", rttMs: rtt }),
       dead: (silent) => this.onHeartbeatDead(silent),
       slept: (late) => this.note(`timer fired ${late} ms late: the tab slept; probing again`),
     });
@@ -401,15 +401,17 @@ export class ResilientConnection {
     this.o.sink.dispatch({ type: "open" });
     if (!this.stillOpenOn(sock)) return false;
     const queued = this.queue.length;
+    let flushedBytes = 0;
     for (let item = this.queue.shift(); item; item = this.queue.shift()) {
       try {
         sock.send(item.data);
+        flushedBytes += item.bytes;
       } catch (e) {
         this.note(`flushing the queue failed: ${String(e)}`);
         break;
       }
     }
-    if (queued > 0) this.note(`flushed ${queued} queued message(s)`);
+    if (queued > 0) this.emit({ kind: "queue", action: "flushed", count: queued, bytes: flushedBytes });
     this.o.sink.dispatch({ type: "reconnected", detail: { attempts, downtimeMs } });
     return false;
   }
@@ -595,7 +597,7 @@ export class ResilientConnection {
   }
 
   private onHeartbeatDead(silentMs: number): void {
-    this.note(`heartbeat missed: no inbound frame ${silentMs} ms after the ping`);
+    this.emit({ kind: "heartbeat", phase: "missed", rttMs: silentMs });
     if (this.phase !== "open") return;
     // A dead connection sends no closing handshake: abandon it now rather than wait for TCP.
     this.abandonLive();
@@ -644,7 +646,7 @@ export class ResilientConnection {
     if (this.phase !== "open" || !this.live || message === undefined) return;
     try {
       this.live.send(message);
-      this.note("heartbeat sent");
+      this.emit({ kind: "heartbeat", phase: "sent" });
     } catch (e) {
       this.note(`heartbeat could not be sent: ${String(e)}`);
     }
@@ -692,7 +694,10 @@ export class ResilientConnection {
 
   private discardQueue(why: string): void {
     const dropped = this.queue.clear();
-    if (dropped.length > 0) this.note(`${dropped.length} queued message(s) discarded: ${why}`);
+    if (dropped.length > 0) {
+      const bytes = dropped.reduce((sum, m) => sum + m.bytes, 0);
+      this.emit({ kind: "queue", action: "discarded", count: dropped.length, bytes, reason: why });
+    }
   }
 
   private offlineFallbackMs(): number {
@@ -718,6 +723,15 @@ export class ResilientConnection {
     extra: { code?: number; reason?: string; wasClean?: boolean; cause?: string; attempt?: number; delayMs?: number },
   ): void {
     this.o.recorder.record({ kind: "state", t: this.o.clock.now(), socket: this.o.socketId, state, ...extra });
+  }
+
+  /** A structured recorder event of this socket, stamped now. */
+  private emit(
+    event:
+      | { kind: "heartbeat"; phase: "sent" | "answered" | "missed"; rttMs?: number }
+      | { kind: "queue"; action: "dropped" | "flushed" | "discarded"; count: number; bytes: number; reason?: string },
+  ): void {
+    this.o.recorder.record({ ...event, t: this.o.clock.now(), socket: this.o.socketId });
   }
 
   private note(text: string): void {

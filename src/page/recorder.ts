@@ -97,11 +97,11 @@ export class Recorder {
     this.record({ ...extra, kind: "state", t: this.timers.now(), socket, state });
   }
 
-  setProtected(socket: SocketId, value: boolean): void {
+  setProtected(socket: SocketId, value: boolean, detail: { rule?: string; strategy?: string; reason?: string } = {}): void {
     const rec = this.sockets.get(socket);
     if (!rec || rec.protected === value) return;
     rec.protected = value;
-    this.record({ kind: "note", t: this.timers.now(), socket, text: value ? "protected" : "unprotected" });
+    this.record({ kind: "protection", t: this.timers.now(), socket, protected: value, ...detail });
   }
 
   frame(socket: SocketId, dir: "in" | "out", data: unknown): void {

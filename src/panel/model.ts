@@ -16,8 +16,6 @@ import type {
   ToPanel,
 } from "../shared/protocol";
 
-const PROTECTED_NOTE = "protected";
-const UNPROTECTED_NOTE = "unprotected";
 
 export interface SocketView {
   id: SocketId;
@@ -186,11 +184,11 @@ function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketV
         ? { ...view, framesIn: view.framesIn + 1, bytesIn: view.bytesIn + event.frame.size, lastSeq, lastActivity }
         : { ...view, framesOut: view.framesOut + 1, bytesOut: view.bytesOut + event.frame.size, lastSeq, lastActivity };
     }
+    case "protection":
+      return { ...view, protected: event.protected, lastActivity };
+    case "heartbeat":
+    case "queue":
     case "note":
-      // TODO [2026-12-15]: the recorder (src/page/recorder.ts, setProtected) reports protection only as
-      // note text; switch to a structured event when the protocol grows one.
-      if (event.text === PROTECTED_NOTE) return { ...view, protected: true, lastActivity };
-      if (event.text === UNPROTECTED_NOTE) return { ...view, protected: false, lastActivity };
       return { ...view, lastActivity };
   }
 }

@@ -64,6 +64,12 @@ export type RecorderEvent =
       delayMs?: number;
     }
   | { kind: "frame"; frame: FrameRecord }
+  /** Lifeguard's own heartbeat: a ping sent, its answer (with round-trip time), or a miss. */
+  | { kind: "heartbeat"; t: number; socket: SocketId; phase: "sent" | "answered" | "missed"; rttMs?: number }
+  /** The send queue: messages dropped past its bound, flushed after a reconnect, or discarded at the end. */
+  | { kind: "queue"; t: number; socket: SocketId; action: "dropped" | "flushed" | "discarded"; count: number; bytes: number; reason?: string }
+  /** A rule started or stopped protecting the socket. */
+  | { kind: "protection"; t: number; socket: SocketId; protected: boolean; rule?: string; strategy?: string; reason?: string }
   | { kind: "note"; t: number; socket: SocketId; text: string };
 
 /** What a page frame holds for one socket, sent in a snapshot. */
@@ -224,6 +230,31 @@ export function isRecorderEvent(x: unknown): x is RecorderEvent {
       );
     case "frame":
       return isFrameRecord(x.frame);
+    case "heartbeat":
+      return (
+        isFiniteNumber(x.t) &&
+        isShortString(x.socket) &&
+        (x.phase === "sent" || x.phase === "answered" || x.phase === "missed") &&
+        optional(x.rttMs, isFiniteNumber)
+      );
+    case "queue":
+      return (
+        isFiniteNumber(x.t) &&
+        isShortString(x.socket) &&
+        (x.action === "dropped" || x.action === "flushed" || x.action === "discarded") &&
+        isFiniteNumber(x.count) &&
+        isFiniteNumber(x.bytes) &&
+        optional(x.reason, isShortString)
+      );
+    case "protection":
+      return (
+        isFiniteNumber(x.t) &&
+        isShortString(x.socket) &&
+        typeof x.protected === "boolean" &&
+        optional(x.rule, isShortString) &&
+        optional(x.strategy, isShortString) &&
+        optional(x.reason, isShortString)
+      );
     case "note":
       return isFiniteNumber(x.t) && isShortString(x.socket) && isShortString(x.text);
     default:

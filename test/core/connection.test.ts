@@ -341,7 +341,7 @@ describe("ResilientConnection: queue", () => {
     h.conn.send("1");
     h.conn.send("2");
     h.conn.send("3");
-    expect(h.notes()).toContain("queue full (maxMessages): dropped the oldest queued message (1 bytes)");
+    expect(h.recorded).toContainEqual(expect.objectContaining({ kind: "queue", action: "dropped", count: 1, bytes: 1, reason: "maxMessages" }));
     vi.advanceTimersByTime(50);
     h.latest().serverOpen();
     expect(h.latest().sent).toEqual(["2", "3"]);
@@ -383,7 +383,7 @@ describe("ResilientConnection: heartbeat", () => {
     expect(h.initial.sent).toEqual(["ping"]);
     h.initial.serverMessage("pong");
     expect(h.page).toEqual(["native:open"]);
-    expect(h.notes()).toEqual(["heartbeat sent", "heartbeat answered after 0 ms"]);
+    expect(h.heartbeats()).toEqual(["sent", "answered 0"]);
     vi.advanceTimersByTime(600);
     h.initial.serverMessage("news");
     vi.advanceTimersByTime(999);
@@ -406,7 +406,7 @@ describe("ResilientConnection: heartbeat", () => {
     vi.advanceTimersByTime(1);
     expect(h.initial.closeCalls).toHaveLength(1);
     expect(h.page).toEqual(["native:open", "synthetic:reconnecting 1"]);
-    expect(h.notes()).toContain("heartbeat missed: no inbound frame 500 ms after the ping");
+    expect(h.heartbeats()).toContain("missed 500");
     expect(h.recorded.some((e) => e.kind === "state" && e.cause === "heartbeat timeout")).toBe(true);
     // The dead socket's eventual close never reaches the page.
     h.initial.drop();

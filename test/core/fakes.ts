@@ -94,6 +94,8 @@ export interface Harness {
   recorded: RecorderEvent[];
   states: () => string[];
   notes: () => string[];
+  /** Heartbeat events as `sent`, `answered <rtt>`, `missed <silent ms>`. */
+  heartbeats: () => string[];
   validateClose: ReturnType<typeof vi.fn>;
   latest: () => FakeSocket;
 }
@@ -154,6 +156,8 @@ export function harness(
     states: () =>
       recorded.flatMap((e) => (e.kind === "state" ? [`${e.state}${e.code !== undefined ? ` ${e.code}` : ""}`] : [])),
     notes: () => recorded.flatMap((e) => (e.kind === "note" ? [e.text] : [])),
+    heartbeats: () =>
+      recorded.flatMap((e) => (e.kind === "heartbeat" ? [`${e.phase}${e.rttMs !== undefined ? ` ${e.rttMs}` : ""}`] : [])),
     latest: () => {
       const s = sockets[sockets.length - 1];
       if (!s) throw new Error("no replacement socket yet");

@@ -126,7 +126,7 @@ describe("against a real ws server", () => {
     const v = track(openPageSocket(proxy.url, { reconnect: FAST_RECONNECT, heartbeat }));
     await until(() => v.conn.readyState === 1, WAIT, "open");
     // A few heartbeats answered: the connection is healthy and the replies stay hidden.
-    await until(() => v.recorded.filter((e) => e.kind === "note" && e.text.startsWith("heartbeat answered")).length >= 2, WAIT, "answers");
+    await until(() => v.recorded.filter((e) => e.kind === "heartbeat" && e.phase === "answered").length >= 2, WAIT, "answers");
     expect(v.count("message")).toBe(0);
     const holedAt = Date.now();
     proxy.blackHoleAll();

@@ -75,13 +75,13 @@ describe("panel model", () => {
     expect(model.sockets.get("b:1")).toMatchObject({ state: "open", protected: false, lastActivity: 11 });
   });
 
-  it("follows the recorder's protection notes", () => {
-    const note = (text: string, t: number) => ({ kind: "note" as const, t, socket: "a:1", text });
-    let model = run(snapshotMessage([socketSnapshot("a:1", { protected: false })]), eventsMessage([note("protected", 5)]));
+  it("follows the recorder's protection events", () => {
+    const protection = (on: boolean, t: number) => ({ kind: "protection" as const, t, socket: "a:1", protected: on });
+    let model = run(snapshotMessage([socketSnapshot("a:1", { protected: false })]), eventsMessage([protection(true, 5)]));
     expect(model.sockets.get("a:1")!.protected).toBe(true);
-    model = reduce(model, eventsMessage([note("error", 6)]));
+    model = reduce(model, eventsMessage([{ kind: "note", t: 6, socket: "a:1", text: "error" }]));
     expect(model.sockets.get("a:1")!.protected).toBe(true);
-    model = reduce(model, eventsMessage([note("unprotected", 7)]));
+    model = reduce(model, eventsMessage([protection(false, 7)]));
     expect(model.sockets.get("a:1")!.protected).toBe(false);
   });
 
