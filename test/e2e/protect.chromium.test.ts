@@ -155,6 +155,50 @@ describe("protection (Chromium)", () => {
     await page.close();
   });
 
+  it("a rule added while a socket is open protects it from then on", async () => {
+    await setSettings({ rules: [] });
+    const page = await newPage();
+    await openLogged(page, server.url);
+    await setSettings({ rules: [{ match: "ws://127.0.0.1:*", reconnect: { minDelayMs: 100, maxDelayMs: 400 } }] });
+    // Settings reach open pages asynchronously (within 100 ms by the contract); leave slack.
+    await new Promise((r) => setTimeout(r, 300));
+    server.latest().terminate();
+    await page.waitForFunction(() => (window as unknown as W).log.some((e) => e.type === "reconnected"), null, { timeout: 10_000 });
+    expect(await types(page)).toEqual(["open", "reconnecting", "open", "reconnected"]);
+    await page.close();
+  });
+
+  it("a page that sends 100 MiB while disconnected: the queue bound holds", async () => {
+    await setSettings({
+      rules: [{ match: "ws://127.0.0.1:*", reconnect: { minDelayMs: 100, maxDelayMs: 400 }, queue: { maxMessages: 1000, maxBytes: 4 * 1048576 } }],
+    });
+    const page = await newPage();
+    await openLogged(page, server.url);
+    await server.stop();
+    await page.waitForFunction(() => (window as unknown as W).ws.readyState === 0);
+    const buffered = await page.evaluate(() => {
+      const ws = (window as unknown as W).ws;
+      const mib = "x".repeat(1048576 - 8);
+      let max = 0;
+      for (let i = 0; i < 100; i++) {
+        ws.send(`${String(i).padStart(7, "0")}:${mib}`);
+        max = Math.max(max, ws.bufferedAmount);
+      }
+      return { max, end: ws.bufferedAmount };
+    });
+    // bufferedAmount counts what is queued; the bound (4 MiB) holds all along.
+    expect(buffered.max).toBeLessThanOrEqual(4 * 1048576);
+    expect(buffered.end).toBeGreaterThan(3 * 1048576);
+    await server.start();
+    await page.waitForFunction(() => (window as unknown as W).log.some((e) => e.type === "reconnected"), null, { timeout: 10_000 });
+    await until(() => server.received.some((m) => m.startsWith("0000099:")), 10_000, "the newest queued message");
+    // The oldest were dropped: only the newest four reach the server, in order.
+    const got = server.received.filter((m) => /^\d{7}:/.test(m)).map((m) => Number(m.slice(0, 7)));
+    expect(got).toEqual([96, 97, 98, 99]);
+    server.received.length = 0;
+    await page.close();
+  });
+
   it("settings of the wrong shape protect nothing and break nothing", async () => {
     await setSettings({ rules: "everything", record: { maxFramesPerSocket: -1 }, enabled: "yes" });
     const page = await newPage();
