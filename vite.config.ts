@@ -18,7 +18,7 @@ export default defineConfig({
     crx({
       manifest: manifestFor(target) as unknown as ManifestV3Export,
       browser: target,
-      contentScripts: { standaloneFiles: ["src/page/index.iife.ts", "src/content/index.iife.ts"] },
+      contentScripts: { standaloneFiles: ["src/content/index.iife.ts"] },
     }),
   ],
   build: {

@@ -1,28 +1,54 @@
-// Builds dist/chrome and dist/firefox from the one source, then checks what crxjs cannot be trusted
-// to refuse: every document_start content script must be a self-contained classic script. When crxjs
-// falls back to its async loader (`await import(...)`), the WebSocket patch lands after page scripts.
+// Builds dist/chrome and dist/firefox from the one source, then enforces what crxjs does not:
+// - every document_start script (manifest content scripts and the page world, which the background
+//   registers at run time) is a self-contained classic script: when crxjs falls back to its async
+//   loader (`await import(...)`), the WebSocket hook lands after page scripts;
+// - the page-world script is not web-accessible: crxjs lists `?iife` scripts in
+//   web_accessible_resources under a fixed URL, which any page could fetch to detect Lifeguard.
+//   Registered content scripts do not need it.
 import { build } from "vite";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
+const PAGE_WORLD = "src/page/index.iife.js";
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["chrome", "firefox"];
 
 for (const target of targets) {
   process.env.LIFEGUARD_TARGET = target;
   await build({ configFile: "vite.config.ts", logLevel: process.env.CI ? "warn" : "info" });
-  checkDocumentStartScripts(join("dist", target));
-  console.log(`built dist/${target}`);
+  const dir = join("dist", target);
+  hidePageWorld(dir);
+  checkDocumentStartScripts(dir);
+  console.log(`built ${dir}`);
+}
+
+function hidePageWorld(dir) {
+  const path = join(dir, "manifest.json");
+  const manifest = JSON.parse(readFileSync(path, "utf8"));
+  const war = (manifest.web_accessible_resources ?? [])
+    .map((entry) => ({ ...entry, resources: entry.resources.filter((r) => r !== PAGE_WORLD) }))
+    .filter((entry) => entry.resources.length > 0);
+  if (war.length) manifest.web_accessible_resources = war;
+  else delete manifest.web_accessible_resources;
+  writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  // crxjs also emits the page world as an ES module chunk that nothing loads.
+  for (const file of readdirSync(join(dir, "assets"))) {
+    if (/^index\.iife\.ts-[\w-]+\.js$/.test(file)) rmSync(join(dir, "assets", file));
+  }
 }
 
 function checkDocumentStartScripts(dir) {
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
-  for (const cs of manifest.content_scripts ?? []) {
-    if (cs.run_at !== "document_start") continue;
-    for (const file of cs.js ?? []) {
-      const code = readFileSync(join(dir, file), "utf8");
-      if (/\bimport\s*\(|^\s*import\s|^\s*export\s/m.test(code)) {
-        throw new Error(`${dir}/${file}: document_start script is a module or loader, not a standalone script`);
-      }
+  const files = [PAGE_WORLD];
+  for (const cs of manifest.content_scripts ?? []) if (cs.run_at === "document_start") files.push(...(cs.js ?? []));
+  for (const file of files) {
+    const code = readFileSync(join(dir, file), "utf8");
+    if (/\bimport\s*\(|^\s*import\s|^\s*export\s|\bimport\s*\{|\bimport\s+\w+\s+from\s/m.test(code)) {
+      throw new Error(`${dir}/${file}: document_start script is a module or loader, not a standalone script`);
     }
+  }
+  const bg = readFileSync(join(dir, "service-worker-loader.js"), "utf8");
+  const bgChunk = /import '\.\/(assets\/[^']+)'/.exec(bg)?.[1];
+  if (!bgChunk || !readFileSync(join(dir, bgChunk), "utf8").includes(`"${PAGE_WORLD}"`)) {
+    throw new Error(`${dir}: the background does not register ${PAGE_WORLD}`);
   }
 }

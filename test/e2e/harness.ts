@@ -133,6 +133,7 @@ export async function launchChromium(opts: { extension: boolean; args?: string[]
   let worker: Worker | null = null;
   if (opts.extension) {
     worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: 15_000 }));
+    await waitForPageWorldRegistration(worker, true);
   }
   return {
     context,
@@ -143,6 +144,32 @@ export async function launchChromium(opts: { extension: boolean; args?: string[]
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The background registers the page-world script at run time (so `enabled: false` can remove it);
+ * a test navigates only once the registration is in the state it expects.
+ */
+export async function waitForPageWorldRegistration(worker: Worker, registered: boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ids = (await worker.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).map((s) => s.id))) as string[];
+    if (ids.includes("lifeguard-page-world") === registered) return;
+    if (Date.now() > deadline) throw new Error(`page-world script registration never became ${registered}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Firefox: reloads `url` until the page world is in (the background registers it after install). */
+export async function waitForPageWorld(page: import("puppeteer-core").Page, url: string, probe: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await page.goto(url);
+    const answer = await page.evaluate((t) => (Function.prototype.toString as (this: unknown, p: string) => string).call(Function.prototype.toString, t), probe);
+    if (answer === "lifeguard-installed") return;
+    if (Date.now() > deadline) throw new Error("the page-world script never arrived in Firefox");
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export interface Firefox {

@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "puppeteer-core";
-import { launchFirefox, probeToken, startServer, DIST_FIREFOX, type Firefox, type TestServer } from "./harness";
+import { launchFirefox, probeToken, startServer, waitForPageWorld, DIST_FIREFOX, type Firefox, type TestServer } from "./harness";
 
 let server: TestServer;
 let patched: Firefox;
@@ -13,6 +13,9 @@ beforeAll(async () => {
   server = await startServer(probeToken(DIST_FIREFOX));
   patched = await launchFirefox({ extension: true });
   plain = await launchFirefox({ extension: false });
+  const page = await patched.browser.newPage();
+  await waitForPageWorld(page, `${server.origin}/fixtures/blank.html`, probeToken(DIST_FIREFOX));
+  await page.close();
 });
 
 afterAll(async () => {

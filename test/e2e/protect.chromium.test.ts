@@ -5,7 +5,15 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { launchChromium, probeToken, startServer as startPages, DIST_CHROME, type Chromium, type TestServer as Pages } from "./harness";
+import {
+  launchChromium,
+  probeToken,
+  startServer as startPages,
+  waitForPageWorldRegistration,
+  DIST_CHROME,
+  type Chromium,
+  type TestServer as Pages,
+} from "./harness";
 import { startProxy, startServer, until, type Proxy, type TestServer } from "../integration/harness";
 
 const HEARTBEAT = { intervalMs: 500, timeoutMs: 500 };
@@ -197,6 +205,30 @@ describe("protection (Chromium)", () => {
     expect(got).toEqual([96, 97, 98, 99]);
     server.received.length = 0;
     await page.close();
+  });
+
+  it("enabled: false gives new pages the native WebSocket and stops protecting open ones", async () => {
+    const probe = (p: Page) =>
+      p.evaluate((t) => (Function.prototype.toString as (this: unknown, x: string) => string).call(Function.prototype.toString, t), probeToken(DIST_CHROME));
+    const open = await newPage();
+    await openLogged(open, server.url);
+    await setSettings({ enabled: false, rules: [{ match: "ws://127.0.0.1:*" }] });
+    await waitForPageWorldRegistration(browser.worker!, false);
+
+    const fresh = await newPage();
+    expect(await probe(fresh)).toContain("[native code]");
+    expect(await probe(open)).toBe("lifeguard-installed");
+    // The page already open is no longer protected: a drop reaches it.
+    await new Promise((r) => setTimeout(r, 300));
+    server.latest().terminate();
+    await open.waitForFunction(() => (window as unknown as W).log.some((e) => e.type === "close"));
+    expect(await types(open)).not.toContain("reconnecting");
+
+    await setSettings({ enabled: true });
+    await waitForPageWorldRegistration(browser.worker!, true);
+    const again = await newPage();
+    expect(await probe(again)).toBe("lifeguard-installed");
+    await Promise.all([open.close(), fresh.close(), again.close()]);
   });
 
   it("settings of the wrong shape protect nothing and break nothing", async () => {
