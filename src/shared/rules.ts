@@ -1,0 +1,132 @@
+/**
+ * Rule edits behind "Protect this site" / "Unprotect" (the panel and the popup) and the options page's
+ * "which rule wins" box. Pure: settings in, settings out; nothing is saved here.
+ *
+ * They use the same matching as the page world (`globError` + `matchGlob`, first rule wins), so what
+ * these say about a URL is what the page world will do with a socket of that URL.
+ */
+import { globError, matchGlob, type Rule, type Settings } from "./settings";
+
+/** `*` runs collapse, as `findRule` collapses them before matching. */
+const normalGlob = (glob: string): string => glob.replace(/\*+/g, "*");
+
+/** Whether `rule` is one the page world can use and it fits `url` (the page world's test, exactly). */
+function fits(rule: Rule, url: string): boolean {
+  return globError(rule.match) === null && matchGlob(normalGlob(rule.match), url);
+}
+
+/**
+ * The origin part of a socket URL as a glob prefix: `ws://host:port` or `wss://host` (URL parsing
+ * drops a default port, as the browser does for the socket's own `url`). Throws on a URL that is not
+ * ws: or wss:.
+ */
+function socketOrigin(socketUrl: string): string {
+  const url = new URL(socketUrl);
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+    throw new Error(`not a WebSocket URL (ws: or wss:): ${socketUrl}`);
+  }
+  return `${url.protocol}//${url.host}`;
+}
+
+/**
+ * A rule that protects every socket of `socketUrl`'s origin: `ws://host:port/*`, `wss://host/*`.
+ * It carries only `match`, so every section takes `RULE_DEFAULTS` (a later change of a default
+ * applies to it too). Throws when `socketUrl` is not a ws:/wss: URL.
+ */
+export function originRule(socketUrl: string): Rule {
+  return { match: `${socketOrigin(socketUrl)}/*` };
+}
+
+/**
+ * The socket URL of a page's own origin (`https://a.test/x` -> `wss://a.test/`), which is what the
+ * popup means by "this site"; null for pages that are not http(s) (chrome://, about:, file:...).
+ */
+export function siteSocketUrl(pageUrl: string | undefined): string | null {
+  if (!pageUrl) return null;
+  let url: URL;
+  try {
+    url = new URL(pageUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol === "https:") return `wss://${url.host}/`;
+  if (url.protocol === "http:") return `ws://${url.host}/`;
+  return null;
+}
+
+/**
+ * `settings` with `originRule(socketUrl)` added first, so it wins over broader rules for this origin.
+ * Unchanged (the same object) when a rule with an equivalent `match` (the same glob, `**` counted as
+ * `*`) is already there, wherever it stands. Does not touch `enabled`: the global switch is its own.
+ */
+export function protectOrigin(settings: Settings, socketUrl: string): Settings {
+  const rule = originRule(socketUrl);
+  if (settings.rules.some((r) => normalGlob(r.match) === rule.match)) return settings;
+  return { ...settings, rules: [rule, ...settings.rules] };
+}
+
+/**
+ * `settings` without any rule that matches `socketUrl`, so that the socket ends up unprotected.
+ * Broader rules are removed too (a `wss://*` rule matching it goes as well: while any matching rule
+ * stays, the socket stays protected). A caller that wants to warn before that lists them first with
+ * `rulesMatching`. Unchanged (the same object) when no rule matches.
+ */
+export function unprotect(settings: Settings, socketUrl: string): Settings {
+  const rules = settings.rules.filter((r) => !fits(r, socketUrl));
+  return rules.length === settings.rules.length ? settings : { ...settings, rules };
+}
+
+/** Every rule that matches `url`, in order, with its index: the rules `unprotect` would remove. */
+export function rulesMatching(settings: Settings, url: string): { index: number; rule: Rule }[] {
+  const out: { index: number; rule: Rule }[] = [];
+  settings.rules.forEach((rule, index) => {
+    if (fits(rule, url)) out.push({ index, rule });
+  });
+  return out;
+}
+
+/** The rule that protects `url` (the first that matches), with its index; null when none does. */
+export function ruleFor(settings: Settings, url: string): { index: number; rule: Rule } | null {
+  const index = settings.rules.findIndex((r) => fits(r, url));
+  return index < 0 ? null : { index, rule: settings.rules[index]! };
+}
+
+const quote = (s: string): string => JSON.stringify(s);
+
+/**
+ * Whether `rule` matches `url`, and why, in words for the options page: the literal part of the glob
+ * the URL lacks, or that the glob is not usable at all.
+ */
+export function testRule(rule: Pick<Rule, "match">, url: string): { matches: boolean; why: string } {
+  const err = globError(rule.match);
+  if (err !== null) return { matches: false, why: `${quote(String(rule.match))} is not a usable pattern: ${err}` };
+  const glob = normalGlob(rule.match);
+  if (matchGlob(glob, url)) {
+    return {
+      matches: true,
+      why: glob.includes("*")
+        ? `${quote(url)} fits ${quote(glob)} (* stands for any run of characters)`
+        : `${quote(url)} is exactly ${quote(glob)}`,
+    };
+  }
+  return { matches: false, why: mismatch(glob, url) };
+}
+
+/** The first literal part of `glob` that `url` cannot supply, scanning as `matchGlob` does. */
+function mismatch(glob: string, url: string): string {
+  const parts = glob.split("*");
+  if (parts.length === 1) return `${quote(url)} is not exactly ${quote(glob)} (the pattern has no *)`;
+  const first = parts[0]!;
+  const last = parts.at(-1)!;
+  if (!url.startsWith(first)) return `${quote(url)} does not start with ${quote(first)}`;
+  let at = first.length;
+  for (const part of parts.slice(1, -1)) {
+    if (part === "") continue;
+    const found = url.indexOf(part, at);
+    if (found < 0) return `${quote(url)} has no ${quote(part)} after ${quote(url.slice(0, at))}`;
+    at = found + part.length;
+  }
+  if (!url.endsWith(last) || url.length - last.length < at) return `${quote(url)} does not end with ${quote(last)}`;
+  // Unreachable when matchGlob and this scan agree; said plainly rather than guessed.
+  return `${quote(url)} does not fit ${quote(glob)}`;
+}
