@@ -1,13 +1,18 @@
 /**
- * The panel's model of the inspected tab, and the pure reducer that folds protocol messages into it.
+ * The panel's model of the inspected tab, and the reducer that folds protocol messages into it.
  *
  * The page recorder is the source of truth: a `snapshot` replaces what the panel knew of each socket it
  * carries (so a repeated snapshot, after a reconnect, never counts a frame twice); `events` apply on
  * top. Events for a socket the panel has not seen yet are skipped: the snapshot the panel asked for on
  * connect brings it.
+ *
+ * Socket views are immutable. The frames and lifecycle events live in a `SocketLog` that is appended
+ * to in place (copying a 100,000-frame array on every 50 ms batch is what this avoids); the model's
+ * `logVersion` says when it changed. Appending is idempotent, so the reducer stays safe to repeat.
  */
 import type {
   BackgroundToPanel,
+  FrameRecord,
   PageToPanel,
   RecorderEvent,
   SocketId,
@@ -15,7 +20,7 @@ import type {
   SocketState,
   ToPanel,
 } from "../shared/protocol";
-
+import { SocketLog, type LifecycleEvent } from "./socket-log";
 
 export interface SocketView {
   id: SocketId;
@@ -38,6 +43,20 @@ export interface SocketView {
   /** Close code of the last `closed` state, and attempt of the last `reconnecting` state. */
   closeCode?: number;
   attempt?: number;
+  /** Outages so far: times the socket went into `reconnecting` from another state. */
+  reconnects: number;
+  /**
+   * `live`: of the page now. `previous-page`: kept by "preserve log" across a navigation.
+   * `imported`: from a HAR file, read-only.
+   */
+  origin: "live" | "previous-page" | "imported";
+}
+
+/** A socket read from a HAR file, with its frames and lifecycle. */
+export interface ImportedSocket {
+  view: SocketView;
+  frames: FrameRecord[];
+  events: LifecycleEvent[];
 }
 
 export interface PanelModel {
@@ -52,37 +71,71 @@ export interface PanelModel {
   versionMismatch: { expected: number; got: unknown } | null;
   /** Whether the panel's port to the background is up. */
   connected: boolean;
+  /** Frames and lifecycle events, appended in place (see the module comment). */
+  log: SocketLog;
+  /** `log.version` when this model was made: a new value means the log changed. */
+  logVersion: number;
+  /** Panel-side pause: page messages are not applied; the panel asks for a snapshot on resume. */
+  paused: boolean;
+  /** Keep sockets across a top-frame navigation, marked as from a previous page. */
+  preserveLog: boolean;
 }
 
-export const initialModel: PanelModel = {
-  sockets: new Map(),
-  frames: new Map(),
-  versionMismatch: null,
-  connected: false,
-};
+export function createModel(over: Partial<Pick<PanelModel, "preserveLog">> = {}): PanelModel {
+  const log = new SocketLog();
+  return {
+    sockets: new Map(),
+    frames: new Map(),
+    versionMismatch: null,
+    connected: false,
+    log,
+    logVersion: log.version,
+    paused: false,
+    preserveLog: false,
+    ...over,
+  };
+}
 
-/** What the panel itself knows about its port (not a protocol message). */
-export type PanelAction = ToPanel | { type: "port"; connected: boolean };
+/** What the panel itself decides (not protocol messages). */
+export type PanelAction =
+  | ToPanel
+  | { type: "port"; connected: boolean }
+  | { type: "pause"; paused: boolean }
+  | { type: "preserve-log"; preserve: boolean }
+  | { type: "clear" }
+  | { type: "import"; sockets: ImportedSocket[] };
 
 type Handler<M, K extends keyof M> = (model: PanelModel, message: M[K]) => PanelModel;
 
 /** One handler per page -> panel message type (conventions.test.ts checks the list). */
 export const pageMessageHandlers: { [K in keyof PageToPanel]: Handler<PageToPanel, K> } = {
   snapshot: (model, { sockets }) => {
+    if (model.paused) return model;
     const next = new Map(model.sockets);
-    for (const snap of sockets) next.set(snap.info.id, fromSnapshot(snap));
-    return { ...model, sockets: next };
+    for (const snap of sockets) {
+      const before = next.get(snap.info.id);
+      // An imported socket is read-only; a page never reuses its ids, but do not let one overwrite it.
+      if (before?.origin === "imported") continue;
+      const view = fromSnapshot(snap);
+      next.set(snap.info.id, before ? { ...view, reconnects: Math.max(view.reconnects, before.reconnects) } : view);
+      for (const event of snap.events) model.log.append(event);
+    }
+    return { ...model, sockets: next, logVersion: model.log.version };
   },
   events: (model, { events }) => {
+    if (model.paused) return model;
     let next: Map<SocketId, SocketView> | null = null;
     for (const event of events) {
       const current = (next ?? model.sockets).get(socketOf(event));
       const updated = applyEvent(current, event);
-      if (updated === current || !updated) continue;
+      if (!updated || updated.origin === "imported") continue;
+      model.log.append(event);
+      if (updated === current) continue;
       next ??= new Map(model.sockets);
       next.set(updated.id, updated);
     }
-    return next ? { ...model, sockets: next } : model;
+    if (!next && model.log.version === model.logVersion) return model;
+    return { ...model, sockets: next ?? model.sockets, logVersion: model.log.version };
   },
 };
 
@@ -97,17 +150,60 @@ export const backgroundMessageHandlers: { [K in keyof BackgroundToPanel]: Handle
     const left = (frames.get(frameId) ?? 0) - 1;
     if (left > 0) frames.set(frameId, left);
     else frames.delete(frameId);
-    // The top document went away (navigation, reload): like DevTools' Network panel, start afresh. The
-    // new document's sockets come with its events, or with the snapshot the panel asks for.
-    if (frameId === 0) return { ...model, frames, sockets: new Map() };
+    if (frameId === 0) return { ...leavePage(model), frames };
     return { ...model, frames };
   },
   "version-mismatch": (model, { expected, got }) => ({ ...model, versionMismatch: { expected, got } }),
 };
 
+/**
+ * The top document went away (navigation, reload). Like DevTools' Network panel: start afresh, or with
+ * "preserve log" keep the old sockets, marked. The new document's sockets come with its events, or with
+ * the snapshot the panel asks for. Imported sockets stay either way.
+ */
+function leavePage(model: PanelModel): PanelModel {
+  const sockets = new Map<SocketId, SocketView>();
+  for (const [id, view] of model.sockets) {
+    if (view.origin !== "live") sockets.set(id, view);
+    else if (model.preserveLog) sockets.set(id, { ...view, origin: "previous-page" });
+  }
+  if (!model.preserveLog) model.log.removeSockets((id) => model.sockets.get(id)?.origin === "live" || !sockets.has(id));
+  return { ...model, sockets, logVersion: model.log.version };
+}
+
+/** "Clear": every frame and event goes; so do sockets that will not speak again. */
+function clear(model: PanelModel): PanelModel {
+  model.log.clear();
+  const sockets = new Map<SocketId, SocketView>();
+  for (const [id, view] of model.sockets) if (view.origin === "live" && view.state !== "closed") sockets.set(id, view);
+  return { ...model, sockets, logVersion: model.log.version };
+}
+
+function importSockets(model: PanelModel, imported: ImportedSocket[]): PanelModel {
+  const sockets = new Map(model.sockets);
+  for (const { view, frames, events } of imported) {
+    if (sockets.has(view.id)) continue;
+    sockets.set(view.id, view);
+    for (const event of events) model.log.appendEvent(event);
+    for (const frame of frames) model.log.appendFrame(frame);
+  }
+  return { ...model, sockets, logVersion: model.log.version };
+}
+
 export function reduce(model: PanelModel, action: PanelAction): PanelModel {
-  // On (re)connect the background tells again which frames are there.
-  if (action.type === "port") return { ...model, connected: action.connected, frames: new Map() };
+  switch (action.type) {
+    // On (re)connect the background tells again which frames are there.
+    case "port":
+      return { ...model, connected: action.connected, frames: new Map() };
+    case "pause":
+      return action.paused === model.paused ? model : { ...model, paused: action.paused };
+    case "preserve-log":
+      return { ...model, preserveLog: action.preserve };
+    case "clear":
+      return clear(model);
+    case "import":
+      return importSockets(model, action.sockets);
+  }
   if (action.type in pageMessageHandlers) {
     const handler = pageMessageHandlers[action.type as keyof PageToPanel] as Handler<PageToPanel, keyof PageToPanel>;
     return handler(model, action as PageToPanel[keyof PageToPanel]);
@@ -129,7 +225,8 @@ function fromSnapshot(snap: SocketSnapshot): SocketView {
     protocols: snap.info.protocols,
     frameUrl: snap.info.frameUrl,
     topFrame: snap.info.topFrame,
-    state: snap.state,
+    // Walked through the buffered states below (counting outages), then set to the snapshot's.
+    state: "connecting",
     protected: snap.protected,
     framesIn: snap.framesIn,
     framesOut: snap.framesOut,
@@ -138,6 +235,8 @@ function fromSnapshot(snap: SocketSnapshot): SocketView {
     lastSeq: snap.lastSeq,
     createdAt: snap.info.createdAt,
     lastActivity: snap.info.createdAt,
+    reconnects: 0,
+    origin: "live",
   };
   // Counters come from the snapshot's totals (the ring buffer may have dropped old frames); the
   // buffered events only give the last activity and the details of the latest state.
@@ -169,13 +268,15 @@ function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketV
       lastSeq: 0,
       createdAt: info.createdAt,
       lastActivity: Math.max(info.createdAt, event.t),
+      reconnects: 0,
+      origin: "live",
     };
   }
   if (!view) return view;
   const lastActivity = Math.max(view.lastActivity, timeOf(event));
   switch (event.kind) {
     case "state":
-      return withStateDetails({ ...view, state: event.state, lastActivity }, event);
+      return withStateDetails({ ...view, lastActivity }, event);
     case "frame": {
       // A batch that crossed a snapshot on the way carries frames the snapshot already counted.
       if (event.frame.seq <= view.lastSeq) return view;
@@ -193,9 +294,13 @@ function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketV
   }
 }
 
+/** `view.state` is the state before the event; the result has the event's state and details. */
 function withStateDetails(view: SocketView, event: Extract<RecorderEvent, { kind: "state" }>): SocketView {
+  const before = view.state;
+  view = { ...view, state: event.state };
   if (event.state === "closed") return { ...view, closeCode: event.code, attempt: undefined };
-  if (event.state === "reconnecting") return { ...view, attempt: event.attempt };
+  if (event.state === "reconnecting")
+    return { ...view, attempt: event.attempt, reconnects: view.reconnects + (before === "reconnecting" ? 0 : 1) };
   if (event.state === "open") return { ...view, attempt: undefined, closeCode: undefined };
   return view;
 }
@@ -215,14 +320,26 @@ function timeOf(event: RecorderEvent): number {
   return event.kind === "frame" ? event.frame.t : event.t;
 }
 
-/** Sockets grouped by the frame that created them: the top frame first, then frames as first seen. */
-export function socketsByFrame(model: PanelModel): { key: string; topFrame: boolean; frameUrl: string; sockets: SocketView[] }[] {
-  const groups = new Map<string, { key: string; topFrame: boolean; frameUrl: string; sockets: SocketView[] }>();
+export interface FrameGroup {
+  key: string;
+  topFrame: boolean;
+  frameUrl: string;
+  origin: SocketView["origin"];
+  sockets: SocketView[];
+}
+
+/**
+ * Sockets grouped by the frame that created them: the page's own first (top frame first, then frames
+ * as first seen), then those kept from previous pages, then imported ones.
+ */
+export function socketsByFrame(model: PanelModel): FrameGroup[] {
+  const groups = new Map<string, FrameGroup>();
   for (const socket of model.sockets.values()) {
-    const key = `${socket.topFrame ? "top" : "sub"} ${socket.frameUrl}`;
+    const key = `${socket.origin} ${socket.topFrame ? "top" : "sub"} ${socket.frameUrl}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { key, topFrame: socket.topFrame, frameUrl: socket.frameUrl, sockets: [] }));
+    if (!group) groups.set(key, (group = { key, topFrame: socket.topFrame, frameUrl: socket.frameUrl, origin: socket.origin, sockets: [] }));
     group.sockets.push(socket);
   }
-  return [...groups.values()].sort((a, b) => Number(b.topFrame) - Number(a.topFrame));
+  const rank = (g: FrameGroup) => ({ live: 0, "previous-page": 2, imported: 4 })[g.origin] + (g.topFrame ? 0 : 1);
+  return [...groups.values()].sort((a, b) => rank(a) - rank(b));
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { initialModel, reduce, socketsByFrame, type PanelAction, type PanelModel } from "../../src/panel/model";
+import { createModel, reduce, socketsByFrame, type PanelAction, type PanelModel } from "../../src/panel/model";
 import { PROTOCOL_VERSION } from "../../src/shared/protocol";
 import { eventsMessage, frameEvent, snapshotMessage, socketInfo, socketSnapshot, stateEvent } from "../support/messages";
 
-const run = (...actions: PanelAction[]): PanelModel => actions.reduce(reduce, initialModel);
+const run = (...actions: PanelAction[]): PanelModel => actions.reduce(reduce, createModel());
 const bg = <T extends object>(type: string, payload: T) =>
   ({ source: "lifeguard-background", v: PROTOCOL_VERSION, type, ...payload }) as unknown as PanelAction;
 

@@ -1,0 +1,152 @@
+/**
+ * Everything the panel holds of a tab's sockets beyond their counters: every frame, and the lifecycle
+ * events (states, heartbeats, queue, protection, notes) the timeline draws.
+ *
+ * Built for 100,000+ frames arriving in 50 ms batches: frames are kept as the very records that came
+ * off the port, in one append-only array (plus an append-only index list per socket). Nothing is
+ * copied per batch: the log is mutated in place and its `version` goes up, which is what the model
+ * and the views compare. Appending is idempotent by `(socket, seq)`, so a snapshot that repeats what
+ * events already brought (after a worker restart, or on resume) adds only what is new.
+ *
+ * Indices into `frames` stay valid until `epoch` changes (a clear, or sockets dropped on navigation).
+ */
+import type { FrameRecord, RecorderEvent, SocketId } from "../shared/protocol";
+
+/** A recorder event that is not a frame: what the timeline draws. */
+export type LifecycleEvent = Exclude<RecorderEvent, { kind: "frame" }>;
+
+interface SocketEntries {
+  /** Indices into `frames`, ascending. */
+  frames: number[];
+  /** Lifecycle events, by time. */
+  events: LifecycleEvent[];
+  /** Keys of the lifecycle events held, so a snapshot's repeat of them is not added twice. */
+  eventKeys: Set<string>;
+  /** Highest frame `seq` ever appended, kept across a clear so an old frame never comes back. */
+  lastSeq: number;
+  /** Times of Lifeguard's own heartbeat pings sent and answered: identify the frames they match. */
+  heartbeatTimes: number[];
+}
+
+const EMPTY: readonly number[] = [];
+const NO_EVENTS: readonly LifecycleEvent[] = [];
+
+/** A frame within this many ms of a heartbeat sent/answered event of its socket is that heartbeat's frame. */
+const HEARTBEAT_MATCH_MS = 3;
+
+export class SocketLog {
+  /** Every frame, in arrival order. The records as they came: never copied, never mutated. */
+  readonly frames: FrameRecord[] = [];
+  private readonly sockets = new Map<SocketId, SocketEntries>();
+  /** Goes up on every change. */
+  version = 0;
+  /** Goes up when indices into `frames` are invalidated. */
+  epoch = 0;
+
+  /** Adds a frame unless its socket already has that `seq` or a later one. Returns whether it was added. */
+  appendFrame(frame: FrameRecord): boolean {
+    const entries = this.entries(frame.socket);
+    if (frame.seq <= entries.lastSeq) return false;
+    entries.lastSeq = frame.seq;
+    entries.frames.push(this.frames.length);
+    this.frames.push(frame);
+    this.version++;
+    return true;
+  }
+
+  /** Adds a lifecycle event unless the log holds the same one. Returns whether it was added. */
+  appendEvent(event: LifecycleEvent): boolean {
+    const id = event.kind === "created" ? event.socket.id : event.socket;
+    const entries = this.entries(id);
+    const key = JSON.stringify(event);
+    if (entries.eventKeys.has(key)) return false;
+    entries.eventKeys.add(key);
+    const list = entries.events;
+    // Events come in time order; a snapshot merged late may not: keep the list sorted.
+    let at = list.length;
+    while (at > 0 && list[at - 1]!.t > event.t) at--;
+    list.splice(at, 0, event);
+    if (event.kind === "heartbeat" && event.phase !== "missed") insertSorted(entries.heartbeatTimes, event.t);
+    this.version++;
+    return true;
+  }
+
+  /** Folds a recorder event in: frames to the frame list, the rest to the socket's lifecycle. */
+  append(event: RecorderEvent): boolean {
+    return event.kind === "frame" ? this.appendFrame(event.frame) : this.appendEvent(event);
+  }
+
+  framesOf(socket: SocketId): readonly number[] {
+    return this.sockets.get(socket)?.frames ?? EMPTY;
+  }
+
+  eventsOf(socket: SocketId): readonly LifecycleEvent[] {
+    return this.sockets.get(socket)?.events ?? NO_EVENTS;
+  }
+
+  lastSeqOf(socket: SocketId): number {
+    return this.sockets.get(socket)?.lastSeq ?? 0;
+  }
+
+  /** Whether the frame is one of Lifeguard's own heartbeat pings or its answer. */
+  isLifeguardHeartbeat(frame: FrameRecord): boolean {
+    const times = this.sockets.get(frame.socket)?.heartbeatTimes;
+    if (!times || times.length === 0) return false;
+    const i = lowerBound(times, frame.t - HEARTBEAT_MATCH_MS);
+    return i < times.length && times[i]! <= frame.t + HEARTBEAT_MATCH_MS;
+  }
+
+  /** Drops every frame and event, but remembers each socket's last `seq`: a later snapshot adds only newer frames. */
+  clear(): void {
+    this.frames.length = 0;
+    for (const entries of this.sockets.values()) {
+      entries.frames = [];
+      entries.events = [];
+      entries.eventKeys = new Set();
+      entries.heartbeatTimes = [];
+    }
+    this.epoch++;
+    this.version++;
+  }
+
+  /** Forgets the sockets `drop` says yes to, frames and all (a navigation without "preserve log"). */
+  removeSockets(drop: (socket: SocketId) => boolean): void {
+    const gone = new Set([...this.sockets.keys()].filter(drop));
+    if (gone.size === 0) return;
+    for (const id of gone) this.sockets.delete(id);
+    const kept = this.frames.filter((f) => !gone.has(f.socket));
+    this.frames.length = 0;
+    for (const entries of this.sockets.values()) entries.frames = [];
+    for (const frame of kept) {
+      this.entries(frame.socket).frames.push(this.frames.length);
+      this.frames.push(frame);
+    }
+    this.epoch++;
+    this.version++;
+  }
+
+  private entries(socket: SocketId): SocketEntries {
+    let entries = this.sockets.get(socket);
+    if (!entries) {
+      entries = { frames: [], events: [], eventKeys: new Set(), lastSeq: 0, heartbeatTimes: [] };
+      this.sockets.set(socket, entries);
+    }
+    return entries;
+  }
+}
+
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(sorted: number[], x: number): void {
+  if (sorted.length === 0 || sorted[sorted.length - 1]! <= x) sorted.push(x);
+  else sorted.splice(lowerBound(sorted, x), 0, x);
+}
