@@ -1,16 +1,31 @@
+import type { SocketId } from "../shared/protocol";
 import type { SocketView } from "./model";
 import { clip, formatBytes, formatClock } from "./format";
 import "./SocketRow.css";
 
 export interface SocketRowProps {
   socket: SocketView;
+  selected?: boolean;
+  onSelect?(socket: SocketId): void;
 }
 
 /** One socket. Everything shown came from the page: rendered as text only, and clipped. */
-export function SocketRow({ socket }: SocketRowProps) {
+export function SocketRow({ socket, selected = false, onSelect }: SocketRowProps) {
   return (
-    <tr class="socket-row" data-testid="socket-row" data-socket-id={socket.id} data-state={socket.state}>
+    <tr
+      class={selected ? "socket-row socket-selected" : "socket-row"}
+      data-testid="socket-row"
+      data-socket-id={socket.id}
+      data-state={socket.state}
+      data-origin={socket.origin}
+      aria-selected={selected}
+      tabIndex={0}
+      onClick={() => onSelect?.(socket.id)}
+      onKeyDown={(e) => (e.key === "Enter" || e.key === " ") && onSelect?.(socket.id)}
+    >
       <td class="socket-url" title={clip(socket.url, 4096)}>
+        {socket.origin === "imported" && <span class="socket-tag">imported</span>}
+        {socket.origin === "previous-page" && <span class="socket-tag">previous page</span>}
         {clip(socket.url)}
         {socket.protocols.length > 0 && <span class="socket-protocols"> ({clip(socket.protocols.join(", "), 100)})</span>}
       </td>
@@ -22,6 +37,7 @@ export function SocketRow({ socket }: SocketRowProps) {
       <td>
         {formatBytes(socket.bytesIn)} / {formatBytes(socket.bytesOut)}
       </td>
+      <td data-testid="socket-reconnects">{socket.reconnects}</td>
       <td>{formatClock(socket.lastActivity)}</td>
     </tr>
   );

@@ -1,0 +1,87 @@
+import { useRef } from "preact/hooks";
+import "./Toolbar.css";
+
+export type PanelView = "frames" | "timeline";
+
+export interface ToolbarProps {
+  view: PanelView;
+  onView(view: PanelView): void;
+  preserveLog: boolean;
+  onPreserveLog(preserve: boolean): void;
+  paused: boolean;
+  onPause(paused: boolean): void;
+  onClear(): void;
+  /** What "Export HAR" takes: the selected socket, or all. */
+  exportLabel: string;
+  onExport(): void;
+  onImport(file: File): void;
+  importError: string | null;
+}
+
+export function Toolbar(props: ToolbarProps) {
+  const file = useRef<HTMLInputElement>(null);
+  return (
+    <div class="toolbar" role="toolbar" aria-label="Panel">
+      <div class="toolbar-tabs" role="tablist">
+        {(["frames", "timeline"] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            aria-selected={props.view === v}
+            class={props.view === v ? "toolbar-tab toolbar-tab-on" : "toolbar-tab"}
+            data-testid={`view-${v}`}
+            onClick={() => props.onView(v)}
+          >
+            {v === "frames" ? "Frames" : "Timeline"}
+          </button>
+        ))}
+      </div>
+      <button
+        type="button"
+        data-testid="pause"
+        aria-pressed={props.paused}
+        title={props.paused ? "Resume recording" : "Pause recording"}
+        onClick={() => props.onPause(!props.paused)}
+      >
+        {props.paused ? "▶ Resume" : "⏸ Pause"}
+      </button>
+      <button type="button" data-testid="clear" title="Clear frames and closed sockets" onClick={props.onClear}>
+        ⃠ Clear
+      </button>
+      <label title="Keep sockets across page loads">
+        <input
+          type="checkbox"
+          data-testid="preserve-log"
+          checked={props.preserveLog}
+          onChange={(e) => props.onPreserveLog(e.currentTarget.checked)}
+        />
+        Preserve log
+      </label>
+      <span class="toolbar-spacer" />
+      <button type="button" data-testid="har-export" title={`Export ${props.exportLabel} as HAR`} onClick={props.onExport}>
+        Export HAR
+      </button>
+      <button type="button" title="Import a HAR file (from Lifeguard or Chrome DevTools)" onClick={() => file.current?.click()}>
+        Import HAR
+      </button>
+      <input
+        ref={file}
+        type="file"
+        accept=".har,application/json"
+        class="toolbar-file"
+        data-testid="har-import"
+        onChange={(e) => {
+          const f = e.currentTarget.files?.[0];
+          if (f) props.onImport(f);
+          e.currentTarget.value = "";
+        }}
+      />
+      {props.importError && (
+        <span class="toolbar-error" role="alert" data-testid="har-import-error">
+          {props.importError}
+        </span>
+      )}
+    </div>
+  );
+}
