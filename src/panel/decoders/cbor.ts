@@ -1,0 +1,104 @@
+/**
+ * CBOR (RFC 8949) binary frames, decoded with cbor-x after a well-formedness walk of our own. The
+ * walk bounds nesting (cbor-x recurses) and admits only tags that decode to plain data: cbor-x's
+ * other tags define records (compiled into readers), shared references (cycles) or call
+ * constructors by name (tag 27), none of which untrusted frames should reach.
+ */
+import { decode } from "cbor-x";
+import { hexToBytes } from "./bytes";
+import { compact, toTree } from "./tree";
+import type { Decoder } from "./types";
+
+/** Date/time, bignums, decimal fractions, expected encodings, URIs and the like, self-describe. */
+const PLAIN_TAGS = new Set([0, 1, 2, 3, 4, 5, 21, 22, 23, 24, 32, 33, 34, 35, 36, 55799]);
+const MAX_NESTING = 256;
+
+/** Why `bytes` is not one well-formed CBOR item of plain data, or null when it is. */
+export function cborProblem(bytes: Uint8Array): string | null {
+  let pos = 0;
+  // Items still to read in each open container; Infinity for indefinite length (ended by a break).
+  const stack: number[] = [1];
+  while (stack.length > 0) {
+    const top = stack.length - 1;
+    if (stack[top] === 0) {
+      stack.pop();
+      continue;
+    }
+    if (pos >= bytes.length) return "ends early";
+    const ib = bytes[pos++]!;
+    if (ib === 0xff) {
+      if (stack[top] !== Infinity) return `unexpected break at ${pos - 1}`;
+      stack.pop();
+      continue;
+    }
+    stack[top]!--;
+    const major = ib >> 5;
+    const ai = ib & 31;
+    let arg = 0;
+    if (ai < 24) arg = ai;
+    else if (ai <= 27) {
+      const n = 1 << (ai - 24);
+      if (pos + n > bytes.length) return "ends early";
+      for (let i = 0; i < n; i++) arg = arg * 256 + bytes[pos + i]!;
+      pos += n;
+    } else if (ai === 31 && major >= 2 && major <= 5) arg = -1;
+    else return `reserved additional information ${ai} at ${pos - 1}`;
+    switch (major) {
+      case 2:
+      case 3:
+        if (arg < 0) stack.push(Infinity);
+        else if (arg > bytes.length - pos) return "ends early";
+        else pos += arg;
+        break;
+      case 4:
+      case 5: {
+        if (arg < 0) {
+          stack.push(Infinity);
+          break;
+        }
+        const items = major === 5 ? 2 * arg : arg;
+        if (items > bytes.length - pos) return "ends early";
+        stack.push(items);
+        break;
+      }
+      case 6:
+        if (!PLAIN_TAGS.has(arg)) return `tag ${arg} is not decoded`;
+        stack.push(1);
+        break;
+    }
+    if (stack.length > MAX_NESTING) return `nested deeper than ${MAX_NESTING} levels`;
+  }
+  if (pos !== bytes.length) return `${bytes.length - pos} extra byte(s) after the item`;
+  return null;
+}
+
+export function decodeCborSafely(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false; error: string } {
+  const problem = cborProblem(bytes);
+  if (problem) return { ok: false, error: problem };
+  try {
+    return { ok: true, value: decode(bytes) as unknown };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Any binary frame that is a whole CBOR map or array; scalars would match too much random binary. */
+export const cbor: Decoder = {
+  name: "CBOR",
+  matches: () => false,
+  decode: (frame, ctx) => cbor.sniff!(frame, ctx),
+  sniff(frame) {
+    if (frame.opcode !== "binary" || frame.truncated || frame.preview.length === 0) return null;
+    let bytes: Uint8Array;
+    try {
+      bytes = hexToBytes(frame.preview);
+    } catch {
+      return null;
+    }
+    const first = bytes[0]! >> 5;
+    if (first !== 4 && first !== 5) return null;
+    const r = decodeCborSafely(bytes);
+    if (!r.ok) return null;
+    return { protocol: "CBOR", summary: compact(r.value, 160), kind: "data", tree: toTree(r.value) };
+  },
+};
