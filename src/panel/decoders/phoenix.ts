@@ -51,26 +51,32 @@ function decodeBinary(frame: FrameInput): Decoded {
     const kindByte = r.u8("kind");
     const text = (n: number, what: string): string => utf8OrNull(r.take(n, what)) ?? "";
     let m: PhoenixMessage;
+    let status: string | undefined;
     if (kindByte === 0) {
       const [j, t, e] = [r.u8(), r.u8(), r.u8()];
-      m = { joinRef: text(j, "join_ref"), ref: null, topic: text(t, "topic"), event: text(e, "event"), payload: r.rest() };
+      m = { joinRef: text(j, "join_ref"), ref: null, topic: text(t, "topic"), event: text(e, "event"), payload: undefined };
     } else if (kindByte === 1) {
       const [j, rf, t, s] = [r.u8(), r.u8(), r.u8(), r.u8()];
-      m = { joinRef: text(j, "join_ref"), ref: text(rf, "ref"), topic: text(t, "topic"), event: "phx_reply", payload: null };
-      const status = text(s, "status");
-      m.payload = { status, response: r.rest() };
+      m = { joinRef: text(j, "join_ref"), ref: text(rf, "ref"), topic: text(t, "topic"), event: "phx_reply", payload: undefined };
+      status = text(s, "status");
+      m.payload = { status };
     } else if (kindByte === 2) {
       const [t, e] = [r.u8(), r.u8()];
-      m = { joinRef: null, ref: null, topic: text(t, "topic"), event: text(e, "event"), payload: r.rest() };
+      m = { joinRef: null, ref: null, topic: text(t, "topic"), event: text(e, "event"), payload: undefined };
     } else {
       return { protocol: PROTOCOL, summary: "binary", error: `unknown binary message kind ${kindByte}` };
     }
-    const payloadBytes = isRecord(m.payload) ? (m.payload.response as Uint8Array) : (m.payload as Uint8Array);
-    const fields: DecodedNode[] = [leaf("join_ref", m.joinRef as string | null), leaf("ref", m.ref as string | null), leaf("topic", m.topic as string), leaf("event", m.event as string)];
-    if (isRecord(m.payload)) fields.push(leaf("status", m.payload.status as string));
-    fields.push(bytesNode("payload", payloadBytes));
-    const d = describe({ ...m, payload: isRecord(m.payload) ? { status: m.payload.status } : undefined }, branch(undefined, "object", fields));
-    d.summary += ` <${payloadBytes.length}${frame.truncated ? "+" : ""} bytes>`;
+    const payload = r.rest();
+    const fields: DecodedNode[] = [
+      leaf("join_ref", m.joinRef as string | null),
+      leaf("ref", m.ref as string | null),
+      leaf("topic", m.topic as string),
+      leaf("event", m.event as string),
+    ];
+    if (status !== undefined) fields.push(leaf("status", status));
+    fields.push(bytesNode("payload", payload));
+    const d = describe(m, branch(undefined, "object", fields));
+    d.summary += ` <${payload.length}${frame.truncated ? "+" : ""} bytes>`;
     return d;
   } catch (e) {
     if (e instanceof OutOfBytes) {
