@@ -2,6 +2,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { TargetedKeyboardEvent } from "preact";
 import type { FrameRecord } from "../shared/protocol";
 import type { FrameType } from "./frame-filter";
+import { observeElementRect } from "@tanstack/virtual-core";
 import { useVirtualizer } from "./use-virtualizer";
 import { formatBytes, formatClock } from "./format";
 import "./FramesTable.css";
@@ -55,6 +56,9 @@ export function FramesTable(props: FramesTableProps) {
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
     initialRect: props.initialRect,
+    // A box not laid out yet (or a DOM without layout) reports 0 x 0: use the initial size until it is.
+    observeElementRect: (instance, cb) =>
+      observeElementRect(instance, (rect) => cb(rect.height === 0 && props.initialRect ? props.initialRect : rect)),
     // At the bottom, new frames keep the newest in view (as DevTools does); scrolled up, nothing moves.
     followOnAppend: true,
   });

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { SocketLog } from "../../src/panel/socket-log";
+import { createModel, reduce } from "../../src/panel/model";
+import { eventsMessage, snapshotMessage, socketSnapshot } from "../support/messages";
+import { frame, frameEvents } from "./frames-support";
+
+describe("SocketLog: 100k frames cheaply", () => {
+  it("keeps the records it is given (no copies), appended in place", () => {
+    const log = new SocketLog();
+    const records = Array.from({ length: 100_000 }, (_, i) => frame("a:1", i + 1));
+    const array = log.frames;
+    for (const r of records) log.appendFrame(r);
+    expect(log.frames).toBe(array);
+    expect(log.frames).toHaveLength(100_000);
+    expect(log.frames[12_345]).toBe(records[12_345]);
+    expect(log.framesOf("a:1")).toHaveLength(100_000);
+    expect(log.version).toBe(100_000);
+  });
+
+  it("the reducer appends a batch without copying the frames before it", () => {
+    let model = reduce(createModel(), snapshotMessage([socketSnapshot("a:1")]));
+    model = reduce(model, eventsMessage(frameEvents(Array.from({ length: 100_000 }, (_, i) => frame("a:1", i + 1)))));
+    const frames = model.log.frames;
+    const first = frames[0];
+    const batch = frameEvents([frame("a:1", 100_001), frame("a:1", 100_002)]);
+    const next = reduce(model, eventsMessage(batch));
+    expect(next).not.toBe(model);
+    expect(next.log).toBe(model.log);
+    expect(next.log.frames).toBe(frames);
+    expect(next.log.frames[0]).toBe(first);
+    expect(next.log.frames.at(-1)).toBe((batch[1] as { frame: unknown }).frame);
+    expect(next.logVersion).toBeGreaterThan(model.logVersion);
+    expect(next.sockets.get("a:1")!.framesOut + next.sockets.get("a:1")!.framesIn).toBe(100_002);
+  });
+
+  it("is idempotent by (socket, seq): a snapshot that repeats events adds only what is new", () => {
+    let model = reduce(createModel(), snapshotMessage([socketSnapshot("a:1")]));
+    model = reduce(model, eventsMessage(frameEvents([frame("a:1", 1), frame("a:1", 2)])));
+    model = reduce(model, snapshotMessage([socketSnapshot("a:1", { lastSeq: 3, framesOut: 2, framesIn: 1, events: frameEvents([frame("a:1", 1), frame("a:1", 2), frame("a:1", 3)]) })]));
+    expect(model.log.frames.map((f) => f.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("dedupes lifecycle events and keeps them in time order", () => {
+    const log = new SocketLog();
+    log.appendEvent({ kind: "state", t: 20, socket: "a:1", state: "open" });
+    expect(log.appendEvent({ kind: "state", t: 20, socket: "a:1", state: "open" })).toBe(false);
+    log.appendEvent({ kind: "state", t: 10, socket: "a:1", state: "connecting" });
+    expect(log.eventsOf("a:1").map((e) => e.t)).toEqual([10, 20]);
+  });
+
+  it("clear drops everything but remembers each socket's last seq; removeSockets reindexes", () => {
+    const log = new SocketLog();
+    for (const f of [frame("a:1", 1), frame("b:1", 1), frame("a:1", 2)]) log.appendFrame(f);
+    log.removeSockets((id) => id === "b:1");
+    expect(log.frames.map((f) => `${f.socket}#${f.seq}`)).toEqual(["a:1#1", "a:1#2"]);
+    expect(log.framesOf("a:1")).toEqual([0, 1]);
+    const epoch = log.epoch;
+    log.clear();
+    expect(log.frames).toHaveLength(0);
+    expect(log.epoch).toBeGreaterThan(epoch);
+    expect(log.appendFrame(frame("a:1", 2))).toBe(false);
+    expect(log.appendFrame(frame("a:1", 3))).toBe(true);
+  });
+});
