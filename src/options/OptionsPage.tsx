@@ -1,26 +1,31 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { SettingsStore } from "./settings-store";
 import { validateSettings } from "./validate";
+import { draftErrors, draftFromText, draftFromValue, isRecord, routeErrors, type Draft } from "./draft";
+import { SettingsForm, formPaths } from "./SettingsForm";
+import { JsonEditor } from "./JsonEditor";
+import { RuleTester } from "./RuleTester";
+import { ImportExport } from "./ImportExport";
 import "./OptionsPage.css";
 
 export interface OptionsPageProps {
   store: SettingsStore;
 }
 
-type Status =
+type SaveState =
   | { kind: "loading" }
   | { kind: "idle" }
   | { kind: "saved" }
-  | { kind: "parse-error"; message: string }
-  | { kind: "invalid"; errors: string[] }
-  | { kind: "save-failed"; message: string };
+  | { kind: "failed"; message: string };
 
-const format = (value: unknown): string => JSON.stringify(value ?? {}, null, 2);
-
-/** The stored settings as JSON text: edit, check, save; changes made elsewhere show up here. */
+/**
+ * The settings as a form and as JSON, two views of one draft, validated as you type; Save writes the
+ * draft only when the validator has nothing to say. Changes made elsewhere show up here, or are
+ * offered when there are unsaved edits.
+ */
 export function OptionsPage({ store }: OptionsPageProps) {
-  const [text, setText] = useState("");
-  const [status, setStatus] = useState<Status>({ kind: "loading" });
+  const [draft, setDraft] = useState<Draft>(() => draftFromValue({}));
+  const [saveState, setSaveState] = useState<SaveState>({ kind: "loading" });
   const [storedProblems, setStoredProblems] = useState<string[]>([]);
   /** A value saved elsewhere while the user had unsaved edits here: offered, never forced. */
   const [incoming, setIncoming] = useState<{ value: unknown } | null>(null);
@@ -28,7 +33,7 @@ export function OptionsPage({ store }: OptionsPageProps) {
 
   const show = (value: unknown): void => {
     dirty.current = false;
-    setText(format(value));
+    setDraft(draftFromValue(value));
     setIncoming(null);
     setStoredProblems(value === undefined ? [] : validateSettings(value).errors);
   };
@@ -44,9 +49,9 @@ export function OptionsPage({ store }: OptionsPageProps) {
       (value) => {
         if (!live) return;
         show(value);
-        setStatus({ kind: "idle" });
+        setSaveState({ kind: "idle" });
       },
-      (err: unknown) => live && setStatus({ kind: "save-failed", message: `Could not read settings: ${String(err)}` }),
+      (err: unknown) => live && setSaveState({ kind: "failed", message: `Could not read settings: ${String(err)}` }),
     );
     return () => {
       live = false;
@@ -54,37 +59,40 @@ export function OptionsPage({ store }: OptionsPageProps) {
     };
   }, [store]);
 
+  const errors = useMemo(() => draftErrors(draft), [draft]);
+  const routed = useMemo(() => routeErrors(errors, formPaths(draft.value)), [errors, draft.value]);
+  const errorsOf = (path: string): readonly string[] => routed.byPath.get(path) ?? [];
+  const loading = saveState.kind === "loading";
+  const valid = !loading && draft.parseError === null && errors.length === 0;
+
+  const change = (next: Draft): void => {
+    dirty.current = true;
+    setDraft(next);
+    if (saveState.kind !== "idle") setSaveState({ kind: "idle" });
+  };
+
   const save = async (): Promise<void> => {
-    let parsed: unknown;
+    // The button is disabled while invalid; checked again here, since nothing invalid may be stored.
+    if (!valid) return;
+    const value = draft.value;
     try {
-      parsed = JSON.parse(text);
+      await store.save(value);
     } catch (err) {
-      setStatus({ kind: "parse-error", message: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    const { errors } = validateSettings(parsed);
-    if (errors.length > 0) {
-      setStatus({ kind: "invalid", errors });
-      return;
-    }
-    try {
-      await store.save(parsed);
-    } catch (err) {
-      setStatus({ kind: "save-failed", message: String(err) });
+      setSaveState({ kind: "failed", message: `Not saved: ${String(err)}` });
       return;
     }
     dirty.current = false;
     setIncoming(null);
     setStoredProblems([]);
-    setStatus({ kind: "saved" });
+    setSaveState({ kind: "saved" });
   };
 
   return (
     <main class="options">
       <h1>Lifeguard settings</h1>
       <p class="options-hint">
-        Stored in <code>storage.local</code> under <code>settings</code>. Every field is optional; a socket matches
-        the first rule whose <code>match</code> glob fits its URL, and sockets no rule matches are only inspected.
+        Stored in <code>storage.local</code> under <code>settings</code>. The form and the JSON are the same draft:
+        edit either. Nothing is stored until you Save, and nothing invalid is stored at all.
       </p>
       {storedProblems.length > 0 && (
         <div class="options-warning" data-testid="stored-problems">
@@ -104,57 +112,60 @@ export function OptionsPage({ store }: OptionsPageProps) {
           </button>
         </div>
       )}
-      <textarea
-        class="options-editor"
-        data-testid="settings-json"
-        spellcheck={false}
-        disabled={status.kind === "loading"}
-        value={text}
-        onInput={(e) => {
-          dirty.current = true;
-          setText(e.currentTarget.value);
-          if (status.kind !== "idle") setStatus({ kind: "idle" });
-        }}
-      />
       <div class="options-actions">
-        <button type="button" data-testid="save" disabled={status.kind === "loading"} onClick={() => void save()}>
+        <button type="button" class="options-save" data-testid="save" disabled={!valid} onClick={() => void save()}>
           Save
         </button>
-        <StatusLine status={status} />
+        <SaveStatus state={saveState} draft={draft} problems={errors.length} dirty={dirty.current} />
+        <span class="options-spacer" />
+        <ImportExport
+          value={draft.value}
+          canExport={valid}
+          onImport={(value) => change(draftFromValue(value))}
+        />
+      </div>
+      <div class="options-views">
+        <div class="options-form-view">
+          <SettingsForm
+            value={draft.value}
+            disabled={loading || draft.parseError !== null}
+            errorsOf={errorsOf}
+            onChange={(value) => change(draftFromValue(value))}
+          />
+          <RuleTester rules={isRecord(draft.value) ? draft.value.rules : undefined} />
+        </div>
+        <JsonEditor
+          text={draft.text}
+          parseError={draft.parseError}
+          errors={routed.unplaced}
+          disabled={loading}
+          onInput={(text) => change(draftFromText(text, draft))}
+        />
       </div>
     </main>
   );
 }
 
-function StatusLine({ status }: { status: Status }) {
-  switch (status.kind) {
-    case "saved":
-      return <span class="options-ok" data-testid="status">Saved.</span>;
-    case "parse-error":
-      return (
-        <span class="options-error" role="alert" data-testid="status">
-          Not valid JSON, nothing saved: {status.message}
-        </span>
-      );
-    case "invalid":
-      return (
-        <div class="options-error" role="alert" data-testid="status">
-          Nothing saved; fix these first:
-          <ul>
-            {status.errors.map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
-        </div>
-      );
-    case "save-failed":
-      return (
-        <span class="options-error" role="alert" data-testid="status">
-          {status.message}
-        </span>
-      );
-    default:
-      return null;
-  }
+function SaveStatus({ state, draft, problems, dirty }: { state: SaveState; draft: Draft; problems: number; dirty: boolean }) {
+  let text = "";
+  let cls = "options-status";
+  if (state.kind === "loading") text = "Loading…";
+  else if (draft.parseError !== null) {
+    text = "The JSON is not valid: nothing can be saved until it is.";
+    cls += " options-error";
+  } else if (problems > 0) {
+    text = `${problems} ${problems === 1 ? "problem" : "problems"}: fix ${problems === 1 ? "it" : "them"} to save (shown beside ${problems === 1 ? "its field" : "their fields"}).`;
+    cls += " options-error";
+  } else if (state.kind === "failed") {
+    text = state.message;
+    cls += " options-error";
+  } else if (state.kind === "saved") {
+    text = "Saved.";
+    cls += " options-ok";
+  } else if (dirty) text = "Unsaved changes.";
+  return (
+    <span class={cls} role="status" data-testid="save-status">
+      {text}
+    </span>
+  );
 }
-

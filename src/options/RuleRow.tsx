@@ -1,0 +1,120 @@
+import { isRecord, pathString, type Path } from "./draft";
+import { SECTIONS, defaultOf, placeholderOf, type FieldSpec, type FormSection } from "./form-fields";
+import { FieldErrors } from "./FieldErrors";
+import { TextField } from "./TextField";
+import { NumberField } from "./NumberField";
+import { CheckField } from "./CheckField";
+import { StrategyField } from "./StrategyField";
+import { CodesField } from "./CodesField";
+import "./RuleRow.css";
+
+export interface RuleRowProps {
+  index: number;
+  count: number;
+  rule: unknown;
+  errorsOf(path: string): readonly string[];
+  edit(path: Path, value: unknown): void;
+  move(from: number, to: number): void;
+  remove(index: number): void;
+}
+
+/** One rule: its glob, its reconnect / heartbeat / queue fields, and its place in the list. */
+export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: RuleRowProps) {
+  const at = pathString(["rules", index]);
+  return (
+    <li class="rule-row" data-testid="rule-row" data-index={index}>
+      <div class="rule-head">
+        <span class="rule-number">{index + 1}</span>
+        {isRecord(rule) ? (
+          <TextField
+            path={`${at}.match`}
+            label="Match (socket URL glob, * = any run of characters)"
+            value={rule.match}
+            placeholder="wss://*.example.com/*"
+            errors={errorsOf(`${at}.match`)}
+            testId="rule-match"
+            wide
+            keepEmpty
+            onChange={(v) => edit(["rules", index, "match"], v)}
+          />
+        ) : (
+          <span class="rule-not-object">Not a rule object: edit or remove it in the JSON view.</span>
+        )}
+        <div class="rule-buttons">
+          <button type="button" title="Move up" aria-label={`Move rule ${index + 1} up`} disabled={index === 0} onClick={() => move(index, index - 1)}>
+            ↑
+          </button>
+          <button type="button" title="Move down" aria-label={`Move rule ${index + 1} down`} disabled={index === count - 1} onClick={() => move(index, index + 1)}>
+            ↓
+          </button>
+          <button type="button" data-testid="rule-remove" aria-label={`Remove rule ${index + 1}`} onClick={() => remove(index)}>
+            Remove
+          </button>
+        </div>
+      </div>
+      <FieldErrors errors={errorsOf(at)} />
+      {isRecord(rule) && (
+        <div class="rule-sections">
+          {SECTIONS.map((section) => (
+            <fieldset key={section.key} class="rule-section">
+              <legend>{section.title}</legend>
+              <FieldErrors errors={errorsOf(`${at}.${section.key}`)} />
+              <div class="rule-fields">
+                {section.fields.map((field) => (
+                  <SectionField
+                    key={field.key}
+                    section={section.key}
+                    field={field}
+                    path={["rules", index, section.key, field.key]}
+                    value={isRecord(rule[section.key]) ? (rule[section.key] as Record<string, unknown>)[field.key] : undefined}
+                    errorsOf={errorsOf}
+                    edit={edit}
+                  />
+                ))}
+              </div>
+            </fieldset>
+          ))}
+        </div>
+      )}
+    </li>
+  );
+}
+
+interface SectionFieldProps {
+  section: FormSection;
+  field: FieldSpec;
+  path: Path;
+  value: unknown;
+  errorsOf(path: string): readonly string[];
+  edit(path: Path, value: unknown): void;
+}
+
+function SectionField({ section, field, path, value, errorsOf, edit }: SectionFieldProps) {
+  const p = pathString(path);
+  const common = { path: p, label: field.label, value, errors: errorsOf(p) };
+  const onChange = (v: unknown): void => edit(path, v);
+  switch (field.kind) {
+    case "bool":
+      return <CheckField {...common} fallback={defaultOf(section, field.key) as boolean} onChange={onChange} />;
+    case "number":
+      return <NumberField {...common} placeholder={placeholderOf(section, field)} onChange={onChange} />;
+    case "text":
+      return <TextField {...common} placeholder={placeholderOf(section, field)} onChange={onChange} />;
+    case "strategy":
+      return <StrategyField {...common} onChange={onChange} />;
+    case "codes":
+      return <CodesField {...common} placeholder={placeholderOf(section, field)} onChange={onChange} />;
+  }
+}
+
+/** The paths a rule row shows, for routing the validator's messages. */
+export function rulePaths(index: number, rule: unknown): string[] {
+  const at = pathString(["rules", index]);
+  if (!isRecord(rule)) return [at];
+  const paths = [at, `${at}.match`];
+  for (const section of SECTIONS) {
+    paths.push(`${at}.${section.key}`);
+    for (const field of section.fields) paths.push(`${at}.${section.key}.${field.key}`);
+  }
+  return paths;
+}

@@ -1,0 +1,38 @@
+import { STRATEGIES } from "./form-fields";
+import { FieldErrors } from "./FieldErrors";
+import "./Field.css";
+
+export interface StrategyFieldProps {
+  path: string;
+  label: string;
+  value: unknown;
+  errors: readonly string[];
+  onChange(value: string | undefined): void;
+}
+
+const HINTS: Record<string, string> = {
+  auto: "auto: surface for recognised protocols, else transparent",
+  transparent: "transparent: the page never sees a loss",
+  surface: "surface: the page's library reconnects itself",
+};
+
+/** `reconnect.strategy`; "default" removes the key (auto). An unknown stored value stays selectable so the validator can name it. */
+export function StrategyField({ path, label, value, errors, onChange }: StrategyFieldProps) {
+  const stored = typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value);
+  const known = stored === "" || (STRATEGIES as readonly string[]).includes(stored);
+  return (
+    <label class={`field${errors.length ? " field-invalid" : ""}`}>
+      <span class="field-label">{label}</span>
+      <select class="field-input" data-path={path} value={stored} onChange={(e) => onChange(e.currentTarget.value || undefined)}>
+        <option value="">default (auto)</option>
+        {STRATEGIES.map((s) => (
+          <option key={s} value={s} title={HINTS[s]}>
+            {s}
+          </option>
+        ))}
+        {!known && <option value={stored}>{stored}</option>}
+      </select>
+      <FieldErrors errors={errors} />
+    </label>
+  );
+}

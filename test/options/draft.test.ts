@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import {
+  draftErrors,
+  draftFromText,
+  draftFromValue,
+  errorPath,
+  getAt,
+  parseCodesText,
+  parseNumberText,
+  pathString,
+  routeErrors,
+  setAt,
+} from "../../src/options/draft";
+
+describe("draft paths", () => {
+  it("names paths the way the validator does", () => {
+    expect(pathString(["rules", 0, "reconnect", "minDelayMs"])).toBe("rules[0].reconnect.minDelayMs");
+    expect(pathString(["enabled"])).toBe("enabled");
+    expect(errorPath("rules[0].reconnect.stopOnCodes[1]: expected a close code")).toBe("rules[0].reconnect.stopOnCodes[1]");
+  });
+
+  it("setAt copies along the path, creates what is missing, and removes a key set to undefined", () => {
+    const root = { rules: [{ match: "a", reconnect: { minDelayMs: 1 } }] };
+    const next = setAt(root, ["rules", 0, "reconnect", "minDelayMs"], 2);
+    expect(getAt(next, ["rules", 0, "reconnect", "minDelayMs"])).toBe(2);
+    expect(root.rules[0]!.reconnect.minDelayMs).toBe(1);
+    expect(setAt({}, ["rules", 0, "queue", "enabled"], false)).toEqual({ rules: [{ queue: { enabled: false } }] });
+    expect(setAt(root, ["rules", 0, "reconnect", "minDelayMs"], undefined)).toEqual({ rules: [{ match: "a", reconnect: {} }] });
+    // A section that is not an object becomes one.
+    expect(setAt({ rules: [{ match: "a", heartbeat: 5 }] }, ["rules", 0, "heartbeat", "intervalMs"], 100)).toEqual({
+      rules: [{ match: "a", heartbeat: { intervalMs: 100 } }],
+    });
+  });
+});
+
+describe("routeErrors", () => {
+  const shown = ["enabled", "rules", "rules[0]", "rules[0].match", "rules[0].reconnect", "rules[0].reconnect.stopOnCodes"];
+
+  it("gives each message to the most specific shown path, the rest to unplaced", () => {
+    const { byPath, unplaced } = routeErrors(
+      [
+        "rules[0].reconnect.stopOnCodes[1]: expected a close code",
+        "rules[0].delivery.idPath: expected a JSON path",
+        "rules[0].reconnect: expected an object",
+        "colour: unknown key",
+        "enabledX: unknown key",
+      ],
+      shown,
+    );
+    expect(byPath.get("rules[0].reconnect.stopOnCodes")).toEqual(["rules[0].reconnect.stopOnCodes[1]: expected a close code"]);
+    expect(byPath.get("rules[0]")).toEqual(["rules[0].delivery.idPath: expected a JSON path"]);
+    expect(byPath.get("rules[0].reconnect")).toEqual(["rules[0].reconnect: expected an object"]);
+    // "enabledX" is not under "enabled": a prefix must end at a path boundary.
+    expect(unplaced).toEqual(["colour: unknown key", "enabledX: unknown key"]);
+  });
+});
+
+describe("field text", () => {
+  it("numbers: empty is not set, numbers parse, anything else stays text", () => {
+    expect(parseNumberText("")).toBeUndefined();
+    expect(parseNumberText("  ")).toBeUndefined();
+    expect(parseNumberText("250")).toBe(250);
+    expect(parseNumberText("-5")).toBe(-5);
+    expect(parseNumberText("1.5")).toBe(1.5);
+    expect(parseNumberText("1e3")).toBe(1000);
+    expect(parseNumberText("12a")).toBe("12a");
+    expect(parseNumberText("0x10")).toBe("0x10");
+  });
+
+  it("close codes: a comma or space list; a bad token stays text", () => {
+    expect(parseCodesText("")).toBeUndefined();
+    expect(parseCodesText("1000, 1002 1003,")).toEqual([1000, 1002, 1003]);
+    expect(parseCodesText("1000, abc")).toEqual([1000, "abc"]);
+  });
+});
+
+describe("draft", () => {
+  it("keeps the last parsed value while the text is not JSON, and reports no validation errors then", () => {
+    const a = draftFromValue({ enabled: false });
+    const b = draftFromText('{ "enabled": tru', a);
+    expect(b.value).toEqual({ enabled: false });
+    expect(b.parseError).not.toBeNull();
+    expect(draftErrors(b)).toEqual([]);
+    const c = draftFromText('{ "enabled": "no" }', b);
+    expect(c.parseError).toBeNull();
+    expect(draftErrors(c)).toEqual(['enabled: expected true or false, got "no"']);
+  });
+});
