@@ -19,8 +19,10 @@ import type { SocketState } from "../shared/protocol";
 import type { ResolvedRule } from "../shared/settings";
 import { nextDelay } from "./backoff";
 import { HeartbeatTimer, type HeartbeatTiming } from "./heartbeat";
+import { recogniseFrame, recogniseSocket, type Recognition } from "./protocols/registry";
+import { asFrame, type Direction, type ProtocolSession } from "./protocols/types";
 import { SendQueue, byteSize } from "./send-queue";
-import { resolveStrategy, type ResolvedStrategy } from "./strategy";
+import { resolveStrategy, type ResolvedStrategy, type StrategyChoice } from "./strategy";
 import type { Clock, RecorderSink, SendData, SocketFactory, SocketLike, TimerHandle } from "./types";
 
 export type PageEvent =
@@ -47,7 +49,7 @@ export interface ConnectionOptions {
    */
   initial: SocketLike;
   rule: ResolvedRule;
-  /** Resolved by the caller (protocol recognisers); default: the rule's strategy, `auto` = transparent. */
+  /** Forces a strategy; default: the rule's, where `auto` follows the recognised protocol (src/core/protocols/). */
   strategy?: ResolvedStrategy;
   /** Makes replacement native sockets (same url/protocols); the engine listens to them itself. */
   createSocket: SocketFactory;
@@ -76,6 +78,8 @@ const CLOSED = 3;
 
 const SOCKET_EVENTS = ["open", "message", "error", "close"] as const;
 const DEFAULT_DIAL_TIMEOUT_MS = 30_000;
+/** Frames of a connection the recognisers look at: handshakes come first. */
+const RECOGNISE_FRAMES = 8;
 /** While offline nothing is dialled until `online`; this is only a fallback should `online` never come. */
 const MIN_OFFLINE_FALLBACK_MS = 1_000;
 
@@ -97,6 +101,15 @@ export class ResilientConnection {
   private phase: Phase = "connecting";
   private rule: ResolvedRule | null;
   private strategy: ResolvedStrategy;
+  private choice: StrategyChoice;
+  /** The client-library protocol, from the constructor's arguments or the first frames. */
+  private recognition: Recognition | null;
+  /** The protocol's state on the live connection (a new one per native socket). */
+  private session: ProtocolSession | null = null;
+  /** Frames of the live connection seen so far, up to RECOGNISE_FRAMES. */
+  private framesSeen = 0;
+  /** The heartbeat timing in force, as a key, to notice when the protocol changes it. */
+  private timingKey = "";
   private initialRoute: InitialRoute = "live";
   private disposed = false;
 
@@ -134,12 +147,14 @@ export class ResilientConnection {
   constructor(opts: ConnectionOptions) {
     this.o = opts;
     this.rule = opts.rule;
-    this.strategy = opts.strategy ?? resolveStrategy(opts.rule.reconnect.strategy, opts.url, opts.protocols).strategy;
+    this.recognition = recogniseSocket(opts.url, opts.protocols);
+    this.choice = this.choose(opts.rule, opts.strategy);
+    this.strategy = this.choice.strategy;
     this.live = opts.initial;
     this.queue = new SendQueue(opts.rule.queue, (dropped, reason) =>
       this.emit({ kind: "queue", action: "dropped", count: 1, bytes: dropped.bytes, reason }),
     );
-    this.heartbeat = new HeartbeatTimer(this.heartbeatTiming(opts.rule), opts.clock, {
+    this.heartbeat = new HeartbeatTimer({ intervalMs: opts.rule.heartbeat.intervalMs, timeoutMs: opts.rule.heartbeat.timeoutMs }, opts.clock, {
       ping: () => this.sendHeartbeat(),
       answered: (rtt) => this.emit({ kind: "heartbeat", phase: "answered", rttMs: rtt }),
       dead: (silent) => this.onHeartbeatDead(silent),
@@ -183,6 +198,11 @@ export class ResilientConnection {
     return this.strategy;
   }
 
+  /** The strategy with its reason and the recognised protocol, for the panel. */
+  get strategyChoice(): StrategyChoice {
+    return this.choice;
+  }
+
   /** The engine's own state name (the recorder's vocabulary), for the panel and tests. */
   get state(): SocketState {
     return this.phase === "waiting" ? "reconnecting" : this.phase === "dialing" ? "connecting" : this.phase;
@@ -206,6 +226,7 @@ export class ResilientConnection {
         return;
       case "open":
         this.live?.send(data);
+        this.observe("out", data);
         return;
       case "waiting":
       case "dialing":
@@ -271,9 +292,10 @@ export class ResilientConnection {
       return;
     }
     this.rule = rule;
-    this.strategy = strategy ?? resolveStrategy(rule.reconnect.strategy, this.o.url, this.o.protocols).strategy;
+    this.choice = this.choose(rule, strategy);
+    this.strategy = this.choice.strategy;
     this.queue.setLimits(rule.queue);
-    this.heartbeat.setTiming(this.heartbeatTiming(rule));
+    this.timingKey = "";
     if (this.phase === "open") this.startHeartbeat();
   }
 
@@ -330,7 +352,7 @@ export class ResilientConnection {
         this.phase = "open";
         this.everOpened = true;
         this.record("open", { cause: "adopted while open" });
-        this.afterOpen();
+        this.afterOpen(true);
         return;
       case CLOSING:
         // We cannot tell who started the closing handshake: let it end the native way.
@@ -381,7 +403,7 @@ export class ResilientConnection {
       this.everOpened = true;
       this.heldError = false;
       this.record("open", { cause: "connected" });
-      this.afterOpen();
+      this.afterOpen(false);
       return true;
     }
     if (this.phase !== "dialing" || isInitial) return isInitial;
@@ -396,7 +418,7 @@ export class ResilientConnection {
     const attempts = this.attempt;
     const downtimeMs = Math.max(0, this.o.clock.now() - this.outageStartedAt);
     this.record("open", { cause: `reconnected after ${attempts} attempt(s), ${downtimeMs} ms down`, attempt: attempts });
-    this.afterOpen();
+    this.afterOpen(false);
 
     this.o.sink.dispatch({ type: "open" });
     if (!this.stillOpenOn(sock)) return false;
@@ -406,6 +428,7 @@ export class ResilientConnection {
       try {
         sock.send(item.data);
         flushedBytes += item.bytes;
+        this.observe("out", item.data);
       } catch (e) {
         this.note(`flushing the queue failed: ${String(e)}`);
         break;
@@ -421,7 +444,18 @@ export class ResilientConnection {
     this.heartbeat.inbound();
     const data: unknown = ev.data;
     const hb = this.rule?.heartbeat;
-    if (hb && this.heartbeatActive() && hb.hideReplies && hb.reply !== null && data === hb.reply) return false;
+    let ownReply = false;
+    if (hb && this.heartbeatActive()) {
+      if (hb.message === "auto") {
+        // Only replies to Lifeguard's own pings: the library's own pings and pongs pass.
+        const frame = this.session ? asFrame(data) : null;
+        ownReply = frame !== null && this.session!.isOwnReply(frame);
+      } else {
+        ownReply = hb.reply !== null && data === hb.reply;
+      }
+      if (ownReply && hb.hideReplies) return false;
+    }
+    if (!ownReply) this.observe("in", data);
     if (isInitial) return true;
     const origin = typeof ev.origin === "string" && ev.origin !== "" ? ev.origin : originOf(this.o.url);
     this.o.sink.dispatch({ type: "message", data: this.forPage(data), origin });
@@ -612,7 +646,10 @@ export class ResilientConnection {
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  private afterOpen(): void {
+  private afterOpen(adopted: boolean): void {
+    this.framesSeen = 0;
+    this.session = this.recognition ? this.recognition.protocol.session(this.o.url, adopted) : null;
+    this.timingKey = "";
     this.startHeartbeat();
     this.clearTimer("stableTimer");
     const stableAfterMs = this.rule?.reconnect.stableAfterMs ?? 0;
@@ -625,27 +662,84 @@ export class ResilientConnection {
 
   private heartbeatActive(): boolean {
     const hb = this.rule?.heartbeat;
-    // "auto" speaks a recognised protocol's ping (a later issue); on any other socket it is off.
-    return !!hb && hb.enabled && typeof hb.message === "string" && hb.message !== "auto";
+    if (!hb || !hb.enabled || typeof hb.message !== "string") return false;
+    // "auto" speaks the recognised protocol; on a socket of no known protocol it is off.
+    return hb.message !== "auto" || (!!this.session && this.session.liveness().kind !== "off");
   }
 
   private heartbeatTiming(rule: ResolvedRule): HeartbeatTiming {
-    return { intervalMs: rule.heartbeat.intervalMs, timeoutMs: rule.heartbeat.timeoutMs };
+    const { intervalMs, timeoutMs, message } = rule.heartbeat;
+    const live = message === "auto" ? this.session?.liveness() : undefined;
+    // A passive protocol brings its own window: the rule's interval and timeout do not apply.
+    if (live?.kind === "passive") return { intervalMs: live.intervalMs, timeoutMs: live.timeoutMs, passive: true };
+    if (live?.kind === "ping" && live.minSilenceMs) {
+      return { intervalMs, timeoutMs: Math.max(timeoutMs, live.minSilenceMs - intervalMs) };
+    }
+    return { intervalMs, timeoutMs };
   }
 
+  /** Starts, stops or retimes the heartbeat to fit the rule and what the protocol has said so far. */
   private startHeartbeat(): void {
-    if (this.heartbeatActive()) {
-      if (!this.heartbeat.running) this.heartbeat.start();
-    } else {
+    if (!this.rule || !this.heartbeatActive()) {
       this.heartbeat.stop();
+      this.timingKey = "";
+      return;
+    }
+    const timing = this.heartbeatTiming(this.rule);
+    const key = `${timing.intervalMs}/${timing.timeoutMs}/${timing.passive === true}`;
+    if (key !== this.timingKey || !this.heartbeat.running) {
+      this.timingKey = key;
+      this.heartbeat.setTiming(timing);
+      if (!this.heartbeat.running) this.heartbeat.start();
     }
   }
 
+  /** A frame of the live connection, either way: recognition of the first frames, the protocol's state. */
+  private observe(dir: Direction, data: unknown): void {
+    if (this.session === null && this.framesSeen >= RECOGNISE_FRAMES) return;
+    const frame = asFrame(data);
+    if (frame === null) return;
+    if (this.framesSeen < RECOGNISE_FRAMES) {
+      this.framesSeen++;
+      if (!this.recognition) {
+        const found = recogniseFrame(dir, frame);
+        if (found) this.recognised(found);
+      }
+    }
+    if (!this.session) return;
+    this.session.observe(dir, frame, this.o.clock.now());
+    if (this.phase === "open") this.startHeartbeat();
+  }
+
+  /** A protocol recognised from a frame: it has its session from now on, and `auto` may change strategy. */
+  private recognised(found: Recognition): void {
+    this.recognition = found;
+    this.session = found.protocol.session(this.o.url, false);
+    if (!this.rule) return;
+    this.choice = this.choose(this.rule, this.o.strategy);
+    this.strategy = this.choice.strategy;
+    this.o.recorder.record({
+      kind: "protection",
+      t: this.o.clock.now(),
+      socket: this.o.socketId,
+      protected: true,
+      rule: this.rule.match,
+      ...this.choice,
+    });
+  }
+
+  private choose(rule: ResolvedRule, forced: ResolvedStrategy | undefined): StrategyChoice {
+    const choice = resolveStrategy(rule.reconnect.strategy, this.recognition);
+    return forced ? { ...choice, strategy: forced, reason: "strategy set by the host" } : choice;
+  }
+
   private sendHeartbeat(): void {
-    const message = this.rule?.heartbeat.message;
-    if (this.phase !== "open" || !this.live || message === undefined) return;
+    const hb = this.rule?.heartbeat;
+    if (this.phase !== "open" || !this.live || !hb) return;
     try {
-      this.live.send(message);
+      if (hb.message !== "auto") this.live.send(hb.message);
+      else if (this.session) this.live.send(this.session.ping());
+      else return;
       this.emit({ kind: "heartbeat", phase: "sent" });
     } catch (e) {
       this.note(`heartbeat could not be sent: ${String(e)}`);

@@ -9,6 +9,9 @@
  * `slackMs` late means "we slept": the engine probes again with a fresh deadline, during which the
  * event loop is awake to deliver frames that were waiting. Only a second late deadline in a row (the
  * event loop did run, yet nothing came in) is taken as death.
+ *
+ * `passive` (a protocol where only the server pings, like Engine.IO 4): nothing is sent; silence for
+ * `intervalMs + timeoutMs` is death, and a probe cannot be asked for.
  */
 import type { Clock, TimerHandle } from "./types";
 
@@ -17,6 +20,8 @@ export interface HeartbeatTiming {
   timeoutMs: number;
   /** How late a timer may fire before it counts as sleep. Default 1000 ms. */
   slackMs?: number;
+  /** Never ping: only listen (see above). */
+  passive?: boolean;
 }
 
 export interface HeartbeatEvents {
@@ -86,19 +91,21 @@ export class HeartbeatTimer {
     if (this.phase === "awaiting") {
       this.phase = "idle";
       this.arm(this.timing.intervalMs);
-      this.events.answered(now - this.pingAt);
+      if (!this.timing.passive) this.events.answered(now - this.pingAt);
     }
     // While idle the pending timer re-arms itself for the rest of the interval: no timer per frame.
   }
 
   /** The heartbeat is due now (back online, tab visible): ping unless a ping is already out. */
   dueNow(): void {
-    if (this.phase === "idle") this.ping();
+    if (this.phase === "idle" && !this.timing.passive) this.ping();
   }
 
   /** The tab resumed from a freeze: whatever the timers say, probe with a fresh deadline. */
   resumed(): void {
     if (this.phase === "stopped") return;
+    // Passive: the server's next ping may be a whole interval away; a fresh window, not a short probe.
+    if (this.timing.passive) return this.start();
     this.sleepsInRow = 0;
     this.ping();
   }
@@ -114,7 +121,7 @@ export class HeartbeatTimer {
     this.phase = "awaiting";
     this.pingAt = this.clock.now();
     this.arm(this.timing.timeoutMs);
-    this.events.ping();
+    if (!this.timing.passive) this.events.ping();
   }
 
   private fire(): void {

@@ -1,20 +1,25 @@
 /**
- * Which way a protected socket's losses go (DESIGN.md, "Strategy"). `auto` will pick `surface` for a
- * recognised client-library protocol; recognisers come in a later issue, so today `auto` resolves to
- * `transparent` and says why, for the panel.
+ * Which way a protected socket's losses go (DESIGN.md, "Strategy"). `auto` picks the recognised
+ * protocol's strategy (src/core/protocols/), and `transparent` for a socket of no known protocol.
  */
 import type { Strategy } from "../shared/settings";
+import type { Recognition } from "./protocols/registry";
 
 export type ResolvedStrategy = "transparent" | "surface";
 
 export interface StrategyChoice {
   strategy: ResolvedStrategy;
   reason: string;
+  /** The recognised protocol's name, if any. */
+  protocol?: string;
 }
 
-export function resolveStrategy(configured: Strategy, _url: string, _protocols: readonly string[]): StrategyChoice {
+export function resolveStrategy(configured: Strategy, recognised: Recognition | null): StrategyChoice {
+  const protocol = recognised ? { protocol: recognised.protocol.name } : {};
   if (configured === "transparent" || configured === "surface") {
-    return { strategy: configured, reason: `rule sets strategy "${configured}"` };
+    return { strategy: configured, reason: `rule sets strategy "${configured}"`, ...protocol };
   }
-  return { strategy: "transparent", reason: "auto: no known client-library protocol recognised" };
+  if (!recognised) return { strategy: "transparent", reason: "auto: no known client-library protocol recognised" };
+  const p = recognised.protocol;
+  return { strategy: p.strategy, reason: `auto: ${p.name} (${recognised.evidence}): ${p.why}`, ...protocol };
 }

@@ -162,7 +162,7 @@ export class Protection {
     const rule = this.settings && this.enabled ? findRule(this.settings, socket.url) : null;
     if (conn) {
       conn.updateRule(rule);
-      this.recorder.setProtected(socket.id, rule !== null, rule ? { rule: rule.match, strategy: conn.resolvedStrategy } : {});
+      this.recorder.setProtected(socket.id, rule !== null, rule ? { rule: rule.match, ...conn.strategyChoice } : {});
       return;
     }
     if (!rule) return;
@@ -187,7 +187,7 @@ export class Protection {
     });
     this.connections.set(socket, created);
     socket.controller = controllerFor(socket, created);
-    this.recorder.setProtected(socket.id, true, { rule: rule.match, strategy: created.resolvedStrategy });
+    this.recorder.setProtected(socket.id, true, { rule: rule.match, ...created.strategyChoice });
   }
 
   /** A socket the page can no longer use is forgotten (only unprotected ones get here). */

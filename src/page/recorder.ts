@@ -97,7 +97,7 @@ export class Recorder {
     this.record({ ...extra, kind: "state", t: this.timers.now(), socket, state });
   }
 
-  setProtected(socket: SocketId, value: boolean, detail: { rule?: string; strategy?: string; reason?: string } = {}): void {
+  setProtected(socket: SocketId, value: boolean, detail: { rule?: string; strategy?: string; reason?: string; protocol?: string } = {}): void {
     const rec = this.sockets.get(socket);
     if (!rec || rec.protected === value) return;
     rec.protected = value;

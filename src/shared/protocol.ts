@@ -68,8 +68,18 @@ export type RecorderEvent =
   | { kind: "heartbeat"; t: number; socket: SocketId; phase: "sent" | "answered" | "missed"; rttMs?: number }
   /** The send queue: messages dropped past its bound, flushed after a reconnect, or discarded at the end. */
   | { kind: "queue"; t: number; socket: SocketId; action: "dropped" | "flushed" | "discarded"; count: number; bytes: number; reason?: string }
-  /** A rule started or stopped protecting the socket. */
-  | { kind: "protection"; t: number; socket: SocketId; protected: boolean; rule?: string; strategy?: string; reason?: string }
+  /** A rule started or stopped protecting the socket, or the strategy changed (a protocol was recognised from its frames). */
+  | {
+      kind: "protection";
+      t: number;
+      socket: SocketId;
+      protected: boolean;
+      rule?: string;
+      strategy?: string;
+      reason?: string;
+      /** The recognised client-library protocol (`MQTT`, `Socket.IO / Engine.IO`...), if any. */
+      protocol?: string;
+    }
   | { kind: "note"; t: number; socket: SocketId; text: string };
 
 /** What a page frame holds for one socket, sent in a snapshot. */
@@ -253,7 +263,8 @@ export function isRecorderEvent(x: unknown): x is RecorderEvent {
         typeof x.protected === "boolean" &&
         optional(x.rule, isShortString) &&
         optional(x.strategy, isShortString) &&
-        optional(x.reason, isShortString)
+        optional(x.reason, isShortString) &&
+        optional(x.protocol, isShortString)
       );
     case "note":
       return isFiniteNumber(x.t) && isShortString(x.socket) && isShortString(x.text);
