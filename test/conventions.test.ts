@@ -88,6 +88,7 @@ describe("protocol handlers", () => {
       snapshot: { frameUrl: "", sockets: [] },
       "snapshot-request": {},
       settings: { settings: null },
+      fault: { target: { tab: true }, fault: { kind: "drop" } },
       "frame-connected": { frameId: 0, url: "" },
       "frame-disconnected": { frameId: 0 },
       "version-mismatch": { expected: 1, got: 2 },

@@ -14,6 +14,7 @@
  */
 import { apply, captureNatives, type Natives } from "./natives";
 import type { Disguise } from "./disguise";
+import type { SocketFaults } from "./faults";
 
 /** What the page world does with a socket; the facade only observes and asks. */
 export interface SocketController {
@@ -35,6 +36,10 @@ export interface TrackedSocket {
   /** The subprotocols the page asked for, when they could be read without side effects. */
   protocols: string[];
   controller: SocketController | null;
+  /** Set once a fault from the panel concerns this socket. */
+  faults: SocketFaults | null;
+  /** The page-facing `send` (Lifeguard's), as the page would call it. */
+  pageSend(data: unknown): void;
 }
 
 /** What the hook reports to; implemented by the page world's entry. */
@@ -55,6 +60,17 @@ export function trackedSocket(ws: object): TrackedSocket | undefined {
 
 const OBSERVED_EVENTS = ["open", "message", "error", "close"] as const;
 
+/**
+ * Delivers a copy of an event of the page's own socket (held back by a fault) the way a native one
+ * goes: recorder, engine, then the page's listeners.
+ */
+export function redeliver(host: HookHost, socket: TrackedSocket, ev: Event): void {
+  const n = socket.natives;
+  host.event(socket, ev);
+  if (socket.controller && !socket.controller.handleInitialEvent(ev)) return;
+  apply(n.dispatchEvent, socket.ws, [ev]);
+}
+
 /** Installs the hook into `win` (a same-origin window of this page). Idempotent. */
 export function hookWindow(win: Window & typeof globalThis, host: HookHost, counter: { next(): string }): void {
   if (hookedWindows.has(win)) return;
@@ -71,8 +87,10 @@ export function hookWindow(win: Window & typeof globalThis, host: HookHost, coun
   };
 
   const onEvent = (socket: TrackedSocket, ev: Event): void => {
-    // Events the page dispatches itself are its own business.
+    // Events the page dispatches itself are its own business (and so are Lifeguard's copies, below).
     if (!ev.isTrusted) return;
+    // A fault holds the event back: a copy comes later through `redeliver`, or never.
+    if (socket.faults?.pageWire?.hold(ev)) return void apply(n.stopImmediatePropagation, ev, []);
     host.event(socket, ev);
     if (socket.controller && !socket.controller.handleInitialEvent(ev)) apply(n.stopImmediatePropagation, ev, []);
   };
@@ -87,6 +105,8 @@ export function hookWindow(win: Window & typeof globalThis, host: HookHost, coun
         url: apply(n.url, ws, []),
         protocols: readProtocols(args[1]),
         controller: null,
+        faults: null,
+        pageSend: (data) => void apply(methods.send, ws, [data]),
       };
       tracked.set(ws, socket);
       const listener = (ev: Event): void => onEvent(socket, ev);
@@ -112,8 +132,11 @@ export function hookWindow(win: Window & typeof globalThis, host: HookHost, coun
         get [name]() {
           // The native getter first: a foreign `this` throws the browser's own TypeError.
           const value = apply(native, this, []);
-          const controller = tracked.get(this as object)?.controller;
-          return controller ? controller[name] : value;
+          const socket = tracked.get(this as object);
+          if (socket?.controller) return socket.controller[name];
+          // An unprotected socket that a fault ended reads CLOSED even while the native handshake runs.
+          if (name === "readyState" && socket?.faults?.readyState != null) return socket.faults.readyState;
+          return value;
         },
       },
       name,
@@ -133,7 +156,9 @@ export function hookWindow(win: Window & typeof globalThis, host: HookHost, coun
       if (!socket?.controller || args.length === 0) {
         // Native send discards silently once closing; only what really went out is a frame.
         const wasOpen = socket ? apply(n.readyState, this, []) === 1 : false;
-        apply(n.send, this, args);
+        const wire = socket?.faults?.pageWire;
+        if (wire && wasOpen && args.length > 0) wire.send(args[0]);
+        else apply(n.send, this, args);
         if (socket && wasOpen) host.sent(socket, args[0]);
         return;
       }

@@ -21,7 +21,12 @@ export interface Natives {
   binaryType: (this: WebSocket) => BinaryType;
   functionToString: typeof Function.prototype.toString;
   MessageEvent: typeof MessageEvent;
+  messageData: (this: MessageEvent) => unknown;
+  messageOrigin: (this: MessageEvent) => string;
   CloseEvent: typeof CloseEvent;
+  closeCode: (this: CloseEvent) => number;
+  closeReason: (this: CloseEvent) => string;
+  closeWasClean: (this: CloseEvent) => boolean;
   Event: typeof Event;
   CustomEvent: typeof CustomEvent;
   MessageChannel: typeof MessageChannel;
@@ -65,7 +70,12 @@ export function captureNatives(win: Window & typeof globalThis): Natives {
     binaryType: getter(proto, "binaryType"),
     functionToString: win.Function.prototype.toString,
     MessageEvent: win.MessageEvent,
+    messageData: getter(win.MessageEvent.prototype, "data"),
+    messageOrigin: getter(win.MessageEvent.prototype, "origin"),
     CloseEvent: win.CloseEvent,
+    closeCode: getter(win.CloseEvent.prototype, "code"),
+    closeReason: getter(win.CloseEvent.prototype, "reason"),
+    closeWasClean: getter(win.CloseEvent.prototype, "wasClean"),
     Event: win.Event,
     CustomEvent: win.CustomEvent,
     MessageChannel: win.MessageChannel,

@@ -10,6 +10,7 @@ import { DEFAULTS, findRule, type Settings } from "../shared/settings";
 import type { SocketController, TrackedSocket } from "./hook";
 import { apply, getter, type Natives } from "./natives";
 import type { Recorder } from "./recorder";
+import type { Faults } from "./faults";
 
 const CONNECTING = 0;
 const CLOSED = 3;
@@ -56,7 +57,7 @@ function invalidStateError(n: Natives): Error {
 }
 
 /** Engine events become events on the page's own socket object, made in that socket's realm. */
-function pageSink(socket: TrackedSocket, recorder: Recorder): { dispatch(ev: PageEvent): void } {
+function pageSink(socket: TrackedSocket, recorder: Recorder, faults?: Faults): { dispatch(ev: PageEvent): void } {
   const n = socket.natives;
   const dispatch = (ev: Event): void => void apply(n.dispatchEvent, socket.ws, [ev]);
   return {
@@ -66,7 +67,8 @@ function pageSink(socket: TrackedSocket, recorder: Recorder): { dispatch(ev: Pag
         case "error":
           return dispatch(new n.Event(ev.type));
         case "message":
-          recorder.frame(socket.id, "in", ev.data);
+          // A frame injected from the panel was recorded as such when it was injected.
+          if (!faults?.injecting) recorder.frame(socket.id, "in", ev.data);
           return dispatch(new n.MessageEvent("message", { data: ev.data, origin: ev.origin }));
         case "close":
           return dispatch(new n.CloseEvent("close", { code: ev.code, reason: ev.reason, wasClean: ev.wasClean }));
@@ -112,6 +114,8 @@ export class Protection {
   constructor(
     private readonly recorder: Recorder,
     private readonly n: Natives,
+    /** Faults from the panel reach the engine's replacement connections too. */
+    private readonly faults?: Faults,
   ) {
     // Probes: a browser that comes back online, a tab that becomes visible or resumes.
     const on = (target: EventTarget, type: string, ev: "online" | "offline" | "visible" | "resume", when?: () => boolean) =>
@@ -174,10 +178,13 @@ export class Protection {
       protocols: socket.protocols.length ? socket.protocols : negotiated ? [negotiated] : [],
       initial: nativeSocket(socket.ws, n),
       rule,
-      createSocket: (url, protocols) => nativeSocket(new n.WebSocket(url, protocols), n),
+      createSocket: (url, protocols) => {
+        const ws = new n.WebSocket(url, protocols);
+        return this.faults ? this.faults.replacement(socket, nativeSocket(ws, n), ws) : nativeSocket(ws, n);
+      },
       clock: { now: n.now, setTimeout: (fn, ms) => n.setTimeout(fn, ms), clearTimeout: (h) => n.clearTimeout(h as number) },
       random: n.random,
-      sink: pageSink(socket, this.recorder),
+      sink: pageSink(socket, this.recorder, this.faults),
       recorder: this.recorder,
       invalidStateError: () => invalidStateError(n),
       // Only called once the page's own socket is no longer the live one: after validation, close()
@@ -193,6 +200,11 @@ export class Protection {
   /** A socket the page can no longer use is forgotten (only unprotected ones get here). */
   closed(socket: TrackedSocket): void {
     if (!this.connections.has(socket)) this.live.delete(socket);
+  }
+
+  /** One socket's engine hears of an environment change (a fault from the panel, or "reconnect now"). */
+  environmentOf(socket: TrackedSocket, ev: "online" | "offline" | "visible"): void {
+    this.connections.get(socket)?.environment(ev);
   }
 
   private environment(ev: "online" | "offline" | "visible" | "resume"): void {

@@ -104,11 +104,12 @@ export class Recorder {
     this.record({ kind: "protection", t: this.timers.now(), socket, protected: value, ...detail });
   }
 
-  frame(socket: SocketId, dir: "in" | "out", data: unknown): void {
+  frame(socket: SocketId, dir: "in" | "out", data: unknown, injected = false): void {
     const rec = this.sockets.get(socket);
     if (!rec) return;
     const { opcode, size, preview, truncated } = describePayload(data, this.limits.maxPreviewBytes);
     const frame: FrameRecord = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode, size, preview, truncated };
+    if (injected) frame.injected = true;
     if (dir === "in") {
       rec.framesIn++;
       rec.bytesIn += size;

@@ -1,6 +1,6 @@
 /**
  * The page world's host: what the hook reports goes to the recorder; the recorder's batches go to the
- * relay over the private channel; commands from the panel come back on it.
+ * relay over the private channel; commands from the panel (snapshot, settings, faults) come back on it.
  */
 import {
   envelope,
@@ -10,20 +10,49 @@ import {
   type PanelToPageMessage,
 } from "../shared/protocol";
 import { offerPort } from "../shared/page-channel";
-import { Disguise } from "./disguise";
-import { hookWindow, type HookHost, type TrackedSocket } from "./hook";
-import { apply, captureNatives } from "./natives";
 import type { Settings } from "../shared/settings";
+import { Disguise } from "./disguise";
+import { Faults } from "./faults";
+import { hookWindow, redeliver, type HookHost, type TrackedSocket } from "./hook";
+import { apply, captureNatives } from "./natives";
 import { Protection } from "./protect";
 import { Recorder } from "./recorder";
+
+const CLOSED = 3;
+/** Past this many known sockets, the ones the page can no longer use are forgotten. */
+const PRUNE_ABOVE = 256;
 
 export function startPageWorld(win: Window & typeof globalThis): void {
   const n = captureNatives(win);
   const recorder = new Recorder({ now: n.now, setTimeout: (fn, ms) => n.setTimeout(fn, ms) });
-  const protection = new Protection(recorder, n);
   const frameToken = Math.floor(n.random() * 36 ** 8).toString(36);
   let count = 0;
   const counter = { next: () => `${frameToken}:${++count}` };
+
+  /** Sockets of this page world by id, for commands from the panel. */
+  const sockets = new Map<string, TrackedSocket>();
+  const usable = (s: TrackedSocket): boolean =>
+    s.controller ? s.controller.readyState !== CLOSED : s.faults?.readyState !== CLOSED && apply(n.readyState, s.ws, []) !== CLOSED;
+  const prune = (): void => {
+    if (sockets.size <= PRUNE_ABOVE) return;
+    for (const [id, s] of sockets) if (!usable(s)) sockets.delete(id);
+  };
+
+  const faults: Faults = new Faults(
+    n,
+    {
+      redeliver: (socket, ev) => redeliver(host, socket, ev),
+      sendAsPage: (socket, data) => socket.pageSend(data),
+      environment: (socket, ev) => protection.environmentOf(socket, ev),
+    },
+    {
+      fault: (socket, fault, active, detail, untilT) =>
+        recorder.record({ kind: "fault", t: n.now(), socket, fault, active, detail, untilT }),
+      injected: (socket, dir, data) => recorder.frame(socket, dir, data, true),
+    },
+    () => [...sockets.values()].filter(usable),
+  );
+  const protection = new Protection(recorder, n, faults);
 
   const host: HookHost = {
     disguise: new Disguise(n.functionToString),
@@ -45,12 +74,19 @@ export function startPageWorld(win: Window & typeof globalThis): void {
         topFrame,
         createdAt: n.now(),
       });
+      prune();
+      sockets.set(socket.id, socket);
+      faults.created(socket);
       protection.track(socket);
     },
     event(socket, ev) {
       if (!protection.enabled) return;
-      // Every frame on the wire is recorded, also one the engine hides (a heartbeat reply).
-      if (ev.type === "message") return recorder.frame(socket.id, "in", apply(messageData, ev, []));
+      // Every frame on the wire is recorded, also one the engine hides (a heartbeat reply); one the
+      // panel injected was recorded as injected already.
+      if (ev.type === "message") {
+        if (!faults.injecting) recorder.frame(socket.id, "in", apply(n.messageData, ev, []));
+        return;
+      }
       // The engine reports the states of a protected socket itself.
       if (socket.controller) return;
       switch (ev.type) {
@@ -62,18 +98,21 @@ export function startPageWorld(win: Window & typeof globalThis): void {
           break;
         case "close": {
           const e = ev as CloseEvent;
-          recorder.state(socket.id, "closed", { code: e.code, reason: e.reason, wasClean: e.wasClean });
+          recorder.state(socket.id, "closed", {
+            code: apply(n.closeCode, e, []),
+            reason: apply(n.closeReason, e, []),
+            wasClean: apply(n.closeWasClean, e, []),
+          });
           protection.closed(socket);
           break;
         }
       }
     },
     sent(socket, data) {
-      if (!protection.enabled) return;
+      if (!protection.enabled || faults.recordingSuppressed) return;
       recorder.frame(socket.id, "out", data);
     },
   };
-  const messageData = Reflect.getOwnPropertyDescriptor(n.MessageEvent.prototype, "data")!.get!;
 
   hookWindow(win, host, counter);
 
@@ -84,14 +123,14 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   const post = <K extends keyof PageToPanel>(type: K, payload: PageToPanel[K]): void => {
     apply(postMessage, port, [envelope<PageToPanel, K>("lifeguard-page", type, payload)]);
   };
-  const handlers: { [K in keyof PanelToPage]: (msg: Extract<PanelToPageMessage, { type: K }>) => void } = {
+  const handlers: PageHandlers = {
     "snapshot-request": () => post("snapshot", { frameUrl: win.location.href, sockets: recorder.takeSnapshot() }),
-    settings: (msg) => {
-      protection.applySettings(msg.settings as Settings);
-    },
+    settings: (msg) => protection.applySettings(msg.settings as Settings),
+    // Every frame of the tab hears a command; only the one that owns the socket acts on it.
+    fault: (msg) => faults.apply(msg.target, msg.fault, (id) => sockets.get(id)),
   };
   port.onmessage = (ev: MessageEvent) => {
-    const msg: unknown = apply(messageData, ev, []);
+    const msg: unknown = apply(n.messageData, ev, []);
     if (!isPanelToPage(msg) || msg.source !== "lifeguard-relay") return;
     (handlers[msg.type] as (m: PanelToPageMessage) => void)(msg);
   };
@@ -99,4 +138,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   offerPort(win, channel.port2, n);
 }
 
-export const pageHandlersForTest = ["snapshot-request", "settings"] as const;
+type PageHandlers = { [K in keyof PanelToPage]: (msg: Extract<PanelToPageMessage, { type: K }>) => void };
+
+/** The command types the page world handles (the conventions test checks them against the protocol). */
+export const pageHandlersForTest: readonly (keyof PanelToPage)[] = ["snapshot-request", "settings", "fault"];

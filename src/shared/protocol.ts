@@ -43,6 +43,8 @@ export interface FrameRecord {
   /** Text, or for binary the first bytes as hex. Capped at `record.maxPreviewBytes`. */
   preview: string;
   truncated: boolean;
+  /** Put there from the panel (injected as if from the server, or sent as the page), not by the app. */
+  injected?: boolean;
 }
 
 /** A recorder event, in the order they happened. */
@@ -80,7 +82,32 @@ export type RecorderEvent =
       /** The recognised client-library protocol (`MQTT`, `Socket.IO / Engine.IO`...), if any. */
       protocol?: string;
     }
+  /** A fault from the panel started (`active`) or ended on this socket; `untilT` when it ends by itself. */
+  | { kind: "fault"; t: number; socket: SocketId; fault: FaultKind; active: boolean; detail?: string; untilT?: number }
   | { kind: "note"; t: number; socket: SocketId; text: string };
+
+/** Faults a developer can force from the panel (see src/page/faults.ts for what each does). */
+export type FaultKind = "drop" | "close" | "offline" | "blackhole" | "latency" | "inject" | "send" | "reconnect";
+
+export type FaultCommand =
+  | { kind: "drop" }
+  /** Close as the server would, with this code and reason. */
+  | { kind: "close"; code: number; reason: string }
+  /** Every socket of the tab drops and every connect fails until `durationMs` passes; 0 ends it. */
+  | { kind: "offline"; durationMs: number }
+  /** The connection stays "open" but nothing moves either way for `durationMs`; 0 ends it. */
+  | { kind: "blackhole"; durationMs: number }
+  /** Delay inbound and outbound frames, order kept; 0/0 ends it. */
+  | { kind: "latency"; inMs: number; outMs: number }
+  /** A frame into the page as if the server sent it; binary given as hex or base64. */
+  | { kind: "inject"; data: string; encoding: "text" | "hex" | "base64" }
+  /** A frame to the server as if the page sent it. */
+  | { kind: "send"; data: string; encoding: "text" | "hex" | "base64" }
+  /** A protected socket waiting on backoff dials now. */
+  | { kind: "reconnect" };
+
+/** Which sockets a command is for: one socket, or every socket of the tab. */
+export type FaultTarget = { socket: SocketId } | { tab: true };
 
 /** What a page frame holds for one socket, sent in a snapshot. */
 export interface SocketSnapshot {
@@ -108,6 +135,7 @@ export interface PageToPanel {
 /** Panel (or the relay, for settings) -> page. */
 export interface PanelToPage {
   "snapshot-request": Record<string, never>;
+  fault: { target: FaultTarget; fault: FaultCommand };
   /** The `settings` from `storage.local`, validated by the relay (`validateSettings`): all fields present. */
   settings: { settings: unknown };
 }
@@ -140,7 +168,7 @@ const SOURCES: ReadonlySet<string> = new Set<Source>([
 ]);
 
 export const PAGE_TO_PANEL_TYPES = ["events", "snapshot"] as const satisfies readonly (keyof PageToPanel)[];
-export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "settings"] as const satisfies readonly (keyof PanelToPage)[];
+export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "settings", "fault"] as const satisfies readonly (keyof PanelToPage)[];
 export const BACKGROUND_TO_PANEL_TYPES = [
   "frame-connected",
   "frame-disconnected",
@@ -212,7 +240,8 @@ function isFrameRecord(x: unknown): x is FrameRecord {
     (x.opcode === "text" || x.opcode === "binary") &&
     isFiniteNumber(x.size) &&
     isShortString(x.preview) &&
-    typeof x.truncated === "boolean"
+    typeof x.truncated === "boolean" &&
+    optional(x.injected, (y): y is boolean => typeof y === "boolean")
   );
 }
 
@@ -266,8 +295,71 @@ export function isRecorderEvent(x: unknown): x is RecorderEvent {
         optional(x.reason, isShortString) &&
         optional(x.protocol, isShortString)
       );
+    case "fault":
+      return (
+        isFiniteNumber(x.t) &&
+        isShortString(x.socket) &&
+        typeof x.fault === "string" &&
+        FAULT_KINDS.has(x.fault) &&
+        typeof x.active === "boolean" &&
+        optional(x.detail, isShortString) &&
+        optional(x.untilT, isFiniteNumber)
+      );
     case "note":
       return isFiniteNumber(x.t) && isShortString(x.socket) && isShortString(x.text);
+    default:
+      return false;
+  }
+}
+
+const FAULT_KINDS: ReadonlySet<string> = new Set<FaultKind>(["drop", "close", "offline", "blackhole", "latency", "inject", "send", "reconnect"]);
+
+/** Bounds on fault parameters: an hour of outage or latency at most, payloads up to 16 MiB of text. */
+export const FAULT_LIMITS = { maxDurationMs: 3_600_000, maxPayloadChars: 16 * 1024 * 1024 } as const;
+
+function isDuration(x: unknown): x is number {
+  return isFiniteNumber(x) && Number.isInteger(x) && x >= 0 && x <= FAULT_LIMITS.maxDurationMs;
+}
+
+function isFaultTarget(x: unknown): x is FaultTarget {
+  return isRecord(x) && (x.tab === true || isShortString(x.socket));
+}
+
+/** A server may close with 1000-1003, 1007-1014 or 3000-4999 (1004-1006 and 1015 never go on the wire). */
+export function isServerCloseCode(code: unknown): code is number {
+  return (
+    typeof code === "number" &&
+    Number.isInteger(code) &&
+    ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999))
+  );
+}
+
+function isPayload(x: Record<string, unknown>): boolean {
+  return (
+    typeof x.data === "string" &&
+    x.data.length <= FAULT_LIMITS.maxPayloadChars &&
+    (x.encoding === "text" ||
+      (x.encoding === "hex" && /^(?:[0-9a-fA-F]{2}|\s)*$/.test(x.data)) ||
+      (x.encoding === "base64" && /^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(x.data)))
+  );
+}
+
+export function isFaultCommand(x: unknown): x is FaultCommand {
+  if (!isRecord(x)) return false;
+  switch (x.kind) {
+    case "drop":
+    case "reconnect":
+      return true;
+    case "close":
+      return isServerCloseCode(x.code) && typeof x.reason === "string" && new TextEncoder().encode(x.reason).length <= 123;
+    case "offline":
+    case "blackhole":
+      return isDuration(x.durationMs);
+    case "latency":
+      return isDuration(x.inMs) && isDuration(x.outMs);
+    case "inject":
+    case "send":
+      return isPayload(x);
     default:
       return false;
   }
@@ -317,6 +409,10 @@ export function isPanelToPage(x: unknown): x is PanelToPageMessage {
       return true;
     case "settings":
       return "settings" in x;
+    case "fault": {
+      const m = x as unknown as Record<string, unknown>;
+      return isFaultTarget(m.target) && isFaultCommand(m.fault);
+    }
     default:
       return false;
   }
