@@ -50,11 +50,11 @@ export function SocketList({ model, selected = null, onSelect }: SocketListProps
               <tr>
                 <th class="socket-col-url">URL</th>
                 <th>State</th>
-                <th>Protected</th>
-                <th>Frames in / out</th>
-                <th>Bytes in / out</th>
+                <th title="Protected by a rule">Prot.</th>
+                <th title="Frames in / out">Frames</th>
+                <th title="Bytes in / out">Bytes</th>
                 <th title="Reconnects">Reconn.</th>
-                <th>Last activity</th>
+                <th title="Last activity">Last</th>
               </tr>
             </thead>
             <tbody>

@@ -44,10 +44,10 @@ export function Toolbar(props: ToolbarProps) {
         title={props.paused ? "Resume recording" : "Pause recording"}
         onClick={() => props.onPause(!props.paused)}
       >
-        {props.paused ? "▶ Resume" : "⏸ Pause"}
+        {props.paused ? "Resume" : "Pause"}
       </button>
       <button type="button" data-testid="clear" title="Clear frames and closed sockets" onClick={props.onClear}>
-        ⃠ Clear
+        Clear
       </button>
       <label title="Keep sockets across page loads">
         <input

@@ -14,7 +14,8 @@ export function frameType(frame: FrameRecord, decoded: Decoded | null, log: Sock
 export function previewLine(frame: FrameRecord, decoded: Decoded | null, max = 300): string {
   if (decoded && !decoded.error && decoded.summary) return clipLine(decoded.summary, max);
   if (frame.opcode === "binary") {
-    if (frame.preview === "") return frame.size > 0 ? `(${frame.size} bytes, not readable)` : "(empty)";
+    // A Blob (the default binaryType) cannot be read synchronously: the recorder knows its size only.
+    if (frame.preview === "") return frame.size > 0 ? `(Blob of ${frame.size} bytes: content not recorded)` : "(empty)";
     return spacedHex(frame.preview, Math.floor(max / 3));
   }
   return clipLine(frame.preview, max);

@@ -299,8 +299,12 @@ function withStateDetails(view: SocketView, event: Extract<RecorderEvent, { kind
   const before = view.state;
   view = { ...view, state: event.state };
   if (event.state === "closed") return { ...view, closeCode: event.code, attempt: undefined };
-  if (event.state === "reconnecting")
-    return { ...view, attempt: event.attempt, reconnects: view.reconnects + (before === "reconnecting" ? 0 : 1) };
+  if (event.state === "reconnecting") {
+    // One outage, many attempts (the engine goes connecting <-> reconnecting per attempt): count the
+    // loss of an open socket, or the first retry of a first connect.
+    const outage = before === "open" || before === "closing" || (before !== "reconnecting" && event.attempt === 1);
+    return { ...view, attempt: event.attempt, reconnects: view.reconnects + (outage ? 1 : 0) };
+  }
   if (event.state === "open") return { ...view, attempt: undefined, closeCode: undefined };
   return view;
 }
