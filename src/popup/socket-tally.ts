@@ -1,0 +1,60 @@
+/**
+ * What the popup needs of the tab's sockets: how many, how many open, how many protected. Folded from
+ * the same messages the panel gets on its `panel:<tabId>` port (snapshots, then events), without the
+ * panel's frame log: the popup shows counts only.
+ */
+import type { PanelAction } from "../panel/model";
+import type { SocketId, SocketState } from "../shared/protocol";
+
+export interface SocketTally {
+  /** False until a page world answered: the tab has no Lifeguard there (chrome://, disabled, not loaded yet). */
+  known: boolean;
+  sockets: ReadonlyMap<SocketId, { state: SocketState; protected: boolean }>;
+}
+
+export const emptyTally: SocketTally = { known: false, sockets: new Map() };
+
+export function foldTally(tally: SocketTally, action: PanelAction): SocketTally {
+  switch (action.type) {
+    case "snapshot": {
+      const sockets = new Map(tally.sockets);
+      for (const s of action.sockets) sockets.set(s.info.id, { state: s.state, protected: s.protected });
+      return { known: true, sockets };
+    }
+    case "events": {
+      let sockets: Map<SocketId, { state: SocketState; protected: boolean }> | null = null;
+      for (const event of action.events) {
+        if (event.kind === "created") {
+          sockets ??= new Map(tally.sockets);
+          if (!sockets.has(event.socket.id)) sockets.set(event.socket.id, { state: "connecting", protected: false });
+        } else if (event.kind === "state" || event.kind === "protection") {
+          const current = (sockets ?? tally.sockets).get(event.socket);
+          if (!current) continue; // The snapshot the popup asked for brings it.
+          sockets ??= new Map(tally.sockets);
+          sockets.set(
+            event.socket,
+            event.kind === "state" ? { ...current, state: event.state } : { ...current, protected: event.protected },
+          );
+        }
+      }
+      return sockets ? { known: true, sockets } : tally;
+    }
+    case "frame-disconnected":
+      // The top document went away: its sockets with it. The port asks the next document for a snapshot.
+      return action.frameId === 0 ? emptyTally : tally;
+    default:
+      return tally;
+  }
+}
+
+export function countTally(tally: SocketTally): { total: number; open: number; protected: number } {
+  let open = 0;
+  let protectedCount = 0;
+  for (const s of tally.sockets.values()) {
+    if (s.state !== "closed") {
+      open += s.state === "open" ? 1 : 0;
+      protectedCount += s.protected ? 1 : 0;
+    }
+  }
+  return { total: tally.sockets.size, open, protected: protectedCount };
+}
