@@ -149,7 +149,9 @@ function* objectEntries(o: Record<string, unknown>, keys: string[]): Iterable<[s
  * limit become marker nodes. Returns the tree unchanged when it already fits.
  */
 export function boundTree(root: DecodedNode): DecodedNode {
-  const budget = { nodes: TREE_LIMITS.maxNodes };
+  // Once the budget runs out each open container adds one marker as it unwinds: at most one per
+  // level, so that many nodes are held back for them.
+  const budget = { nodes: TREE_LIMITS.maxNodes - TREE_LIMITS.maxDepth - 1 };
   return bound(root, 0, budget);
 }
 
@@ -161,27 +163,13 @@ function bound(node: DecodedNode, depth: number, budget: TreeBudget): DecodedNod
   }
   const children: DecodedNode[] = [];
   for (let i = 0; i < node.children.length; i++) {
-    if (budget.nodes <= 1) {
-      budget.nodes--;
+    if (budget.nodes <= 0) {
       children.push(cutMarker(`${node.children.length - i} more not shown (${TREE_LIMITS.maxNodes}-node limit)`));
       break;
     }
     children.push(bound(node.children[i]!, depth + 1, budget));
   }
   return { ...node, children };
-}
-
-export function countNodes(root: DecodedNode): { nodes: number; depth: number } {
-  let nodes = 0;
-  let maxDepth = 0;
-  const stack: [DecodedNode, number][] = [[root, 0]];
-  while (stack.length) {
-    const [n, d] = stack.pop()!;
-    nodes++;
-    maxDepth = Math.max(maxDepth, d);
-    for (const c of n.children ?? []) stack.push([c, d + 1]);
-  }
-  return { nodes, depth: maxDepth };
 }
 
 /**
