@@ -143,7 +143,7 @@ export function decodeSignalRBinary(frame: FrameInput): Decoded {
     let shift = 0;
     let b: number;
     do {
-      if (pos >= bytes.length) throw new OutOfBytes("length prefix");
+      if (pos >= bytes.length) throw new OutOfBytes(frame.truncated ? "preview truncated: message not parsed" : "length prefix cut short");
       b = bytes[pos++]!;
       len += (b & 0x7f) * 2 ** shift;
       shift += 7;
@@ -174,8 +174,9 @@ export const signalR: Decoder = {
     if (frame.opcode === "binary") {
       try {
         return decodeSignalRBinary(frame);
-      } catch {
-        return { protocol: PROTOCOL, summary: "binary", error: "preview truncated: message not parsed" };
+      } catch (e) {
+        if (!(e instanceof OutOfBytes)) throw e;
+        return { protocol: PROTOCOL, summary: "binary", error: e.message };
       }
     }
     // A hub URL is a hint, not proof: text that is not record-separated is left to the others.

@@ -122,6 +122,7 @@ describe("SignalR", () => {
     expect(d.summary).toBe('Invocation ReceiveMessage #7 ["alice","hi"]');
     expect(decodeFrame({ opcode: "binary", preview: "029106", dir: "in", truncated: false }, HUB)).toMatchObject({ summary: "Ping", kind: "heartbeat" });
     expect(decodeFrame({ opcode: "binary", preview: "0591", dir: "in", truncated: false }, HUB)!.error).toMatch(/record of 5 bytes but only 1 left/);
+    expect(decodeFrame({ opcode: "binary", preview: "029106ff", dir: "in", truncated: false }, HUB)!.error).toMatch(/length prefix cut short/);
   });
 
   it("reports malformed records", () => {
