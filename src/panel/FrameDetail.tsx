@@ -86,7 +86,8 @@ export function FrameDetail({ frame, decoded, type, onClose }: FrameDetailProps)
             {decoded.tree ? <DecodedTree node={decoded.tree} /> : <p>{decoded.summary}</p>}
           </div>
         )}
-        {json !== undefined && (
+        {/* The decoder's tree already shows the structure (it may be the JSON decoder): not twice. */}
+        {json !== undefined && !decoded?.tree && (
           <div class="frame-detail-section">
             <h3>JSON</h3>
             <JsonTree value={json} />

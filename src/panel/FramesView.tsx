@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from "preact/hooks";
 import type { FrameRecord, SocketId } from "../shared/protocol";
 import type { PanelModel } from "./model";
+import type { SocketLog } from "./socket-log";
 import { DecodeCache, defaultDecoder, type DecodeContext, type Decoder } from "./frame-decoding";
 import { FilteredFrames, NO_FILTER, compileFilter, type FrameFilter, type FrameMatcher, type FrameType } from "./frame-filter";
 import { frameType, previewLine } from "./frame-info";
@@ -19,6 +20,16 @@ export interface FramesViewProps {
 
 const NO_CONTEXT: DecodeContext = { url: "", protocols: [] };
 
+/** The socket's first sent frame, if the log still has it near the start (the handshake a decoder may need). */
+function firstOutbound(log: SocketLog, socket: SocketId): FrameRecord | undefined {
+  const own = log.framesOf(socket);
+  for (let k = 0; k < Math.min(own.length, 8); k++) {
+    const f = log.frames[own[k]!]!;
+    if (f.dir === "out") return f.seq <= 8 ? f : undefined;
+  }
+  return undefined;
+}
+
 /** Filters, the virtualized frames table, and the selected frame's detail. */
 export function FramesView({ model, socket, decoder = defaultDecoder, initialRect }: FramesViewProps) {
   const { log } = model;
@@ -35,7 +46,7 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
   const decode = useCallback(
     (index: number, frame: FrameRecord) => {
       const view = current.current.sockets.get(frame.socket);
-      const ctx = view ? { url: view.url, protocols: view.protocols } : NO_CONTEXT;
+      const ctx = view ? { url: view.url, protocols: view.protocols, firstOutbound: firstOutbound(current.current.log, frame.socket) } : NO_CONTEXT;
       return cache.get(index, frame, ctx, current.current.log.epoch);
     },
     [cache],

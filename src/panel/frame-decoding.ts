@@ -1,41 +1,17 @@
 /**
- * What the panel needs from the protocol decoders (`src/panel/decoders/`, being written alongside):
- * `decodeFrame(frame, ctx)` gives a protocol name, a one-line summary, a kind and a tree, or null.
- *
- * TODO [2026-12-31]: import the decoders' `decodeFrame` as `defaultDecoder` once they land; until
- * then the panel shows raw previews and the App takes a decoder as a prop (tests pass one in).
+ * How the panel uses the protocol decoders (`./decoders`): `decodeFrame(frame, ctx)` gives a protocol
+ * name, a one-line summary, a kind and a bounded tree, or null. The App takes another decoder as a
+ * prop (tests pass their own).
  */
 import type { FrameRecord } from "../shared/protocol";
+import { decodeFrame } from "./decoders";
+import type { DecodeContext, Decoded } from "./decoders/types";
 
-/** The decoders' tree node (`decoders/types.ts`): plain data, rendered as text. */
-export interface DecodedNode {
-  key?: string;
-  value?: string | number | boolean | null;
-  type: "object" | "array" | "string" | "number" | "boolean" | "null" | "bytes";
-  children?: DecodedNode[];
-  /** The marker for what a bound cut away. */
-  cut?: true;
-}
-
-export interface Decoded {
-  protocol: string;
-  summary: string;
-  kind?: "control" | "heartbeat" | "data";
-  tree?: DecodedNode;
-  error?: string;
-}
-
-/** What a decoder may know of the socket a frame belongs to. */
-export interface DecodeContext {
-  url: string;
-  protocols: string[];
-  /** The socket's first outbound frame, when the panel still has it (the MQTT level of CONNECT). */
-  firstOutbound?: Pick<FrameRecord, "opcode" | "preview" | "truncated" | "dir">;
-}
+export type { DecodeContext, Decoded, DecodedNode } from "./decoders/types";
 
 export type Decoder = (frame: FrameRecord, ctx: DecodeContext) => Decoded | null;
 
-export const defaultDecoder: Decoder = () => null;
+export const defaultDecoder: Decoder = decodeFrame;
 
 /**
  * Decoded frames by log index, computed once. A decoder that throws on hostile input must not take
