@@ -26,7 +26,8 @@ async function select(seq: number) {
 describe("frame detail", () => {
   it("shows a JSON payload as a collapsible tree, and the text", async () => {
     const json = '{"type":"price","items":[{"sym":"ACME","px":12.5}],"ok":true,"none":null}';
-    container = await mount(<FramesView model={modelWith([frame("a:1", 1, { preview: json })])} socket={null} initialRect={RECT} />);
+    // No decoder: the panel's own JSON tree (with the default decoders, the JSON decoder's tree shows instead).
+    container = await mount(<FramesView model={modelWith([frame("a:1", 1, { preview: json })])} socket={null} decoder={() => null} initialRect={RECT} />);
     await select(1);
     const detail = $("frame-detail")!;
     const tree = $("json-tree")!;
