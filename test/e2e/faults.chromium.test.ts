@@ -320,7 +320,7 @@ describe("faults from the panel (Chromium)", () => {
     await server.stop();
     // Full jitter may pick a short wait; attempts fail while the server is down, so wait for one that
     // schedules the next try at least 5 s away.
-    await page.waitForFunction(() => (window as unknown as W).logs.r!.filter((e) => e.type === "reconnecting").at(-1)?.detail?.delayMs! > 5000, null, {
+    await page.waitForFunction(() => ((window as unknown as W).logs.r!.filter((e) => e.type === "reconnecting").at(-1)?.detail?.delayMs ?? 0) > 5000, null, {
       timeout: 15_000,
     });
     await server.start();
