@@ -12,6 +12,12 @@ import { Toolbar, type PanelView } from "./Toolbar";
 import { PauseBanner } from "./PauseBanner";
 import { FramesView } from "./FramesView";
 import { Timeline } from "./Timeline";
+import { FaultBar } from "./FaultBar";
+import { activeFaults } from "./fault-state";
+import type { SocketView } from "./model";
+import type { SettingsStore } from "../options/settings-store";
+import { validateSettings } from "../shared/settings";
+import { protectOrigin, unprotect } from "../shared/rules";
 import "./App.css";
 
 export interface AppProps {
@@ -26,6 +32,8 @@ export interface AppProps {
   tableRect?: { width: number; height: number };
   /** Saves an exported HAR (tests capture it; the default downloads a file). */
   saveFile?: (name: string, text: string) => void;
+  /** Where "Protect this site" writes the settings (`storage.local`); absent: no such button. */
+  settings?: SettingsStore;
 }
 
 function download(name: string, text: string): void {
@@ -37,13 +45,16 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFile = download }: AppProps) {
+export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFile = download, settings }: AppProps) {
   const [model, dispatch] = useReducer(reduce, undefined, () => createModel());
   const [view, setView] = useState<PanelView>("frames");
   const [selected, setSelected] = useState<SocketId | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   const imports = useRef(0);
   const port = useRef<PanelPort | null>(null);
+  // Re-renders on a timer while a countdown runs; the time shown is read at render.
+  const [, setTick] = useState(0);
+  const [settingsError, setSettingsError] = useState<string | null>(null);
 
   useEffect(() => {
     if (tabId === null) return;
@@ -54,6 +65,14 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
       port.current = null;
     };
   }, [tabId, connect, reconnectDelay]);
+
+  // Countdowns tick while a fault that ends by itself is in force.
+  const ticking = faultsTicking(model, Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    const timer = setInterval(() => setTick((n) => n + 1), 250);
+    return () => clearInterval(timer);
+  }, [ticking]);
 
   if (tabId === null) {
     return (
@@ -67,6 +86,8 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
 
   // A socket that went (clear, navigation) is no longer a selection.
   const socket = selected !== null && model.sockets.has(selected) ? selected : null;
+  const now = Date.now();
+  const faults = faultsInForce(model, socket, now);
 
   const onPause = (paused: boolean): void => {
     dispatch({ type: "pause", paused });
@@ -77,6 +98,20 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
     const sockets = socket === null ? [...model.sockets.values()] : [model.sockets.get(socket)!];
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     saveFile(`lifeguard-${socket === null ? "all" : "socket"}-${stamp}.har`, exportHar(sockets, model.log));
+  };
+  const onProtect = (view: SocketView, protect: boolean): void => {
+    if (!settings) return;
+    void settings
+      .load()
+      .then((raw) => {
+        const current = validateSettings(raw).settings;
+        const next = protect ? protectOrigin(current, view.url) : unprotect(current, view.url);
+        return next === current ? undefined : settings.save(next);
+      })
+      .then(
+        () => setSettingsError(null),
+        (e: unknown) => setSettingsError(`Could not save the settings: ${String(e)}`),
+      );
   };
   const onImport = (file: File): void => {
     void file.text().then((text) => {
@@ -108,6 +143,20 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
         importError={importError}
       />
       {model.paused && <PauseBanner onResume={() => onPause(false)} />}
+      {model.sockets.size > 0 && (
+        <FaultBar
+          socket={socket === null ? null : model.sockets.get(socket)!}
+          faults={faults}
+          now={now}
+          onFault={(target, fault) => port.current?.fault(target, fault)}
+          onProtect={settings ? onProtect : undefined}
+        />
+      )}
+      {settingsError && (
+        <p class="app-error" role="alert">
+          {settingsError}
+        </p>
+      )}
       {model.sockets.size === 0 ? (
         <EmptyState />
       ) : (
@@ -126,4 +175,23 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
       )}
     </main>
   );
+}
+
+/** Offline is the tab's (any socket's events say so); black-hole and latency are the selected socket's. */
+function faultsInForce(model: ReturnType<typeof createModel>, socket: SocketId | null, now: number) {
+  const mine = socket === null ? {} : activeFaults(model.log.eventsOf(socket), now);
+  let offlineUntil: number | undefined;
+  for (const id of model.sockets.keys()) {
+    const until = activeFaults(model.log.eventsOf(id), now).offlineUntil;
+    if (until !== undefined) offlineUntil = Math.max(offlineUntil ?? 0, until);
+  }
+  return { ...mine, offlineUntil };
+}
+
+function faultsTicking(model: ReturnType<typeof createModel>, now: number): boolean {
+  for (const id of model.sockets.keys()) {
+    const f = activeFaults(model.log.eventsOf(id), now);
+    if (f.offlineUntil !== undefined || f.blackholeUntil !== undefined) return true;
+  }
+  return false;
 }

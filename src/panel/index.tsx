@@ -3,6 +3,7 @@ import browser from "webextension-polyfill";
 import { App } from "./App";
 import { applyTheme } from "./theme";
 import type { ConnectPort } from "./panel-port";
+import { storageSettingsStore } from "../options/settings-store";
 
 // The same page serves DevTools' panel and a normal tab: both say which tab with ?tabId=N.
 const param = new URLSearchParams(location.search).get("tabId") ?? "";
@@ -10,4 +11,4 @@ const tabId = /^\d{1,15}$/.test(param) ? Number(param) : null;
 const connect: ConnectPort = (name) => browser.runtime.connect({ name });
 
 applyTheme(document.documentElement, browser.devtools?.panels);
-render(<App tabId={tabId} connect={connect} />, document.getElementById("app")!);
+render(<App tabId={tabId} connect={connect} settings={storageSettingsStore(browser.storage)} />, document.getElementById("app")!);

@@ -29,8 +29,11 @@ export interface SocketView {
   frameUrl: string;
   topFrame: boolean;
   state: SocketState;
-  /** Whether a rule protects it: from the snapshot, then from the recorder's protection notes. */
+  /** Whether a rule protects it: from the snapshot, then from the recorder's protection events. */
   protected: boolean;
+  /** The `match` of the rule that protects it, and the strategy chosen, when known. */
+  rule?: string;
+  strategy?: string;
   framesIn: number;
   framesOut: number;
   bytesIn: number;
@@ -286,11 +289,15 @@ function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketV
         : { ...view, framesOut: view.framesOut + 1, bytesOut: view.bytesOut + event.frame.size, lastSeq, lastActivity };
     }
     case "protection":
-      return { ...view, protected: event.protected, lastActivity };
+      return { ...view, protected: event.protected, rule: event.rule, strategy: event.strategy, lastActivity };
     case "heartbeat":
     case "queue":
+    case "fault":
     case "note":
       return { ...view, lastActivity };
+    default:
+      // A kind this panel does not know (a newer page world): the socket stays as it was.
+      return view;
   }
 }
 

@@ -10,6 +10,8 @@ import {
   isPageToPanel,
   panelPortName,
   type BackgroundToPanel,
+  type FaultCommand,
+  type FaultTarget,
   type PanelToPage,
 } from "../shared/protocol";
 import { runtimePortTransport, type PortLike, type RuntimePortOptions } from "../shared/transports";
@@ -19,6 +21,8 @@ export type ConnectPort = (name: string) => PortLike;
 
 export interface PanelPort {
   requestSnapshot(): void;
+  /** A fault for one socket or the whole tab; every frame of the tab hears it, the owner acts. */
+  fault(target: FaultTarget, fault: FaultCommand): void;
   close(): void;
 }
 
@@ -60,5 +64,9 @@ export function openPanelPort(
   dispatch({ type: "port", connected: transport.connected });
   requestSnapshot();
 
-  return { requestSnapshot, close: () => transport.close() };
+  return {
+    requestSnapshot,
+    fault: (target, fault) => transport.post(envelope<PanelToPage, "fault">("lifeguard-panel", "fault", { target, fault })),
+    close: () => transport.close(),
+  };
 }

@@ -24,6 +24,7 @@ export type MarkKind =
   | "queue-discarded"
   | "protection-on"
   | "protection-off"
+  | "fault"
   | "note";
 
 export interface LaneMark {
@@ -35,6 +36,14 @@ export interface LaneMark {
 export interface Lane {
   segments: LaneSegment[];
   marks: LaneMark[];
+}
+
+/** "offline 5000 ms", "black-hole ended", "drop" ... */
+export function faultLabel(event: Extract<LifecycleEvent, { kind: "fault" }>): string {
+  const name = event.fault === "blackhole" ? "black-hole" : event.fault === "reconnect" ? "reconnect now" : event.fault;
+  const lasting = event.fault === "offline" || event.fault === "blackhole" || event.fault === "latency";
+  const state = lasting ? (event.active ? " started" : " ended") : "";
+  return `fault: ${name}${state}${event.detail ? ` (${event.detail})` : ""}`;
 }
 
 export function stateLabel(event: Extract<LifecycleEvent, { kind: "state" }>): string {
@@ -90,6 +99,9 @@ export function laneOf(view: Pick<SocketView, "createdAt" | "state">, events: re
           kind: event.protected ? "protection-on" : "protection-off",
           label: `protection ${event.protected ? "on" : "off"}${event.strategy ? `, ${event.strategy}` : ""}${event.reason ? ` (${event.reason})` : ""}`,
         });
+        break;
+      case "fault":
+        marks.push({ t: event.t, kind: "fault", label: faultLabel(event) });
         break;
       case "note":
         marks.push({ t: event.t, kind: "note", label: event.text });

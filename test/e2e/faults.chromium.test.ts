@@ -5,10 +5,12 @@
  * really kept). Commands travel the real path: an extension page's `panel:<tabId>` port, the
  * background, the relay, the page world.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { FaultCommand, FaultTarget, SocketSnapshot } from "../../src/shared/protocol";
-import { launchChromium, probeToken, startServer as startPages, DIST_CHROME, type Chromium, type TestServer as Pages } from "./harness";
+import { launchChromium, probeToken, startServer as startPages, DIST_CHROME, ROOT, type Chromium, type TestServer as Pages } from "./harness";
 import { startServer, until, type TestServer } from "../integration/harness";
 
 let pages: Pages;
@@ -329,6 +331,39 @@ describe("faults from the panel (Chromium)", () => {
     await waitFor(page, "r", "reconnected");
     const reconnected = (await logOf(page, "r")).find((e) => e.type === "reconnected")!;
     expect(reconnected.t - waiting.t).toBeLessThan(waiting.detail!.delayMs!);
+    await panel.close();
+    await page.close();
+  });
+
+  it("from the panel's own controls: protect the site, go offline with a countdown, end it early", async () => {
+    const page = await newPage();
+    await open(page, "ui", `${server.url}?ui`);
+    const tabs = (await browser.worker!.evaluate(() => chrome.tabs.query({ active: true }))) as { id: number }[];
+    const panel = await browser.context.newPage();
+    await panel.setViewportSize({ width: 1100, height: 520 });
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabs[0]!.id}`);
+    const row = panel.locator('[data-testid="socket-row"]', { hasText: "?ui" });
+    await row.click();
+    expect(await panel.locator('[data-testid="fault-scope"]').innerText()).toContain("?ui");
+
+    await panel.locator('[data-testid="protect"]').click();
+    await panel.locator('[data-testid="unprotect"]').waitFor();
+    const stored = (await browser.worker!.evaluate(() => chrome.storage.local.get("settings"))) as { settings: { rules: { match: string }[] } };
+    expect(stored.settings.rules[0]!.match).toBe(`ws://127.0.0.1:${server.port}/*`);
+
+    await panel.locator('[data-testid="fault-offline-seconds"]').fill("20");
+    await panel.locator('[data-testid="fault-offline"]').click();
+    await panel.locator('[data-testid="fault-countdown"]').waitFor();
+    await page.waitForFunction(() => (window as unknown as W).sockets.ui!.readyState === 0);
+    mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+    await panel.screenshot({ path: join(ROOT, ".tmp/panel-offline.png") });
+    expect(await panel.locator('[data-testid="fault-countdown"]').innerText()).toMatch(/^Offline: (20|19|18) s left$/);
+
+    await panel.locator('[data-testid="fault-offline-end"]').click();
+    await panel.locator('[data-testid="fault-countdown"]').waitFor({ state: "detached" });
+    // Protected by the rule the button added: the page waited in CONNECTING and is back.
+    await waitFor(page, "ui", "reconnected");
+    expect(shape(await logOf(page, "ui")).map((e) => e.type)).not.toContain("close");
     await panel.close();
     await page.close();
   });
