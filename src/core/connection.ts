@@ -247,9 +247,13 @@ export class ResilientConnection {
       case "open": {
         // Native validation first: if it throws, nothing has changed.
         this.live?.close(code, reason);
+        // A library that found the connection dead closes it itself; on a half-open connection the
+        // closing handshake never comes back and the browser takes minutes to say so.
+        const deadline = this.phase === "open" && this.rule && this.heartbeatActive() ? this.heartbeatTiming(this.rule).timeoutMs : null;
         this.clearTimers();
         this.phase = "closing";
         this.record("closing", { cause: "page called close()" });
+        if (deadline !== null) this.closeTimer = this.o.clock.setTimeout(() => this.closingTimedOut(deadline), deadline);
         return;
       }
       case "closing":
@@ -628,6 +632,17 @@ export class ResilientConnection {
       this.abandonLive();
       this.scheduleAttempt(1006, `reconnect attempt ${this.attempt} timed out`);
     }, this.o.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS);
+  }
+
+  /** The page's close() got no closing handshake within the heartbeat's timeout: end it as the browser would, now. */
+  private closingTimedOut(waitedMs: number): void {
+    this.closeTimer = null;
+    if (this.phase !== "closing" || this.disposed) return;
+    this.abandonLive();
+    this.phase = "closed";
+    this.clearTimers();
+    this.record("closed", { code: 1006, reason: "", wasClean: false, cause: `no closing handshake within ${waitedMs} ms` });
+    this.o.sink.dispatch({ type: "close", code: 1006, reason: "", wasClean: false });
   }
 
   private onHeartbeatDead(silentMs: number): void {

@@ -6,9 +6,11 @@
  * sockjs-client closes with 1006 "Server lost session" when a second `o` arrives. sockjs-client does
  * not reconnect at all: the page's own code does, after `close`, as it would without Lifeguard.
  *
- * Heartbeat: passive. The server sends `h` every `heartbeat_delay` (25 s by default, not announced).
- * Lifeguard learns the period from two `h` frames in a row and declares death after twice the
- * longest seen (twice 25 s until then).
+ * Heartbeat: passive, once the server has shown it sends `h` frames (every `heartbeat_delay`, 25 s by
+ * default, not announced). Lifeguard learns the period from two `h` frames in a row and declares death
+ * after twice the longest seen (twice 25 s until then). sockjs-node sends no `h` over a real
+ * WebSocket (it uses protocol-level pings, invisible to the page), and the client has no ping: there
+ * the heartbeat stays off, since silence proves nothing.
  */
 import { passive } from "./ping-pong";
 import type { Liveness, ProtocolModule, ProtocolSamples } from "./types";
@@ -38,6 +40,7 @@ export const protocol: ProtocolModule = {
         }
       },
       (): Liveness => {
+        if (lastH < 0) return { kind: "off", why: "the server has sent no heartbeat frame" };
         const p = period > 0 ? period : DEFAULT_HEARTBEAT_MS;
         return { kind: "passive", intervalMs: p, timeoutMs: p, why: period > 0 ? `server heartbeat every ${p} ms (seen)` : "server heartbeat (25 s default)" };
       },

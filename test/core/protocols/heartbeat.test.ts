@@ -250,6 +250,18 @@ describe("passive windows announced or learnt", () => {
     expect(h.initial.sent).toHaveLength(1);
   });
 
+  it("SockJS: off until the server sends an `h` (sockjs-node pings at the WebSocket level instead)", () => {
+    const h = open("ws://h/echo/123/abcdefgh/websocket", []);
+    h.initial.serverMessage("o");
+    vi.advanceTimersByTime(600_000);
+    expect(h.conn.readyState).toBe(1);
+    h.initial.serverMessage("h");
+    vi.advanceTimersByTime(49_999);
+    expect(h.conn.readyState).toBe(1);
+    vi.advanceTimersByTime(2);
+    expect(h.conn.readyState).toBe(3);
+  });
+
   it("SockJS: learns the heartbeat period from two `h` in a row, dead after twice that", () => {
     const h = open("ws://h/echo/123/abcdefgh/websocket", []);
     h.initial.serverMessage("o");
@@ -278,5 +290,33 @@ describe("unknown protocol with message auto", () => {
     const h = open("ws://h/socket.io/?EIO=4", [], { heartbeat: { ...HB, message: "hb", reply: "ok" } });
     vi.advanceTimersByTime(1000);
     expect(sent(h.initial)).toEqual(["hb"]);
+  });
+});
+
+describe("a page close() on a dead connection", () => {
+  it("ends with close 1006 after the heartbeat's timeout when no closing handshake comes back", () => {
+    const h = open("ws://h/stomp", ["v12.stomp"], {}, "v12.stomp");
+    h.conn.send("CONNECT\naccept-version:1.2\nheart-beat:1000,1000\n\n\0");
+    h.initial.serverMessage("CONNECTED\nversion:1.2\nheart-beat:1000,1000\n\n\0");
+    // The library found it dead and closes it; the network never answers.
+    h.conn.close();
+    expect(h.conn.readyState).toBe(2);
+    vi.advanceTimersByTime(999);
+    expect(h.page.filter((p) => p.includes("close"))).toEqual([]);
+    vi.advanceTimersByTime(2);
+    expect(h.page.at(-1)).toBe("synthetic:close 1006");
+    expect(h.pageEvents.at(-1)).toMatchObject({ wasClean: false });
+    expect(h.conn.readyState).toBe(3);
+    // The late native close is not shown twice.
+    h.initial.serverClose(1006);
+    expect(h.page.filter((p) => p.includes("close"))).toHaveLength(1);
+  });
+
+  it("a closing handshake in time ends it natively, with no timer left", () => {
+    const h = open("ws://h/graphql", ["graphql-transport-ws"]);
+    h.conn.close(1000);
+    h.initial.serverClose(1000);
+    expect(h.page.at(-1)).toBe("native:close 1000");
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
