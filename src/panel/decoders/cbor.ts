@@ -1,16 +1,21 @@
 /**
- * CBOR (RFC 8949) binary frames, decoded with cbor-x after a well-formedness walk of our own. The
- * walk bounds nesting (cbor-x recurses) and admits only tags that decode to plain data: cbor-x's
- * other tags define records (compiled into readers), shared references (cycles) or call
- * constructors by name (tag 27), none of which untrusted frames should reach.
+ * CBOR (RFC 8949) binary frames, decoded with cborg after a well-formedness walk of our own. The walk
+ * bounds nesting and admits only tags that decode to plain data (dates, bignums, URIs...), which
+ * cborg then hands back as their content. cborg, unlike cbor-x, compiles no code (`new Function` is
+ * refused by an extension page's CSP and flagged by AMO's linter) and calls no constructor by name.
  */
-import { decode } from "cbor-x";
+import { decode } from "cborg";
 import { hexToBytes } from "./bytes";
 import { compact, toTree } from "./tree";
 import type { Decoder } from "./types";
 
 /** Date/time, bignums, decimal fractions, expected encodings, URIs and the like, self-describe. */
 const PLAIN_TAGS = new Set([0, 1, 2, 3, 4, 5, 21, 22, 23, 24, 32, 33, 34, 35, 36, 55799]);
+/** cborg's tag table: each plain tag gives its content as is. */
+const TAG_DECODERS: ((inner: unknown) => unknown)[] = [];
+for (const tag of PLAIN_TAGS) TAG_DECODERS[tag] = (inner) => inner;
+// Epoch time: shown as a date.
+TAG_DECODERS[1] = (inner) => (typeof inner === "number" || typeof inner === "bigint" ? new Date(Number(inner) * 1000) : inner);
 const MAX_NESTING = 256;
 
 /** Why `bytes` is not one well-formed CBOR item of plain data, or null when it is. */
@@ -76,7 +81,8 @@ export function decodeCborSafely(bytes: Uint8Array): { ok: true; value: unknown 
   const problem = cborProblem(bytes);
   if (problem) return { ok: false, error: problem };
   try {
-    return { ok: true, value: decode(bytes) as unknown };
+    // Maps with non-string keys (legal CBOR) decode as Map; the tree shows them.
+    return { ok: true, value: decode(bytes, { tags: TAG_DECODERS, useMaps: true }) as unknown };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
