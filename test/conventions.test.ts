@@ -25,8 +25,8 @@ function manifestFiles(): string[] {
   const files: string[] = [];
   for (const cs of manifest.content_scripts) files.push(...cs.js);
   files.push(manifest.background.service_worker, ...manifest.background.scripts);
-  files.push(manifest.devtools_page, manifest.options_ui.page);
-  files.push(...Object.values(manifest.icons));
+  files.push(manifest.devtools_page, manifest.options_ui.page, manifest.action.default_popup);
+  files.push(...Object.values(manifest.icons), ...Object.values(manifest.action.default_icon));
   files.push(`_locales/${manifest.default_locale}/messages.json`);
   return files;
 }
@@ -47,7 +47,14 @@ describe("manifest", () => {
     expect(exists("src/panel/index.html")).toBe(true);
   });
 
-  it.each(["src/panel/index.html", manifest.devtools_page, manifest.options_ui.page])(
+  it("and the page-world script, which the background registers at run time, exists", () => {
+    const background = readFileSync(join(ROOT, "src/background/index.ts"), "utf8");
+    const file = /from "(\.\.\/page\/[\w.]+)\?iife"/.exec(background)?.[1];
+    expect(file).toBeTruthy();
+    expect(exists(join("src/background", file!))).toBe(true);
+  });
+
+  it.each(["src/panel/index.html", manifest.devtools_page, manifest.options_ui.page, manifest.action.default_popup])(
     "%s loads only files that exist",
     (page) => {
       const refs = htmlReferences(page);
