@@ -18,10 +18,13 @@
 import type { SocketState } from "../shared/protocol";
 import type { ResolvedRule } from "../shared/settings";
 import { nextDelay } from "./backoff";
+import { DeliveryTracker, type DeliveryReport, type PendingFrame } from "./delivery";
 import { HeartbeatTimer, type HeartbeatTiming } from "./heartbeat";
+import { compilePath, readJsonObject, type PathSegment } from "./json-path";
 import { recogniseFrame, recogniseSocket, type Recognition } from "./protocols/registry";
 import { asFrame, type Direction, type ProtocolSession } from "./protocols/types";
 import { SendQueue, byteSize } from "./send-queue";
+import { DEDUPE_WINDOW_MS, compareSeq, resumeMessage, resumeUrl, seqAt, type Seq } from "./resume";
 import { resolveStrategy, type ResolvedStrategy, type StrategyChoice } from "./strategy";
 import type { Clock, RecorderSink, SendData, SocketFactory, SocketLike, TimerHandle } from "./types";
 
@@ -62,6 +65,8 @@ export interface ConnectionOptions {
   binaryType: () => BinaryType;
   /** A replacement still CONNECTING after this long is a failed attempt. Default 30 s. */
   dialTimeoutMs?: number;
+  /** How long after a reconnect `resume.dedupe` drops old frames. Default 10 s (the contract's); tests shorten it. */
+  dedupeWindowMs?: number;
 }
 
 type Phase = "connecting" | "open" | "waiting" | "dialing" | "closing" | "closed";
@@ -80,6 +85,8 @@ const SOCKET_EVENTS = ["open", "message", "error", "close"] as const;
 const DEFAULT_DIAL_TIMEOUT_MS = 30_000;
 /** Frames of a connection the recognisers look at: handshakes come first. */
 const RECOGNISE_FRAMES = 8;
+/** At most one note a second about frames too large to match, with the count since the last. */
+const SKIP_NOTE_INTERVAL_MS = 1_000;
 /** While offline nothing is dialled until `online`; this is only a fallback should `online` never come. */
 const MIN_OFFLINE_FALLBACK_MS = 1_000;
 
@@ -135,7 +142,21 @@ export class ResilientConnection {
   /** Bytes sent after the end, which native `bufferedAmount` keeps counting. */
   private discardedBytes = 0;
 
+  /** Acks and resends (`delivery`), when the rule asks for them under the transparent strategy. */
+  private delivery: DeliveryTracker | null = null;
+  /** The highest sequence seen at the rule's `seqPath`, kept across reconnects of this page object. */
+  private lastSeq: Seq | undefined = undefined;
+  private seqPath: PathSegment[] | null = null;
+  /** The sequence the dialling replacement's URL carries (`resume.queryParam`). */
+  private dialSeq: Seq | undefined = undefined;
+  /** The dedupe window after a reconnect, and what it saw (reported when it ends). */
+  private dedupeUntil = 0;
+  private resumed: { lastSeq: Seq; via: "message" | "query"; replayed: number; deduped: number } | null = null;
+  private skippedLarge = 0;
+  private skipNotedAt = -Infinity;
+
   private reconnectTimer: TimerHandle | null = null;
+  private resumeTimer: TimerHandle | null = null;
   private dialTimer: TimerHandle | null = null;
   private stableTimer: TimerHandle | null = null;
   private closeTimer: TimerHandle | null = null;
@@ -160,6 +181,7 @@ export class ResilientConnection {
       dead: (silent) => this.onHeartbeatDead(silent),
       slept: (late) => this.note(`timer fired ${late} ms late: the tab slept; probing again`),
     });
+    this.configureGuarantees();
     this.adopt(opts.initial);
   }
 
@@ -227,6 +249,7 @@ export class ResilientConnection {
       case "open":
         this.live?.send(data);
         this.observe("out", data);
+        this.track(data);
         return;
       case "waiting":
       case "dialing":
@@ -284,6 +307,7 @@ export class ResilientConnection {
   updateRule(rule: ResolvedRule | null, strategy?: ResolvedStrategy): void {
     if (rule === null) {
       this.rule = null;
+      this.configureGuarantees();
       this.heartbeat.stop();
       this.clearTimer("stableTimer");
       if (this.phase === "waiting" || this.phase === "dialing") {
@@ -299,6 +323,7 @@ export class ResilientConnection {
     this.choice = this.choose(rule, strategy);
     this.strategy = this.choice.strategy;
     this.queue.setLimits(rule.queue);
+    this.configureGuarantees();
     this.timingKey = "";
     if (this.phase === "open") this.startHeartbeat();
   }
@@ -336,6 +361,7 @@ export class ResilientConnection {
     if (this.disposed) return;
     this.disposed = true;
     this.clearTimers();
+    this.delivery?.stop();
     const live = this.live;
     if (live && live !== this.o.initial) {
       // Nobody would route this replacement's events any more.
@@ -423,9 +449,16 @@ export class ResilientConnection {
     const downtimeMs = Math.max(0, this.o.clock.now() - this.outageStartedAt);
     this.record("open", { cause: `reconnected after ${attempts} attempt(s), ${downtimeMs} ms down`, attempt: attempts });
     this.afterOpen(false);
+    // Taken before `open`: what the page's handlers send now is new, and goes out before the resends.
+    const resend = this.delivery ? this.delivery.forResend() : [];
+    const dialSeq = this.dialSeq;
+    this.dialSeq = undefined;
 
     this.o.sink.dispatch({ type: "open" });
     if (!this.stillOpenOn(sock)) return false;
+    this.resumeSession(sock, dialSeq);
+    if (!this.stillOpenOn(sock)) return false;
+    this.resendPending(sock, resend);
     const queued = this.queue.length;
     let flushedBytes = 0;
     for (let item = this.queue.shift(); item; item = this.queue.shift()) {
@@ -433,6 +466,7 @@ export class ResilientConnection {
         sock.send(item.data);
         flushedBytes += item.bytes;
         this.observe("out", item.data);
+        this.track(item.data);
       } catch (e) {
         this.note(`flushing the queue failed: ${String(e)}`);
         break;
@@ -459,7 +493,10 @@ export class ResilientConnection {
       }
       if (ownReply && hb.hideReplies) return false;
     }
-    if (!ownReply) this.observe("in", data);
+    if (!ownReply) {
+      this.observe("in", data);
+      if ((this.delivery || this.seqPath) && this.hideInbound(data)) return false;
+    }
     if (isInitial) return true;
     const origin = typeof ev.origin === "string" && ev.origin !== "" ? ev.origin : originOf(this.o.url);
     this.o.sink.dispatch({ type: "message", data: this.forPage(data), origin });
@@ -500,6 +537,7 @@ export class ResilientConnection {
         this.phase = "closed";
         this.releaseLive();
         this.clearTimers();
+        this.delivery?.end();
         this.record("closed", { code, reason, wasClean, cause: "closed as the page asked" });
         if (isInitial) {
           this.initialRoute = "native";
@@ -554,6 +592,7 @@ export class ResilientConnection {
     this.releaseLive();
     this.clearTimers();
     this.discardQueue(cause);
+    this.delivery?.end();
     this.record("closed", { code, reason, wasClean, cause });
     if (isInitial) {
       this.initialRoute = "native";
@@ -569,6 +608,7 @@ export class ResilientConnection {
   private endSynthetic(code: number, reason: string, wasClean: boolean, cause: string): void {
     this.phase = "closed";
     this.clearTimers();
+    this.delivery?.end();
     this.record("closed", { code, reason, wasClean, cause });
     this.o.sink.dispatch({ type: "error" });
     this.o.sink.dispatch({ type: "close", code, reason, wasClean });
@@ -577,6 +617,7 @@ export class ResilientConnection {
   private beginOutage(code: number, cause: string): void {
     this.heartbeat.stop();
     this.clearTimer("stableTimer");
+    this.endResumeWindow();
     this.outageStartedAt = this.o.clock.now();
     this.outageCode = code;
     this.heldError = false;
@@ -609,8 +650,11 @@ export class ResilientConnection {
     this.phase = "dialing";
     this.record("connecting", { cause: `reconnect attempt ${this.attempt}`, attempt: this.attempt });
     let sock: SocketLike;
+    const query = this.seqPath ? this.rule?.resume.queryParam ?? null : null;
+    this.dialSeq = query !== null ? this.lastSeq : undefined;
+    const url = query !== null && this.lastSeq !== undefined ? resumeUrl(this.o.url, query, this.lastSeq) : this.o.url;
     try {
-      sock = this.o.createSocket(this.o.url, this.o.protocols);
+      sock = this.o.createSocket(url, this.o.protocols);
     } catch (e) {
       this.note(`creating a socket failed: ${String(e)}`);
       this.scheduleAttempt(1006, `reconnect attempt ${this.attempt} failed`);
@@ -641,6 +685,7 @@ export class ResilientConnection {
     this.abandonLive();
     this.phase = "closed";
     this.clearTimers();
+    this.delivery?.end();
     this.record("closed", { code: 1006, reason: "", wasClean: false, cause: `no closing handshake within ${waitedMs} ms` });
     this.o.sink.dispatch({ type: "close", code: 1006, reason: "", wasClean: false });
   }
@@ -656,6 +701,137 @@ export class ResilientConnection {
     }
     this.discardQueue("heartbeat timeout");
     this.endSynthetic(1006, "", false, "heartbeat timeout");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Delivery and resume (rule-driven; transparent strategy only: under `surface` the library owns them)
+
+  /** Starts, retunes or stops delivery tracking and sequence watching to fit the rule and strategy. */
+  private configureGuarantees(): void {
+    const transparent = this.strategy === "transparent";
+    const d = this.rule?.delivery;
+    if (d?.enabled && transparent) {
+      try {
+        if (this.delivery) this.delivery.setSettings(d);
+        else this.delivery = new DeliveryTracker(d, this.o.clock, (r) => this.emit({ kind: "delivery", ...r, idPath: this.rule?.delivery.idPath }));
+      } catch (e) {
+        this.note(`delivery off: ${String(e)}`);
+        this.stopDelivery();
+      }
+    } else {
+      this.stopDelivery();
+    }
+    const r = this.rule?.resume;
+    try {
+      this.seqPath = r?.enabled && transparent ? compilePath(r.seqPath) : null;
+    } catch (e) {
+      this.note(`resume off: ${String(e)}`);
+      this.seqPath = null;
+    }
+  }
+
+  private stopDelivery(): void {
+    if (!this.delivery) return;
+    const untracked = this.delivery.clear();
+    this.delivery = null;
+    if (untracked > 0) this.note(`delivery off: ${untracked} pending frame(s) no longer tracked`);
+  }
+
+  /** An outbound frame really went on the wire: with an id, it is pending until acked. */
+  private track(data: unknown): void {
+    if (!this.delivery) return;
+    const skipped = this.delivery.sent(data);
+    if (skipped) this.noteSkipped(skipped);
+  }
+
+  /**
+   * An inbound frame of the open connection: acks settle pending frames, sequences move `lastSeq`.
+   * Returns true when the page must not see it (an ack with `hideAcks`, a replayed duplicate).
+   */
+  private hideInbound(data: unknown): boolean {
+    const read = readJsonObject(data);
+    if (!read.ok) {
+      if (read.reason.startsWith("not matched: too large")) this.noteSkipped(read.reason);
+      return false;
+    }
+    const isAck = this.delivery ? this.delivery.inbound(read.value) : false;
+    if (isAck && this.delivery?.hideAcks) return true;
+    if (!this.seqPath) return false;
+    const seq = seqAt(read.value, this.seqPath);
+    if (seq === undefined) return false;
+    const order = this.lastSeq === undefined ? 1 : compareSeq(seq, this.lastSeq);
+    const windowOpen = this.o.clock.now() < this.dedupeUntil;
+    if (windowOpen && order !== null && order <= 0 && this.rule?.resume.dedupe) {
+      if (this.resumed) this.resumed.deduped++;
+      return true;
+    }
+    if (order === null || order > 0) {
+      // A sequence that cannot be ordered against the last (the server changed its kind) replaces it.
+      this.lastSeq = seq;
+      if (windowOpen && this.resumed) this.resumed.replayed++;
+    }
+    return false;
+  }
+
+  /** Right after `open` on a replacement: ask for what was missed, and open the dedupe window. */
+  private resumeSession(sock: SocketLike, dialSeq: Seq | undefined): void {
+    const r = this.rule?.resume;
+    if (!this.seqPath || !r) return;
+    this.endResumeWindow();
+    const windowMs = this.o.dedupeWindowMs ?? DEDUPE_WINDOW_MS;
+    this.dedupeUntil = this.o.clock.now() + windowMs;
+    this.resumeTimer = this.o.clock.setTimeout(() => {
+      this.resumeTimer = null;
+      this.endResumeWindow();
+    }, windowMs);
+    if (r.queryParam !== null) {
+      if (dialSeq !== undefined) this.startResumed(dialSeq, "query");
+      return;
+    }
+    if (this.lastSeq === undefined) return;
+    try {
+      sock.send(resumeMessage(r.message, this.lastSeq));
+      this.startResumed(this.lastSeq, "message");
+    } catch (e) {
+      this.note(`resume message could not be sent: ${String(e)}`);
+    }
+  }
+
+  private startResumed(lastSeq: Seq, via: "message" | "query"): void {
+    this.resumed = { lastSeq, via, replayed: 0, deduped: 0 };
+    this.emit({ kind: "resume", lastSeq: String(lastSeq), via });
+  }
+
+  /** The dedupe window closed (or its connection went): report what the server replayed and what was dropped. */
+  private endResumeWindow(): void {
+    this.clearTimer("resumeTimer");
+    this.dedupeUntil = 0;
+    const done = this.resumed;
+    this.resumed = null;
+    if (done) this.emit({ kind: "resume", lastSeq: String(done.lastSeq), via: done.via, replayed: done.replayed, deduped: done.deduped });
+  }
+
+  /** Pending frames go out again on the new connection, in their original order. */
+  private resendPending(sock: SocketLike, frames: PendingFrame[]): void {
+    if (!this.delivery) return;
+    for (const f of frames) {
+      try {
+        sock.send(f.data);
+      } catch (e) {
+        this.note(`resending failed: ${String(e)}`);
+        return;
+      }
+      this.delivery.resent(f);
+    }
+  }
+
+  private noteSkipped(reason: string): void {
+    this.skippedLarge++;
+    const now = this.o.clock.now();
+    if (now - this.skipNotedAt < SKIP_NOTE_INTERVAL_MS) return;
+    this.skipNotedAt = now;
+    this.note(`delivery/resume: ${reason}${this.skippedLarge > 1 ? ` (${this.skippedLarge} frames since the last note)` : ""}`);
+    this.skippedLarge = 0;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -733,6 +909,7 @@ export class ResilientConnection {
     if (!this.rule) return;
     this.choice = this.choose(this.rule, this.o.strategy);
     this.strategy = this.choice.strategy;
+    this.configureGuarantees();
     this.o.recorder.record({
       kind: "protection",
       t: this.o.clock.now(),
@@ -813,7 +990,7 @@ export class ResilientConnection {
     return Math.max(MIN_OFFLINE_FALLBACK_MS, this.rule?.reconnect.maxDelayMs ?? 0);
   }
 
-  private clearTimer(name: "reconnectTimer" | "dialTimer" | "stableTimer" | "closeTimer"): void {
+  private clearTimer(name: "reconnectTimer" | "dialTimer" | "stableTimer" | "closeTimer" | "resumeTimer"): void {
     const handle = this[name];
     if (handle !== null) this.o.clock.clearTimeout(handle);
     this[name] = null;
@@ -825,6 +1002,8 @@ export class ResilientConnection {
     this.clearTimer("stableTimer");
     this.clearTimer("closeTimer");
     this.heartbeat.stop();
+    // The dedupe window ends with the connection it belongs to (its report is due then).
+    this.endResumeWindow();
   }
 
   private record(
@@ -838,7 +1017,9 @@ export class ResilientConnection {
   private emit(
     event:
       | { kind: "heartbeat"; phase: "sent" | "answered" | "missed"; rttMs?: number }
-      | { kind: "queue"; action: "dropped" | "flushed" | "discarded"; count: number; bytes: number; reason?: string },
+      | { kind: "queue"; action: "dropped" | "flushed" | "discarded"; count: number; bytes: number; reason?: string }
+      | ({ kind: "delivery"; idPath?: string } & DeliveryReport)
+      | { kind: "resume"; lastSeq: string; via: "message" | "query"; replayed?: number; deduped?: number },
   ): void {
     this.o.recorder.record({ ...event, t: this.o.clock.now(), socket: this.o.socketId });
   }

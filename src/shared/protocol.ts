@@ -84,7 +84,22 @@ export type RecorderEvent =
     }
   /** A fault from the panel started (`active`) or ended on this socket; `untilT` when it ends by itself. */
   | { kind: "fault"; t: number; socket: SocketId; fault: FaultKind; active: boolean; detail?: string; untilT?: number }
-  | { kind: "note"; t: number; socket: SocketId; text: string };
+  | { kind: "note"; t: number; socket: SocketId; text: string }
+  /**
+   * Delivery of an outbound frame with an id (a rule's `delivery`): pending once it really went out,
+   * acked (with the latency from its last send), sent again after a reconnect, or lost past a bound
+   * (`reason`: `maxPending`, `maxPendingBytes`, `maxAgeMs`, `socket closed`). `idPath` is the rule's,
+   * so the panel can find the id in the frame's preview.
+   */
+  | { kind: "delivery"; t: number; socket: SocketId; id: string; status: DeliveryStatus; ackMs?: number; reason?: string; idPath?: string }
+  /**
+   * Session resume after a reconnect (a rule's `resume`): asked from `lastSeq` by message or by query
+   * parameter. A second event when the dedupe window ends carries `replayed` (frames past `lastSeq`
+   * received in the window) and `deduped` (frames at or below it, dropped).
+   */
+  | { kind: "resume"; t: number; socket: SocketId; lastSeq: string; via: "message" | "query"; replayed?: number; deduped?: number };
+
+export type DeliveryStatus = "pending" | "acked" | "resent" | "lost";
 
 /** Faults a developer can force from the panel (see src/page/faults.ts for what each does). */
 export type FaultKind = "drop" | "close" | "offline" | "blackhole" | "latency" | "inject" | "send" | "reconnect";
@@ -307,10 +322,32 @@ export function isRecorderEvent(x: unknown): x is RecorderEvent {
       );
     case "note":
       return isFiniteNumber(x.t) && isShortString(x.socket) && isShortString(x.text);
+    case "delivery":
+      return (
+        isFiniteNumber(x.t) &&
+        isShortString(x.socket) &&
+        isShortString(x.id) &&
+        typeof x.status === "string" &&
+        DELIVERY_STATUSES.has(x.status) &&
+        optional(x.ackMs, isFiniteNumber) &&
+        optional(x.reason, isShortString) &&
+        optional(x.idPath, isShortString)
+      );
+    case "resume":
+      return (
+        isFiniteNumber(x.t) &&
+        isShortString(x.socket) &&
+        isShortString(x.lastSeq) &&
+        (x.via === "message" || x.via === "query") &&
+        optional(x.replayed, isFiniteNumber) &&
+        optional(x.deduped, isFiniteNumber)
+      );
     default:
       return false;
   }
 }
+
+const DELIVERY_STATUSES: ReadonlySet<string> = new Set<DeliveryStatus>(["pending", "acked", "resent", "lost"]);
 
 const FAULT_KINDS: ReadonlySet<string> = new Set<FaultKind>(["drop", "close", "offline", "blackhole", "latency", "inject", "send", "reconnect"]);
 
@@ -334,12 +371,17 @@ export function isServerCloseCode(code: unknown): code is number {
   );
 }
 
+/** Pairs of hex digits, whitespace anywhere. A character class, not an alternation: a 16 MiB payload must not exhaust the regex stack. */
+function isHex(s: string): boolean {
+  return /^[0-9a-fA-F\s]*$/.test(s) && s.replace(/\s+/g, "").length % 2 === 0;
+}
+
 function isPayload(x: Record<string, unknown>): boolean {
   return (
     typeof x.data === "string" &&
     x.data.length <= FAULT_LIMITS.maxPayloadChars &&
     (x.encoding === "text" ||
-      (x.encoding === "hex" && /^(?:[0-9a-fA-F]{2}|\s)*$/.test(x.data)) ||
+      (x.encoding === "hex" && isHex(x.data)) ||
       (x.encoding === "base64" && /^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(x.data)))
   );
 }
@@ -443,6 +485,8 @@ export function panelPortName(tabId: number): string {
 
 export function tabIdOfPanelPort(name: string): number | null {
   if (!name.startsWith(PANEL_PORT_PREFIX)) return null;
-  const n = Number(name.slice(PANEL_PORT_PREFIX.length));
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+  const digits = name.slice(PANEL_PORT_PREFIX.length);
+  if (!/^\d{1,16}$/.test(digits)) return null;
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : null;
 }
