@@ -6,7 +6,7 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket as ServerSocket } from "ws";
-import { ResilientConnection, type PageEvent } from "../../src/core/connection";
+import { ResilientConnection, type ConnectionOptions, type PageEvent } from "../../src/core/connection";
 import type { Clock, SocketLike, TimerHandle } from "../../src/core/types";
 import type { RecorderEvent } from "../../src/shared/protocol";
 import { resolveRule, type Rule } from "../../src/shared/settings";
@@ -158,7 +158,7 @@ export function trackedClock(): { clock: Clock; pending: Set<TimerHandle> } {
 export interface PageView {
   conn: ResilientConnection;
   /** Every event the page saw, with its time: `native:close`, `synthetic:reconnecting` ... */
-  seen: { t: number; kind: "native" | "synthetic"; ev: PageEvent | { type: string; code?: number } }[];
+  seen: { t: number; kind: "native" | "synthetic"; ev: PageEvent | { type: string; code?: number; data?: unknown } }[];
   recorded: RecorderEvent[];
   pending: Set<TimerHandle>;
   sockets: SocketLike[];
@@ -170,7 +170,12 @@ function validateClose(code?: number): void {
 }
 
 /** A protected page socket, wired the way the facade wires it. */
-export function openPageSocket(url: string, rule: Omit<Rule, "match">, onEvent?: (ev: PageEvent) => void): PageView {
+export function openPageSocket(
+  url: string,
+  rule: Omit<Rule, "match">,
+  onEvent?: (ev: PageEvent) => void,
+  extra: Partial<Pick<ConnectionOptions, "dedupeWindowMs" | "dialTimeoutMs">> = {},
+): PageView {
   const { clock, pending } = trackedClock();
   const seen: PageView["seen"] = [];
   const recorded: RecorderEvent[] = [];
@@ -200,12 +205,14 @@ export function openPageSocket(url: string, rule: Omit<Rule, "match">, onEvent?:
     invalidStateError: () => new Error("InvalidStateError"),
     validateClose,
     binaryType: () => "arraybuffer",
+    ...extra,
   });
   for (const type of ["open", "message", "error", "close"]) {
     initial.addEventListener(type, (ev) => {
       if (conn.handleInitialEvent(ev)) {
         const c = ev as CloseEvent;
-        seen.push({ t: Date.now(), kind: "native", ev: { type, code: type === "close" ? c.code : undefined } });
+        const data: unknown = type === "message" ? (ev as MessageEvent).data : undefined;
+        seen.push({ t: Date.now(), kind: "native", ev: { type, code: type === "close" ? c.code : undefined, data } });
       }
     });
   }
