@@ -1,0 +1,176 @@
+/**
+ * The bench rig: its own build of the Chrome extension (so the figures are of the source as it is now,
+ * and a concurrent `npm run build` by someone else cannot swap dist/ under a run), the client libraries
+ * bundled for the page, one HTTP + WebSocket server for the bench pages, and Chromium launchers.
+ */
+import { createServer, type Server } from "node:http";
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build, type Plugin } from "vite";
+import { WebSocketServer } from "ws";
+import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from "playwright-core";
+import { chromiumPath, probeToken, waitForPageWorldRegistration } from "../test/e2e/harness";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+const PAGES = join(import.meta.dirname, "pages");
+
+/** Builds the Chrome extension into `outDir` (minified as shipped, or readable for profiles). */
+export async function buildExtension(outDir: string, minify: boolean): Promise<string> {
+  process.env.LIFEGUARD_TARGET = "chrome";
+  await build({
+    root: ROOT,
+    configFile: join(ROOT, "vite.config.ts"),
+    logLevel: "error",
+    build: { outDir, emptyOutDir: true, minify },
+  });
+  probeToken(outDir); // throws when the page world is missing
+  return outDir;
+}
+
+/** The library under test as one classic script that sets a global (vite lib mode, iife). */
+export async function bundleLibraries(outDir: string): Promise<Record<string, string>> {
+  const entries: Record<string, string> = {
+    partysocket: `export { default } from "partysocket/ws";`,
+    "reconnecting-websocket": `export { default } from "reconnecting-websocket";`,
+  };
+  const files: Record<string, string> = {};
+  for (const [name, code] of Object.entries(entries)) {
+    const id = `\0bench-lib-${name}`;
+    const virtual: Plugin = {
+      name: "bench-lib-entry",
+      resolveId: (source) => (source.endsWith(`bench-lib:${name}`) ? id : null),
+      load: (loaded) => (loaded === id ? code : null),
+    };
+    await build({
+      root: ROOT,
+      configFile: false,
+      logLevel: "error",
+      plugins: [virtual],
+      build: {
+        outDir: join(outDir, name),
+        emptyOutDir: true,
+        minify: true,
+        lib: { entry: `bench-lib:${name}`, name: "BenchLib", formats: ["iife"], fileName: () => "lib.js" },
+      },
+    });
+    files[name] = readFileSync(join(outDir, name, "lib.js"), "utf8");
+  }
+  return files;
+}
+
+export interface BenchServer {
+  origin: string;
+  wsOrigin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * HTTP: `/page.html`, `/install.html` (bench/pages) and `/lib/<name>.js` (the bundles).
+ * WebSocket, any path: echoes every frame, except that a text "ping" is answered "pong" (the
+ * heartbeat the protected configuration speaks).
+ */
+export async function startBenchServer(libs: Record<string, string>): Promise<BenchServer> {
+  const http: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const lib = /^\/lib\/([\w-]+)\.js$/.exec(url.pathname)?.[1];
+    if (lib && libs[lib]) {
+      res.writeHead(200, { "content-type": "text/javascript", "cache-control": "no-store" }).end(libs[lib]);
+      return;
+    }
+    const file = /^\/([\w-]+\.html)$/.exec(url.pathname)?.[1];
+    if (file && existsSync(join(PAGES, file))) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(readFileSync(join(PAGES, file)));
+      return;
+    }
+    res.writeHead(404).end("not found");
+  });
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+  wss.on("connection", (ws) => {
+    ws.on("error", () => {});
+    ws.on("message", (data, isBinary) => {
+      if (!isBinary && (data as Buffer).length === 4 && data.toString() === "ping") ws.send("pong");
+      else ws.send(data, { binary: isBinary });
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const port = (http.address() as { port: number }).port;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    wsOrigin: `ws://127.0.0.1:${port}`,
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      await new Promise<void>((r) => http.close(() => r()));
+    },
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  worker: Worker | null;
+  extensionId: string | null;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium, with the extension built at `dist` or without any (the native baseline). */
+export async function launch(dist: string | null): Promise<Browser> {
+  const dir = mkdtempSync(join(tmpdir(), "lifeguard-bench-chromium-"));
+  const args = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    // Background tabs would be throttled: the panel tab and the page tab both run at once.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+  ];
+  if (dist) args.push(`--disable-extensions-except=${dist}`, `--load-extension=${dist}`);
+  const context = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath(), headless: true, args });
+  let worker: Worker | null = null;
+  if (dist) {
+    worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: 15_000 }));
+    await waitForPageWorldRegistration(worker, true);
+  }
+  return {
+    context,
+    worker,
+    extensionId: worker ? new URL(worker.url()).host : null,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes the settings and gives the page worlds time to get them (the contract says 100 ms). */
+export async function setSettings(browser: Browser, settings: unknown): Promise<void> {
+  await browser.worker!.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+export async function openPage(browser: Browser, url: string): Promise<{ page: Page; cdp: CDPSession }> {
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  const cdp = await browser.context.newCDPSession(page);
+  return { page, cdp };
+}
+
+/** The extension's tab id of the page at `url` (unique by its query string). */
+export async function tabIdOf(browser: Browser, url: string): Promise<number> {
+  const id = await browser.worker!.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? null, url);
+  if (id === null) throw new Error(`no tab with ${url}`);
+  return id;
+}
+
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
