@@ -5,6 +5,8 @@ import type { FrameType } from "./frame-filter";
 import { observeElementRect } from "@tanstack/virtual-core";
 import { useVirtualizer } from "./use-virtualizer";
 import { formatBytes, formatClock } from "./format";
+import { deliveryLabel } from "./frame-info";
+import type { DeliveryMark } from "./socket-log";
 import "./FramesTable.css";
 
 export const ROW_HEIGHT = 20;
@@ -13,6 +15,8 @@ export interface FrameRowInfo {
   type: FrameType;
   preview: string;
   protocol?: string;
+  /** An outbound frame's delivery (a rule's `delivery`), when it has an id the engine tracked. */
+  delivery?: DeliveryMark | null;
 }
 
 export interface FramesTableProps {
@@ -28,6 +32,11 @@ export interface FramesTableProps {
   describe(index: number): FrameRowInfo;
   /** Size of the scroll box before it is laid out (tests; the first paint). */
   initialRect?: { width: number; height: number };
+}
+
+/** The row's state: `resent` while a resent frame still waits for its ack. */
+function deliveryState(mark: DeliveryMark): "pending" | "acked" | "resent" | "lost" {
+  return mark.status === "pending" && mark.resent > 0 ? "resent" : mark.status;
 }
 
 /** Position of a log index in the sorted `indices`, or -1. */
@@ -140,6 +149,7 @@ export function FramesTable(props: FramesTableProps) {
                 data-seq={frame.seq}
                 data-socket-id={frame.socket}
                 data-type={info.type}
+                data-delivery={info.delivery ? deliveryState(info.delivery) : undefined}
                 style={{ transform: `translateY(${item.start}px)`, height: `${ROW_HEIGHT}px` }}
                 onMouseDown={() => onSelect(index)}
               >
@@ -156,6 +166,11 @@ export function FramesTable(props: FramesTableProps) {
                   {info.type}
                 </span>
                 <span role="gridcell" class="frames-preview">
+                  {info.delivery && (
+                    <span class={`frame-delivery frame-delivery-${deliveryState(info.delivery)}`} data-testid="frame-delivery">
+                      {deliveryLabel(info.delivery)}
+                    </span>
+                  )}
                   {info.protocol && <span class="frame-protocol">{info.protocol}</span>}
                   {info.preview}
                 </span>

@@ -70,6 +70,8 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
         type: frameType(frame, decoded, log),
         preview: previewLine(frame, decoded),
         protocol: decoded && !decoded.error ? decoded.protocol : undefined,
+        // Parsed for the rows in view only: cheap whatever the log holds.
+        delivery: log.deliveryOf(frame),
       };
     },
     // The log is appended in place: its version says when rows may read differently.

@@ -54,6 +54,7 @@ export function SocketList({ model, selected = null, onSelect }: SocketListProps
                 <th title="Frames in / out">Frames</th>
                 <th title="Bytes in / out">Bytes</th>
                 <th title="Reconnects">Reconn.</th>
+                <th title="Delivery: frames resent / lost">Resent/lost</th>
                 <th title="Last activity">Last</th>
               </tr>
             </thead>

@@ -38,6 +38,9 @@ export function SocketRow({ socket, selected = false, onSelect }: SocketRowProps
         {formatBytes(socket.bytesIn)} / {formatBytes(socket.bytesOut)}
       </td>
       <td data-testid="socket-reconnects">{socket.reconnects}</td>
+      <td data-testid="socket-delivery" title="Frames resent after a reconnect / lost past a delivery bound">
+        {socket.resent || socket.lost ? `${socket.resent ?? 0} / ${socket.lost ?? 0}` : "–"}
+      </td>
       <td>{formatClock(socket.lastActivity)}</td>
     </tr>
   );

@@ -113,6 +113,7 @@ export function Timeline({ model, socket, now }: TimelineProps) {
         <span><i class="timeline-mark timeline-mark-queue-dropped" /> queue drop</span>
         <span><i class="timeline-mark timeline-mark-protection-on" /> protection</span>
         <span><i class="timeline-mark timeline-mark-fault" /> fault</span>
+        <span><i class="timeline-mark timeline-mark-resume" /> resume</span>
       </div>
       <RateChart series={series} />
     </div>

@@ -2,12 +2,25 @@
 import type { FrameRecord } from "../shared/protocol";
 import type { Decoded } from "./frame-decoding";
 import type { FrameType } from "./frame-filter";
-import type { SocketLog } from "./socket-log";
+import type { DeliveryMark, SocketLog } from "./socket-log";
 
 export function frameType(frame: FrameRecord, decoded: Decoded | null, log: SocketLog): FrameType {
   if (decoded?.kind === "heartbeat" || log.isLifeguardHeartbeat(frame)) return "heartbeat";
   if (decoded?.kind === "control") return "control";
   return frame.opcode;
+}
+
+/** "pending ack", "acked 12 ms", "acked 30 ms, resent 1×", "resent 2×, pending", "lost (maxAgeMs)". */
+export function deliveryLabel(mark: DeliveryMark): string {
+  const resent = mark.resent > 0 ? `resent ${mark.resent}×` : "";
+  switch (mark.status) {
+    case "acked":
+      return `acked${mark.ackMs !== undefined ? ` ${Math.round(mark.ackMs)} ms` : ""}${resent ? `, ${resent}` : ""}`;
+    case "lost":
+      return `lost${mark.reason ? ` (${mark.reason})` : ""}${resent ? `, ${resent}` : ""}`;
+    default:
+      return resent ? `${resent}, pending` : "pending ack";
+  }
 }
 
 /** The one line the Preview column shows: the decoder's summary, else the text, else spaced hex. */

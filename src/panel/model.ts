@@ -48,6 +48,9 @@ export interface SocketView {
   attempt?: number;
   /** Outages so far: times the socket went into `reconnecting` from another state. */
   reconnects: number;
+  /** Frames sent again after a reconnect, and frames lost past a delivery bound (a rule's `delivery`). */
+  resent?: number;
+  lost?: number;
   /**
    * `live`: of the page now. `previous-page`: kept by "preserve log" across a navigation.
    * `imported`: from a HAR file, read-only.
@@ -120,7 +123,17 @@ export const pageMessageHandlers: { [K in keyof PageToPanel]: Handler<PageToPane
       // An imported socket is read-only; a page never reuses its ids, but do not let one overwrite it.
       if (before?.origin === "imported") continue;
       const view = fromSnapshot(snap);
-      next.set(snap.info.id, before ? { ...view, reconnects: Math.max(view.reconnects, before.reconnects) } : view);
+      next.set(
+        snap.info.id,
+        before
+          ? {
+              ...view,
+              reconnects: Math.max(view.reconnects, before.reconnects),
+              // The ring may have dropped delivery events the panel already counted.
+              ...deliveryCounts(Math.max(view.resent ?? 0, before.resent ?? 0), Math.max(view.lost ?? 0, before.lost ?? 0)),
+            }
+          : view,
+      );
       for (const event of snap.events) model.log.append(event);
     }
     return { ...model, sockets: next, logVersion: model.log.version };
@@ -132,8 +145,9 @@ export const pageMessageHandlers: { [K in keyof PageToPanel]: Handler<PageToPane
       const current = (next ?? model.sockets).get(socketOf(event));
       const updated = applyEvent(current, event);
       if (!updated || updated.origin === "imported") continue;
-      model.log.append(event);
-      if (updated === current) continue;
+      const added = model.log.append(event);
+      // A delivery event the log already holds (a snapshot crossed this batch) was counted then.
+      if (updated === current || (!added && event.kind === "delivery")) continue;
       next ??= new Map(model.sockets);
       next.set(updated.id, updated);
     }
@@ -246,6 +260,7 @@ function fromSnapshot(snap: SocketSnapshot): SocketView {
   for (const event of snap.events) {
     view = { ...view, lastActivity: Math.max(view.lastActivity, timeOf(event)) };
     if (event.kind === "state") view = withStateDetails(view, event);
+    if (event.kind === "delivery") view = withDelivery(view, event);
   }
   return { ...view, state: snap.state };
 }
@@ -290,15 +305,29 @@ function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketV
     }
     case "protection":
       return { ...view, protected: event.protected, rule: event.rule, strategy: event.strategy, lastActivity };
+    case "delivery":
+      return withDelivery({ ...view, lastActivity }, event);
     case "heartbeat":
     case "queue":
     case "fault":
     case "note":
+    case "resume":
       return { ...view, lastActivity };
     default:
       // A kind this panel does not know (a newer page world): the socket stays as it was.
       return view;
   }
+}
+
+function deliveryCounts(resent: number, lost: number): Pick<SocketView, "resent" | "lost"> {
+  return resent || lost ? { resent, lost } : {};
+}
+
+/** Counts a resend or a loss; pending and acked change no counter. */
+function withDelivery(view: SocketView, event: Extract<RecorderEvent, { kind: "delivery" }>): SocketView {
+  if (event.status === "resent") return { ...view, ...deliveryCounts((view.resent ?? 0) + 1, view.lost ?? 0) };
+  if (event.status === "lost") return { ...view, ...deliveryCounts(view.resent ?? 0, (view.lost ?? 0) + 1) };
+  return view;
 }
 
 /** `view.state` is the state before the event; the result has the event's state and details. */

@@ -10,7 +10,8 @@
  *
  * Indices into `frames` stay valid until `epoch` changes (a clear, or sockets dropped on navigation).
  */
-import type { FrameRecord, RecorderEvent, SocketId } from "../shared/protocol";
+import type { DeliveryStatus, FrameRecord, RecorderEvent, SocketId } from "../shared/protocol";
+import { compilePath, idString, readJsonObject, valueAt, type PathSegment } from "../core/json-path";
 
 /** A recorder event that is not a frame: what the timeline draws. */
 export type LifecycleEvent = Exclude<RecorderEvent, { kind: "frame" }>;
@@ -26,6 +27,26 @@ interface SocketEntries {
   lastSeq: number;
   /** Times of Lifeguard's own heartbeat pings sent and answered: identify the frames they match. */
   heartbeatTimes: number[];
+  /** Delivery of outbound frames with an id, by id (a rule's `delivery`); null until the first event. */
+  delivery: DeliveryIndex | null;
+}
+
+interface DeliveryIndex {
+  /** The rule's `idPath`, from the events: where to find a frame's id in its preview. */
+  idPath: string | null;
+  byId: Map<string, DeliveryMark[]>;
+}
+
+/** What became of one sending of an outbound frame with an id: one per `pending` event. */
+export interface DeliveryMark {
+  id: string;
+  /** When it became pending (really sent; for a frame queued in an outage, when the queue flushed). */
+  pendingT: number;
+  status: Exclude<DeliveryStatus, "resent">;
+  /** Times it was sent again after a reconnect. */
+  resent: number;
+  ackMs?: number;
+  reason?: string;
 }
 
 const EMPTY: readonly number[] = [];
@@ -33,6 +54,8 @@ const NO_EVENTS: readonly LifecycleEvent[] = [];
 
 /** A frame within this many ms of a heartbeat sent/answered event of its socket is that heartbeat's frame. */
 const HEARTBEAT_MATCH_MS = 3;
+/** A frame's record comes just after its `pending` event (same task): this much clock slack between them. */
+const DELIVERY_MATCH_MS = 5;
 
 export class SocketLog {
   /** Every frame, in arrival order. The records as they came: never copied, never mutated. */
@@ -67,6 +90,7 @@ export class SocketLog {
     while (at > 0 && list[at - 1]!.t > event.t) at--;
     list.splice(at, 0, event);
     if (event.kind === "heartbeat" && event.phase !== "missed") insertSorted(entries.heartbeatTimes, event.t);
+    if (event.kind === "delivery") indexDelivery(entries, event);
     this.version++;
     return true;
   }
@@ -96,6 +120,27 @@ export class SocketLog {
     return i < times.length && times[i]! <= frame.t + HEARTBEAT_MATCH_MS;
   }
 
+  /**
+   * The delivery of an outbound frame, matched by the id at the rule's `idPath` in its preview (parsed
+   * here, on demand: the table asks only for the rows in view). Among sendings of that id, the first
+   * that became pending at or after the frame was recorded. Null for frames with no id, or whose
+   * preview was cut short.
+   */
+  deliveryOf(frame: FrameRecord): DeliveryMark | null {
+    if (frame.dir !== "out" || frame.opcode !== "text" || frame.truncated) return null;
+    const index = this.sockets.get(frame.socket)?.delivery;
+    if (!index?.idPath) return null;
+    const path = compiledPath(index.idPath);
+    if (!path) return null;
+    const read = readJsonObject(frame.preview);
+    if (!read.ok) return null;
+    const id = idString(valueAt(read.value, path));
+    const marks = id === undefined ? undefined : index.byId.get(id);
+    if (!marks) return null;
+    for (const mark of marks) if (mark.pendingT >= frame.t - DELIVERY_MATCH_MS) return mark;
+    return null;
+  }
+
   /** Drops every frame and event, but remembers each socket's last `seq`: a later snapshot adds only newer frames. */
   clear(): void {
     this.frames.length = 0;
@@ -104,6 +149,7 @@ export class SocketLog {
       entries.events = [];
       entries.eventKeys = new Set();
       entries.heartbeatTimes = [];
+      entries.delivery = null;
     }
     this.epoch++;
     this.version++;
@@ -128,7 +174,7 @@ export class SocketLog {
   private entries(socket: SocketId): SocketEntries {
     let entries = this.sockets.get(socket);
     if (!entries) {
-      entries = { frames: [], events: [], eventKeys: new Set(), lastSeq: 0, heartbeatTimes: [] };
+      entries = { frames: [], events: [], eventKeys: new Set(), lastSeq: 0, heartbeatTimes: [], delivery: null };
       this.sockets.set(socket, entries);
     }
     return entries;
@@ -149,4 +195,44 @@ function lowerBound(sorted: readonly number[], x: number): number {
 function insertSorted(sorted: number[], x: number): void {
   if (sorted.length === 0 || sorted[sorted.length - 1]! <= x) sorted.push(x);
   else sorted.splice(lowerBound(sorted, x), 0, x);
+}
+
+const paths = new Map<string, PathSegment[] | null>();
+
+/** A rule's path, compiled once; null when it is not of the grammar (an event from a newer page world). */
+function compiledPath(path: string): PathSegment[] | null {
+  let compiled = paths.get(path);
+  if (compiled === undefined) {
+    try {
+      compiled = compilePath(path);
+    } catch {
+      compiled = null;
+    }
+    if (paths.size > 64) paths.clear();
+    paths.set(path, compiled);
+  }
+  return compiled;
+}
+
+/** Folds a delivery event into its socket's index (events of one id come in order). */
+function indexDelivery(entries: SocketEntries, event: Extract<LifecycleEvent, { kind: "delivery" }>): void {
+  const index = (entries.delivery ??= { idPath: null, byId: new Map() });
+  if (event.idPath !== undefined) index.idPath = event.idPath;
+  let marks = index.byId.get(event.id);
+  if (!marks) index.byId.set(event.id, (marks = []));
+  if (event.status === "pending") {
+    marks.push({ id: event.id, pendingT: event.t, status: "pending", resent: 0 });
+    return;
+  }
+  let open: DeliveryMark | undefined;
+  for (let i = marks.length - 1; i >= 0 && !open; i--) if (marks[i]!.status === "pending") open = marks[i];
+  if (!open) marks.push((open = { id: event.id, pendingT: event.t, status: "pending", resent: 0 }));
+  if (event.status === "resent") open.resent++;
+  else if (event.status === "acked") {
+    open.status = "acked";
+    open.ackMs = event.ackMs;
+  } else {
+    open.status = "lost";
+    open.reason = event.reason;
+  }
 }

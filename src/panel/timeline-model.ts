@@ -1,7 +1,8 @@
 /**
  * What the timeline draws, computed from a socket's lifecycle events: a lane of state segments
  * (connecting, open, reconnecting with attempt and delay, closed with code) and marks (heartbeat
- * sent / answered with RTT / missed, queue drops and flushes, protection changes, notes); and the
+ * sent / answered with RTT / missed, queue drops and flushes, protection changes, session resume with
+ * what the server replayed and what was deduped, notes); and the
  * message-rate and RTT series of the chart.
  */
 import type { FrameRecord, SocketState } from "../shared/protocol";
@@ -25,6 +26,7 @@ export type MarkKind =
   | "protection-on"
   | "protection-off"
   | "fault"
+  | "resume"
   | "note";
 
 export interface LaneMark {
@@ -55,6 +57,13 @@ export function stateLabel(event: Extract<LifecycleEvent, { kind: "state" }>): s
   if (event.state === "closed" && event.code !== undefined) label += ` ${event.code}${event.reason ? ` ${event.reason}` : ""}`;
   if (event.cause) label += ` (${event.cause})`;
   return label;
+}
+
+/** "resume from 41 (message)"; when its dedupe window ended, "resume from 41: server replayed 5, 2 deduped". */
+export function resumeLabel(event: Extract<LifecycleEvent, { kind: "resume" }>): string {
+  const from = `resume from ${event.lastSeq}`;
+  if (event.replayed === undefined && event.deduped === undefined) return `${from} (${event.via === "query" ? "query parameter" : "message"})`;
+  return `${from}: server replayed ${event.replayed ?? 0}, ${event.deduped ?? 0} deduped`;
 }
 
 /** The lane of one socket up to `end` (now, for a live socket). */
@@ -102,6 +111,9 @@ export function laneOf(view: Pick<SocketView, "createdAt" | "state">, events: re
         break;
       case "fault":
         marks.push({ t: event.t, kind: "fault", label: faultLabel(event) });
+        break;
+      case "resume":
+        marks.push({ t: event.t, kind: "resume", label: resumeLabel(event) });
         break;
       case "note":
         marks.push({ t: event.t, kind: "note", label: event.text });
