@@ -19,6 +19,7 @@ import type { SettingsStore } from "../options/settings-store";
 import { validateSettings } from "../shared/settings";
 import { protectOrigin, unprotect } from "../shared/rules";
 import "./App.css";
+import { t } from "../shared/i18n";
 
 export interface AppProps {
   /** The inspected tab, or null when the page was opened without a usable `?tabId=`. */
@@ -110,7 +111,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
       })
       .then(
         () => setSettingsError(null),
-        (e: unknown) => setSettingsError(`Could not save the settings: ${String(e)}`),
+        (e: unknown) => setSettingsError(t("panelSaveFailed", [String(e)])),
       );
   };
   const onImport = (file: File): void => {
@@ -120,7 +121,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
         dispatch({ type: "import", sockets });
         setImportError(null);
       } catch (e) {
-        setImportError(`Could not import ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+        setImportError(t("panelImportFailed", [file.name, e instanceof Error ? e.message : String(e)]));
       }
     });
   };
@@ -137,7 +138,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
         paused={model.paused}
         onPause={onPause}
         onClear={() => dispatch({ type: "clear" })}
-        exportLabel={socket === null ? "all sockets" : "the selected socket"}
+        exportLabel={socket === null ? t("panelExportAll") : t("panelExportSelected")}
         onExport={onExport}
         onImport={onImport}
         importError={importError}

@@ -4,6 +4,7 @@ import type { SocketView } from "./model";
 import { secondsLeft, type ActiveFaults } from "./fault-state";
 import { clip } from "./format";
 import "./FaultBar.css";
+import { t, type MessageKey } from "../shared/i18n";
 
 export interface FaultBarProps {
   /** The selected socket, or null: the whole tab. */
@@ -15,13 +16,13 @@ export interface FaultBarProps {
   now: number;
 }
 
-const CLOSE_PRESETS: [number, string][] = [
-  [1000, "1000 normal"],
-  [1001, "1001 going away"],
-  [1011, "1011 server error"],
-  [1012, "1012 service restart"],
-  [1013, "1013 try again later"],
-  [4000, "4000 application"],
+const CLOSE_PRESETS: [number, MessageKey][] = [
+  [1000, "panelCloseNormal"],
+  [1001, "panelCloseGoingAway"],
+  [1011, "panelCloseServerError"],
+  [1012, "panelCloseServiceRestart"],
+  [1013, "panelCloseTryAgainLater"],
+  [4000, "panelCloseApplication"],
 ];
 
 /** Keyboard shortcuts (Alt+Shift+key), also shown in the buttons' titles. */
@@ -47,7 +48,7 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
   const send = (fault: FaultCommand): void => {
     // The page world drops a malformed command: say what is wrong here instead.
     if (!isFaultCommand(fault as unknown)) {
-      return setError(fault.kind === "inject" || fault.kind === "send" ? `Not valid ${fault.encoding}, or too long` : "Invalid values");
+      return setError(fault.kind === "inject" || fault.kind === "send" ? t("panelFaultBadPayload", [fault.encoding]) : t("panelFaultInvalid"));
     }
     setError(null);
     onFault(fault.kind === "offline" ? { tab: true } : target, fault);
@@ -55,7 +56,7 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
   const seconds = (text: string, what: string): number | null => {
     const s = Number(text);
     if (!Number.isFinite(s) || s <= 0 || s > 3600) {
-      setError(`${what}: give a number of seconds between 0 and 3600`);
+      setError(t("panelFaultBadSeconds", [what]));
       return null;
     }
     return Math.round(s * 1000);
@@ -68,18 +69,18 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
   const actions = {
     drop: () => send({ kind: "drop" }),
     offline: () => {
-      const ms = seconds(offlineSeconds, "Offline");
+      const ms = seconds(offlineSeconds, t("panelFaultOffline"));
       if (ms !== null) send({ kind: "offline", durationMs: ms });
     },
     blackhole: () => {
-      const ms = seconds(blackholeSeconds, "Black-hole");
+      const ms = seconds(blackholeSeconds, t("panelFaultBlackhole"));
       if (ms !== null) send({ kind: "blackhole", durationMs: ms });
     },
     reconnect: () => send({ kind: "reconnect" }),
     latency: () => {
       const inMs = millis(latencyIn);
       const outMs = millis(latencyOut);
-      if (inMs === null || outMs === null) return setError("Latency: give whole milliseconds from 0 to 60000");
+      if (inMs === null || outMs === null) return setError(t("panelFaultBadLatency"));
       send({ kind: "latency", inMs, outMs });
     },
   };
@@ -101,7 +102,7 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
   if (readOnly) {
     return (
       <div class="faultbar faultbar-readonly" data-testid="faultbar">
-        This socket was {socket.origin === "imported" ? "imported from a file" : "on a previous page"}: nothing to break.
+        {t(socket.origin === "imported" ? "panelReadOnlyImported" : "panelReadOnlyPrevious")}
       </div>
     );
   }
@@ -112,23 +113,23 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
   const title = (what: string, key: string) => `${what} (Alt+Shift+${key})`;
 
   return (
-    <div class="faultbar" role="toolbar" aria-label="Faults" data-testid="faultbar">
+    <div class="faultbar" role="toolbar" aria-label={t("panelFaults")} data-testid="faultbar">
       <span class="faultbar-scope" data-testid="fault-scope" title={socket ? clip(socket.url, 4096) : undefined}>
-        {socket ? `Socket ${clip(socket.url, 60)}` : "Every socket of the tab"}
+        {socket ? t("panelScopeSocket", [clip(socket.url, 60)]) : t("panelScopeTab")}
       </span>
       {socket && onProtect && (
         <button
           type="button"
           data-testid={socket.protected ? "unprotect" : "protect"}
-          title={socket.protected ? `Protected by rule ${socket.rule ?? "(unknown)"}` : "Add a rule protecting every socket of this origin"}
+          title={socket.protected ? t("panelProtectedByRule", [socket.rule ?? `(${t("panelUnknown")})`]) : t("panelProtectTitle")}
           onClick={() => onProtect(socket, !socket.protected)}
         >
-          {socket.protected ? "Unprotect" : "Protect this site"}
+          {socket.protected ? t("panelUnprotect") : t("panelProtect")}
         </button>
       )}
       <span class="faultbar-group">
-        <button type="button" data-testid="fault-drop" title={title("Tear the connection down, as a network failure does", FAULT_KEYS.drop)} onClick={actions.drop}>
-          Drop
+        <button type="button" data-testid="fault-drop" title={title(t("panelDropTitle"), FAULT_KEYS.drop)} onClick={actions.drop}>
+          {t("panelDrop")}
         </button>
       </span>
       <span class="faultbar-group">
@@ -137,21 +138,21 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
           data-testid="fault-close-code"
           list="faultbar-codes"
           value={code}
-          aria-label="Close code"
+          aria-label={t("panelCloseCode")}
           aria-invalid={!codeOk}
           onInput={(e) => setCode(e.currentTarget.value)}
         />
         <datalist id="faultbar-codes">
           {CLOSE_PRESETS.map(([value, label]) => (
-            <option key={value} value={String(value)} label={label} />
+            <option key={value} value={String(value)} label={`${value} ${t(label)}`} />
           ))}
         </datalist>
         <input
           class="faultbar-reason"
           data-testid="fault-close-reason"
-          placeholder="reason"
+          placeholder={t("panelReasonPlaceholder")}
           value={reason}
-          aria-label="Close reason"
+          aria-label={t("panelCloseReason")}
           aria-invalid={!reasonOk}
           onInput={(e) => setReason(e.currentTarget.value)}
         />
@@ -159,20 +160,20 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
           type="button"
           data-testid="fault-close"
           disabled={!codeOk || !reasonOk}
-          title={codeOk ? "Close as the server would, with this code and reason" : "A server closes with 1000-1003, 1007-1014 or 3000-4999"}
+          title={codeOk ? t("panelCloseTitle") : t("panelCloseBadCode")}
           onClick={() => send({ kind: "close", code: closeCode, reason })}
         >
-          Close
+          {t("panelClose")}
         </button>
       </span>
       <span class="faultbar-group">
         {faults.offlineUntil !== undefined ? (
           <>
             <span class="faultbar-countdown" data-testid="fault-countdown" role="status">
-              Offline: {secondsLeft(faults.offlineUntil, now)} left
+              {t("panelOfflineLeft", [secondsLeft(faults.offlineUntil, now)])}
             </span>
             <button type="button" data-testid="fault-offline-end" onClick={() => send({ kind: "offline", durationMs: 0 })}>
-              End
+              {t("panelEnd")}
             </button>
           </>
         ) : (
@@ -181,11 +182,11 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
               class="faultbar-seconds"
               data-testid="fault-offline-seconds"
               value={offlineSeconds}
-              aria-label="Offline seconds"
+              aria-label={t("panelOfflineSeconds")}
               onInput={(e) => setOfflineSeconds(e.currentTarget.value)}
             />
-            <button type="button" data-testid="fault-offline" title={title("Take the whole tab offline for this many seconds", FAULT_KEYS.offline)} onClick={actions.offline}>
-              s offline
+            <button type="button" data-testid="fault-offline" title={title(t("panelOfflineTitle"), FAULT_KEYS.offline)} onClick={actions.offline}>
+              {t("panelOfflineButton")}
             </button>
           </>
         )}
@@ -194,10 +195,10 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
         {faults.blackholeUntil !== undefined ? (
           <>
             <span class="faultbar-countdown" data-testid="fault-blackhole-countdown" role="status">
-              Black-hole: {secondsLeft(faults.blackholeUntil, now)} left
+              {t("panelBlackholeLeft", [secondsLeft(faults.blackholeUntil, now)])}
             </span>
             <button type="button" data-testid="fault-blackhole-end" onClick={() => send({ kind: "blackhole", durationMs: 0 })}>
-              End
+              {t("panelEnd")}
             </button>
           </>
         ) : (
@@ -206,31 +207,31 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
               class="faultbar-seconds"
               data-testid="fault-blackhole-seconds"
               value={blackholeSeconds}
-              aria-label="Black-hole seconds"
+              aria-label={t("panelBlackholeSeconds")}
               onInput={(e) => setBlackholeSeconds(e.currentTarget.value)}
             />
             <button
               type="button"
               data-testid="fault-blackhole"
-              title={title("Keep the connection open but let nothing through, as a dead NAT mapping does", FAULT_KEYS.blackhole)}
+              title={title(t("panelBlackholeTitle"), FAULT_KEYS.blackhole)}
               onClick={actions.blackhole}
             >
-              s black-hole
+              {t("panelBlackholeButton")}
             </button>
           </>
         )}
       </span>
       <span class="faultbar-group">
-        in
-        <input class="faultbar-ms" data-testid="fault-latency-in" value={latencyIn} aria-label="Inbound latency ms" onInput={(e) => setLatencyIn(e.currentTarget.value)} />
-        out
-        <input class="faultbar-ms" data-testid="fault-latency-out" value={latencyOut} aria-label="Outbound latency ms" onInput={(e) => setLatencyOut(e.currentTarget.value)} />
-        <button type="button" data-testid="fault-latency" title={title("Delay frames by this many ms, order kept (0 and 0 ends it)", FAULT_KEYS.latency)} onClick={actions.latency}>
-          ms latency
+        {t("panelLatencyIn")}
+        <input class="faultbar-ms" data-testid="fault-latency-in" value={latencyIn} aria-label={t("panelLatencyInLabel")} onInput={(e) => setLatencyIn(e.currentTarget.value)} />
+        {t("panelLatencyOut")}
+        <input class="faultbar-ms" data-testid="fault-latency-out" value={latencyOut} aria-label={t("panelLatencyOutLabel")} onInput={(e) => setLatencyOut(e.currentTarget.value)} />
+        <button type="button" data-testid="fault-latency" title={title(t("panelLatencyTitle"), FAULT_KEYS.latency)} onClick={actions.latency}>
+          {t("panelLatencyButton")}
         </button>
         {faults.latency && (
           <span class="faultbar-countdown" data-testid="fault-latency-on">
-            on ({faults.latency})
+            {t("panelLatencyOn", [faults.latency])}
           </span>
         )}
       </span>
@@ -238,31 +239,31 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
         <button
           type="button"
           data-testid="fault-reconnect"
-          title={title("A protected socket waiting on its backoff dials now", FAULT_KEYS.reconnect)}
+          title={title(t("panelReconnectTitle"), FAULT_KEYS.reconnect)}
           onClick={actions.reconnect}
         >
-          Reconnect now
+          {t("panelReconnect")}
         </button>
       )}
       <span class="faultbar-group faultbar-payload">
         <textarea
           data-testid="fault-payload"
           rows={1}
-          placeholder="message"
+          placeholder={t("panelMessagePlaceholder")}
           value={payload}
-          aria-label="Message to inject or send"
+          aria-label={t("panelMessageLabel")}
           onInput={(e) => setPayload(e.currentTarget.value)}
         />
-        <select data-testid="fault-encoding" value={encoding} aria-label="Encoding" onChange={(e) => setEncoding(e.currentTarget.value as typeof encoding)}>
+        <select data-testid="fault-encoding" value={encoding} aria-label={t("panelEncoding")} onChange={(e) => setEncoding(e.currentTarget.value as typeof encoding)}>
           <option value="text">text</option>
           <option value="hex">hex</option>
           <option value="base64">base64</option>
         </select>
-        <button type="button" data-testid="fault-inject" title="Deliver to the page as if the server sent it" onClick={() => send({ kind: "inject", data: payload, encoding })}>
-          Inject
+        <button type="button" data-testid="fault-inject" title={t("panelInjectTitle")} onClick={() => send({ kind: "inject", data: payload, encoding })}>
+          {t("panelInject")}
         </button>
-        <button type="button" data-testid="fault-send" title="Send to the server as if the page sent it" onClick={() => send({ kind: "send", data: payload, encoding })}>
-          Send
+        <button type="button" data-testid="fault-send" title={t("panelSendTitle")} onClick={() => send({ kind: "send", data: payload, encoding })}>
+          {t("panelSend")}
         </button>
       </span>
       {error && (

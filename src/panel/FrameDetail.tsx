@@ -9,6 +9,7 @@ import { JsonTree, parseJsonPayload } from "./JsonTree";
 import { HexDump, hexDumpLines } from "./HexDump";
 import { DecodedTree } from "./DecodedTree";
 import "./FrameDetail.css";
+import { t, type MessageKey } from "../shared/i18n";
 
 export interface FrameDetailProps {
   frame: FrameRecord;
@@ -46,13 +47,13 @@ export function FrameDetail({ frame, decoded, type, onClose }: FrameDetailProps)
   const [copied, setCopied] = useState("");
   const json = useMemo(() => (frame.opcode === "text" ? parseJsonPayload(frame.preview) : undefined), [frame]);
   const bytes = useMemo(() => (frame.opcode === "binary" ? hexToBytes(frame.preview) : null), [frame]);
-  const copy = async (what: string, text: string) => setCopied((await copyText(text)) ? `${what} copied` : "Copy failed");
+  const copy = async (done: MessageKey, text: string) => setCopied(t((await copyText(text)) ? done : "panelCopyFailed"));
 
   return (
-    <section class="frame-detail" data-testid="frame-detail" aria-label="Frame detail">
+    <section class="frame-detail" data-testid="frame-detail" aria-label={t("panelFrameDetail")}>
       <div class="frame-detail-bar">
         <span>
-          {frame.dir === "out" ? "↑ sent" : "↓ received"} · #{frame.seq} · {formatClock(frame.t)} · {formatBytes(frame.size)} ·{" "}
+          {frame.dir === "out" ? t("panelFrameSent") : t("panelFrameReceived")} · #{frame.seq} · {formatClock(frame.t)} · {formatBytes(frame.size)} ·{" "}
           {type}
           {decoded && ` · ${decoded.protocol}`}
         </span>
@@ -60,27 +61,28 @@ export function FrameDetail({ frame, decoded, type, onClose }: FrameDetailProps)
         <span class="frame-detail-copied" role="status">
           {copied}
         </span>
-        <button type="button" onClick={() => void copy("Text", frameAsText(frame))}>
-          Copy as text
+        <button type="button" onClick={() => void copy("panelCopiedText", frameAsText(frame))}>
+          {t("panelCopyText")}
         </button>
-        <button type="button" onClick={() => void copy("JSON", frameAsJson(frame, decoded))}>
-          Copy as JSON
+        <button type="button" onClick={() => void copy("panelCopiedJson", frameAsJson(frame, decoded))}>
+          {t("panelCopyJson")}
         </button>
-        <button type="button" class="frame-detail-close" title="Close" aria-label="Close detail" onClick={onClose}>
+        <button type="button" class="frame-detail-close" title={t("panelClose")} aria-label={t("panelCloseDetail")} onClick={onClose}>
           ×
         </button>
       </div>
       <div class="frame-detail-body">
         {frame.truncated && (
           <p class="frame-detail-note">
-            Only the start of this frame was recorded ({frame.opcode === "binary" ? `${frame.preview.length / 2} bytes` : `${frame.preview.length} characters`}{" "}
-            of {frame.size} bytes).
+            {frame.opcode === "binary"
+              ? t("panelTruncatedBytes", [String(frame.preview.length / 2), String(frame.size)])
+              : t("panelTruncatedChars", [String(frame.preview.length), String(frame.size)])}
           </p>
         )}
         {decoded && (
           <div class="frame-detail-section" data-testid="decoded">
             <h3>
-              Decoded as <span data-testid="decoded-protocol">{decoded.protocol}</span>
+              {t("panelDecodedAs")} <span data-testid="decoded-protocol">{decoded.protocol}</span>
             </h3>
             {decoded.error && <p class="frame-detail-error">{decoded.error}</p>}
             {decoded.tree ? <DecodedTree node={decoded.tree} /> : <p>{decoded.summary}</p>}
@@ -95,12 +97,12 @@ export function FrameDetail({ frame, decoded, type, onClose }: FrameDetailProps)
         )}
         {bytes ? (
           <div class="frame-detail-section">
-            <h3>Hex</h3>
+            <h3>{t("panelSectionHex")}</h3>
             <HexDump bytes={bytes} size={frame.size} />
           </div>
         ) : (
           <div class="frame-detail-section">
-            <h3>Text</h3>
+            <h3>{t("panelTypeText")}</h3>
             <pre class="frame-detail-text" data-testid="frame-text">
               {frame.preview}
             </pre>

@@ -1,5 +1,6 @@
 import type { FrameFilter } from "./frame-filter";
 import "./FrameFilters.css";
+import { t } from "../shared/i18n";
 
 export interface FrameFiltersProps {
   filter: FrameFilter;
@@ -15,12 +16,12 @@ export interface FrameFiltersProps {
 export function FrameFilters({ filter, onChange, error, timeMode, onTimeMode, shown, total }: FrameFiltersProps) {
   const set = (patch: Partial<FrameFilter>) => onChange({ ...filter, ...patch });
   return (
-    <div class="frame-filters" role="toolbar" aria-label="Frame filters">
+    <div class="frame-filters" role="toolbar" aria-label={t("panelFilters")}>
       <input
         type="search"
         class={error ? "frame-filter-text frame-filter-invalid" : "frame-filter-text"}
-        placeholder={filter.regex ? "Filter (regex)" : "Filter"}
-        aria-label="Filter frames"
+        placeholder={filter.regex ? t("panelFilterRegexPlaceholder") : t("panelFilterPlaceholder")}
+        aria-label={t("panelFilterLabel")}
         aria-invalid={error !== null}
         value={filter.text}
         data-testid="filter-text"
@@ -28,29 +29,29 @@ export function FrameFilters({ filter, onChange, error, timeMode, onTimeMode, sh
       />
       <label>
         <input type="checkbox" checked={filter.regex} data-testid="filter-regex" onChange={(e) => set({ regex: e.currentTarget.checked })} />
-        Regex
+        {t("panelRegex")}
       </label>
       <select
-        aria-label="Direction"
+        aria-label={t("panelDirection")}
         value={filter.dir}
         data-testid="filter-dir"
         onChange={(e) => set({ dir: e.currentTarget.value as FrameFilter["dir"] })}
       >
-        <option value="all">All directions</option>
-        <option value="out">↑ Sent</option>
-        <option value="in">↓ Received</option>
+        <option value="all">{t("panelAllDirections")}</option>
+        <option value="out">{t("panelDirSent")}</option>
+        <option value="in">{t("panelDirReceived")}</option>
       </select>
       <select
-        aria-label="Type"
+        aria-label={t("panelType")}
         value={filter.type}
         data-testid="filter-type"
         onChange={(e) => set({ type: e.currentTarget.value as FrameFilter["type"] })}
       >
-        <option value="all">All types</option>
-        <option value="text">Text</option>
-        <option value="binary">Binary</option>
-        <option value="control">Control</option>
-        <option value="heartbeat">Heartbeat</option>
+        <option value="all">{t("panelAllTypes")}</option>
+        <option value="text">{t("panelTypeText")}</option>
+        <option value="binary">{t("panelTypeBinary")}</option>
+        <option value="control">{t("panelTypeControl")}</option>
+        <option value="heartbeat">{t("panelTypeHeartbeat")}</option>
       </select>
       <label>
         <input
@@ -59,7 +60,7 @@ export function FrameFilters({ filter, onChange, error, timeMode, onTimeMode, sh
           data-testid="filter-hide-heartbeats"
           onChange={(e) => set({ hideHeartbeats: e.currentTarget.checked })}
         />
-        Hide heartbeats
+        {t("panelHideHeartbeats")}
       </label>
       <label>
         <input
@@ -68,14 +69,14 @@ export function FrameFilters({ filter, onChange, error, timeMode, onTimeMode, sh
           data-testid="time-relative"
           onChange={(e) => onTimeMode(e.currentTarget.checked ? "relative" : "absolute")}
         />
-        Time since open
+        {t("panelTimeSinceOpen")}
       </label>
       <span class="frame-filters-count" data-testid="frame-count" data-shown={shown} data-total={total}>
-        {shown === total ? `${total} frames` : `${shown} of ${total} frames`}
+        {shown === total ? t("panelFrameCount", [String(total)]) : t("panelFrameCountFiltered", [String(shown), String(total)])}
       </span>
       {error !== null && (
         <span class="frame-filter-error" role="alert" data-testid="filter-error">
-          Invalid regex: {error}
+          {t("panelInvalidRegex", [error])}
         </span>
       )}
     </div>

@@ -8,6 +8,7 @@ import { formatBytes, formatClock } from "./format";
 import { deliveryLabel } from "./frame-info";
 import type { DeliveryMark } from "./socket-log";
 import "./FramesTable.css";
+import { t } from "../shared/i18n";
 
 export const ROW_HEIGHT = 20;
 
@@ -112,20 +113,20 @@ export function FramesTable(props: FramesTableProps) {
 
   const items = virtualizer.getVirtualItems();
   return (
-    <div class="frames" role="grid" aria-rowcount={indices.length} aria-label="Frames">
+    <div class="frames" role="grid" aria-rowcount={indices.length} aria-label={t("panelViewFrames")}>
       <div class="frames-head" role="row">
         <span role="columnheader" class="frames-time">
-          {timeMode === "absolute" ? "Time" : "Since open"}
+          {timeMode === "absolute" ? t("panelColTime") : t("panelColSinceOpen")}
         </span>
-        <span role="columnheader" class="frames-dir" title="Direction" />
+        <span role="columnheader" class="frames-dir" title={t("panelDirection")} />
         <span role="columnheader" class="frames-size">
-          Size
+          {t("panelColSize")}
         </span>
         <span role="columnheader" class="frames-type">
-          Type
+          {t("panelType")}
         </span>
         <span role="columnheader" class="frames-preview">
-          Data
+          {t("panelColData")}
         </span>
       </div>
       <div class="frames-scroll" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="frames-table">
@@ -156,7 +157,7 @@ export function FramesTable(props: FramesTableProps) {
                 <span role="gridcell" class="frames-time">
                   {time}
                 </span>
-                <span role="gridcell" class="frames-dir" title={frame.dir === "out" ? "sent" : "received"}>
+                <span role="gridcell" class="frames-dir" title={frame.dir === "out" ? t("panelSent") : t("panelReceived")}>
                   {frame.dir === "out" ? "↑" : "↓"}
                 </span>
                 <span role="gridcell" class="frames-size">

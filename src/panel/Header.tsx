@@ -1,4 +1,5 @@
 import "./Header.css";
+import { t } from "../shared/i18n";
 
 export interface HeaderProps {
   tabId: number;
@@ -11,11 +12,11 @@ export function Header({ tabId, count, connected }: HeaderProps) {
     <header class="header">
       <span class="header-title">Lifeguard</span>
       <span data-testid="socket-count" data-count={count}>
-        {count} {count === 1 ? "socket" : "sockets"}
+        {t(count === 1 ? "panelSocketCountOne" : "panelSocketCountMany", [String(count)])}
       </span>
       <span class="header-spacer" />
       <span class={connected ? "header-link" : "header-link header-link-down"} data-testid="connection">
-        {connected ? `tab ${tabId}` : `reconnecting to tab ${tabId}…`}
+        {t(connected ? "panelTab" : "panelReconnectingToTab", [String(tabId)])}
       </span>
     </header>
   );

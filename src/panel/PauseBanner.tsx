@@ -1,12 +1,12 @@
 import "./PauseBanner.css";
+import { t } from "../shared/i18n";
 
 export function PauseBanner({ onResume }: { onResume(): void }) {
   return (
     <div class="pause-banner" role="status" data-testid="paused-banner">
-      Recording paused: new frames and events are not shown. The page keeps recording; resuming brings what its
-      buffer still holds.{" "}
+      {t("panelPaused")}{" "}
       <button type="button" onClick={onResume}>
-        Resume
+        {t("panelResume")}
       </button>
     </div>
   );

@@ -3,6 +3,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { RateSeries } from "./timeline-model";
 import "./RateChart.css";
+import { t } from "../shared/i18n";
 
 export interface RateChartProps {
   series: RateSeries;
@@ -31,14 +32,14 @@ export function RateChart({ series, height = 140 }: RateChartProps) {
       scales: { x: { time: true }, rtt: { auto: true } },
       axes: [
         { ...axis },
-        { ...axis, label: "msg/s", size: 44 },
-        { ...axis, scale: "rtt", side: 1, label: "RTT ms", size: 48, grid: { show: false } },
+        { ...axis, label: t("panelChartRate"), size: 44 },
+        { ...axis, scale: "rtt", side: 1, label: t("panelChartRtt"), size: 48, grid: { show: false } },
       ],
       series: [
         {},
-        { label: "in/s", stroke: cssVar(el, "--in-arrow", "#c5221f"), width: 1.5 },
-        { label: "out/s", stroke: cssVar(el, "--out-arrow", "#188038"), width: 1.5 },
-        { label: "RTT ms", scale: "rtt", stroke: cssVar(el, "--reconnecting", "#b06000"), width: 1, spanGaps: true, points: { show: true, size: 4 } },
+        { label: t("panelChartIn"), stroke: cssVar(el, "--in-arrow", "#c5221f"), width: 1.5 },
+        { label: t("panelChartOut"), stroke: cssVar(el, "--out-arrow", "#188038"), width: 1.5 },
+        { label: t("panelChartRtt"), scale: "rtt", stroke: cssVar(el, "--reconnecting", "#b06000"), width: 1, spanGaps: true, points: { show: true, size: 4 } },
       ],
     };
     const chart = new uPlot(opts, [[], [], [], []], el);

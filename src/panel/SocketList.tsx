@@ -3,6 +3,7 @@ import { socketsByFrame, type FrameGroup, type PanelModel } from "./model";
 import { SocketRow } from "./SocketRow";
 import { clip } from "./format";
 import "./SocketList.css";
+import { t } from "../shared/i18n";
 
 export interface SocketListProps {
   model: PanelModel;
@@ -12,9 +13,9 @@ export interface SocketListProps {
 }
 
 function groupTitle(group: FrameGroup): string {
-  const frame = group.topFrame ? "Top frame" : "Frame";
-  if (group.origin === "imported") return "Imported";
-  if (group.origin === "previous-page") return `Previous page · ${frame}`;
+  const frame = group.topFrame ? t("panelTopFrame") : t("panelFrame");
+  if (group.origin === "imported") return t("panelImported");
+  if (group.origin === "previous-page") return t("panelPreviousPage", [frame]);
   return frame;
 }
 
@@ -22,7 +23,7 @@ export function SocketList({ model, selected = null, onSelect }: SocketListProps
   let frames = 0;
   for (const s of model.sockets.values()) frames += s.framesIn + s.framesOut;
   return (
-    <div class="socket-list" role="listbox" aria-label="Sockets">
+    <div class="socket-list" role="listbox" aria-label={t("panelSockets")}>
       <div
         class={selected === null ? "socket-all socket-selected" : "socket-all"}
         role="option"
@@ -32,7 +33,7 @@ export function SocketList({ model, selected = null, onSelect }: SocketListProps
         onClick={() => onSelect?.(null)}
         onKeyDown={(e) => (e.key === "Enter" || e.key === " ") && onSelect?.(null)}
       >
-        All sockets <span class="socket-all-count">({frames} frames)</span>
+        {t("panelAllSockets")} <span class="socket-all-count">{t("panelFramesInParens", [String(frames)])}</span>
       </div>
       {socketsByFrame(model).map((group) => (
         <section
@@ -48,14 +49,14 @@ export function SocketList({ model, selected = null, onSelect }: SocketListProps
           <table class="socket-table">
             <thead>
               <tr>
-                <th class="socket-col-url">URL</th>
-                <th>State</th>
-                <th title="Protected by a rule">Prot.</th>
-                <th title="Frames in / out">Frames</th>
-                <th title="Bytes in / out">Bytes</th>
-                <th title="Reconnects">Reconn.</th>
-                <th title="Delivery: frames resent / lost">Resent/lost</th>
-                <th title="Last activity">Last</th>
+                <th class="socket-col-url">{t("panelColUrl")}</th>
+                <th>{t("panelColState")}</th>
+                <th title={t("panelColProtectedTitle")}>{t("panelColProtected")}</th>
+                <th title={t("panelColFramesTitle")}>{t("panelColFrames")}</th>
+                <th title={t("panelColBytesTitle")}>{t("panelColBytes")}</th>
+                <th title={t("panelColReconnectsTitle")}>{t("panelColReconnects")}</th>
+                <th title={t("panelColDeliveryTitle")}>{t("panelColDelivery")}</th>
+                <th title={t("panelColLastTitle")}>{t("panelColLast")}</th>
               </tr>
             </thead>
             <tbody>

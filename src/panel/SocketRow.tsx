@@ -2,6 +2,7 @@ import type { SocketId } from "../shared/protocol";
 import type { SocketView } from "./model";
 import { clip, formatBytes, formatClock } from "./format";
 import "./SocketRow.css";
+import { t, type MessageKey } from "../shared/i18n";
 
 export interface SocketRowProps {
   socket: SocketView;
@@ -24,13 +25,13 @@ export function SocketRow({ socket, selected = false, onSelect }: SocketRowProps
       onKeyDown={(e) => (e.key === "Enter" || e.key === " ") && onSelect?.(socket.id)}
     >
       <td class="socket-url" title={clip(socket.url, 4096)}>
-        {socket.origin === "imported" && <span class="socket-tag">imported</span>}
-        {socket.origin === "previous-page" && <span class="socket-tag">previous page</span>}
+        {socket.origin === "imported" && <span class="socket-tag">{t("panelTagImported")}</span>}
+        {socket.origin === "previous-page" && <span class="socket-tag">{t("panelTagPreviousPage")}</span>}
         {clip(socket.url)}
         {socket.protocols.length > 0 && <span class="socket-protocols"> ({clip(socket.protocols.join(", "), 100)})</span>}
       </td>
       <td class={`socket-state socket-state-${socket.state}`}>{stateLabel(socket)}</td>
-      <td>{socket.protected ? "yes" : "no"}</td>
+      <td>{socket.protected ? t("panelYes") : t("panelNo")}</td>
       <td>
         {socket.framesIn} / {socket.framesOut}
       </td>
@@ -38,7 +39,7 @@ export function SocketRow({ socket, selected = false, onSelect }: SocketRowProps
         {formatBytes(socket.bytesIn)} / {formatBytes(socket.bytesOut)}
       </td>
       <td data-testid="socket-reconnects">{socket.reconnects}</td>
-      <td data-testid="socket-delivery" title="Frames resent after a reconnect / lost past a delivery bound">
+      <td data-testid="socket-delivery" title={t("panelDeliveryTitle")}>
         {socket.resent || socket.lost ? `${socket.resent ?? 0} / ${socket.lost ?? 0}` : "–"}
       </td>
       <td>{formatClock(socket.lastActivity)}</td>
@@ -47,7 +48,15 @@ export function SocketRow({ socket, selected = false, onSelect }: SocketRowProps
 }
 
 function stateLabel(socket: SocketView): string {
-  if (socket.state === "reconnecting" && socket.attempt !== undefined) return `reconnecting (attempt ${socket.attempt})`;
-  if (socket.state === "closed" && socket.closeCode !== undefined) return `closed (${socket.closeCode})`;
-  return socket.state;
+  if (socket.state === "reconnecting" && socket.attempt !== undefined) return t("panelStateReconnectingAttempt", [String(socket.attempt)]);
+  if (socket.state === "closed" && socket.closeCode !== undefined) return t("panelStateClosedCode", [String(socket.closeCode)]);
+  return t(STATE_LABELS[socket.state]);
 }
+
+const STATE_LABELS: Record<SocketView["state"], MessageKey> = {
+  connecting: "panelStateConnecting",
+  open: "panelStateOpen",
+  closing: "panelStateClosing",
+  closed: "panelStateClosed",
+  reconnecting: "panelStateReconnecting",
+};

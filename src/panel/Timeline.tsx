@@ -5,6 +5,7 @@ import { laneOf, rateSeries, type Lane } from "./timeline-model";
 import { clip, formatClock } from "./format";
 import { RateChart } from "./RateChart";
 import "./Timeline.css";
+import { t } from "../shared/i18n";
 
 export interface TimelineProps {
   model: PanelModel;
@@ -107,13 +108,13 @@ export function Timeline({ model, socket, now }: TimelineProps) {
         ))}
       </div>
       <div class="timeline-legend">
-        <span><i class="timeline-mark timeline-mark-heartbeat-sent" /> heartbeat sent</span>
-        <span><i class="timeline-mark timeline-mark-heartbeat-answered" /> answered</span>
-        <span><i class="timeline-mark timeline-mark-heartbeat-missed" /> missed</span>
-        <span><i class="timeline-mark timeline-mark-queue-dropped" /> queue drop</span>
-        <span><i class="timeline-mark timeline-mark-protection-on" /> protection</span>
-        <span><i class="timeline-mark timeline-mark-fault" /> fault</span>
-        <span><i class="timeline-mark timeline-mark-resume" /> resume</span>
+        <span><i class="timeline-mark timeline-mark-heartbeat-sent" /> {t("panelLegendHeartbeatSent")}</span>
+        <span><i class="timeline-mark timeline-mark-heartbeat-answered" /> {t("panelLegendAnswered")}</span>
+        <span><i class="timeline-mark timeline-mark-heartbeat-missed" /> {t("panelLegendMissed")}</span>
+        <span><i class="timeline-mark timeline-mark-queue-dropped" /> {t("panelLegendQueueDrop")}</span>
+        <span><i class="timeline-mark timeline-mark-protection-on" /> {t("panelLegendProtection")}</span>
+        <span><i class="timeline-mark timeline-mark-fault" /> {t("panelLegendFault")}</span>
+        <span><i class="timeline-mark timeline-mark-resume" /> {t("panelLegendResume")}</span>
       </div>
       <RateChart series={series} />
     </div>

@@ -1,5 +1,6 @@
 import { useRef } from "preact/hooks";
 import "./Toolbar.css";
+import { t } from "../shared/i18n";
 
 export type PanelView = "frames" | "timeline";
 
@@ -21,7 +22,7 @@ export interface ToolbarProps {
 export function Toolbar(props: ToolbarProps) {
   const file = useRef<HTMLInputElement>(null);
   return (
-    <div class="toolbar" role="toolbar" aria-label="Panel">
+    <div class="toolbar" role="toolbar" aria-label={t("panelToolbar")}>
       <div class="toolbar-tabs" role="tablist">
         {(["frames", "timeline"] as const).map((v) => (
           <button
@@ -33,7 +34,7 @@ export function Toolbar(props: ToolbarProps) {
             data-testid={`view-${v}`}
             onClick={() => props.onView(v)}
           >
-            {v === "frames" ? "Frames" : "Timeline"}
+            {v === "frames" ? t("panelViewFrames") : t("panelViewTimeline")}
           </button>
         ))}
       </div>
@@ -41,29 +42,29 @@ export function Toolbar(props: ToolbarProps) {
         type="button"
         data-testid="pause"
         aria-pressed={props.paused}
-        title={props.paused ? "Resume recording" : "Pause recording"}
+        title={props.paused ? t("panelResumeTitle") : t("panelPauseTitle")}
         onClick={() => props.onPause(!props.paused)}
       >
-        {props.paused ? "Resume" : "Pause"}
+        {props.paused ? t("panelResume") : t("panelPause")}
       </button>
-      <button type="button" data-testid="clear" title="Clear frames and closed sockets" onClick={props.onClear}>
-        Clear
+      <button type="button" data-testid="clear" title={t("panelClearTitle")} onClick={props.onClear}>
+        {t("panelClear")}
       </button>
-      <label title="Keep sockets across page loads">
+      <label title={t("panelPreserveLogTitle")}>
         <input
           type="checkbox"
           data-testid="preserve-log"
           checked={props.preserveLog}
           onChange={(e) => props.onPreserveLog(e.currentTarget.checked)}
         />
-        Preserve log
+        {t("panelPreserveLog")}
       </label>
       <span class="toolbar-spacer" />
-      <button type="button" data-testid="har-export" title={`Export ${props.exportLabel} as HAR`} onClick={props.onExport}>
-        Export HAR
+      <button type="button" data-testid="har-export" title={t("panelExportTitle", [props.exportLabel])} onClick={props.onExport}>
+        {t("panelExport")}
       </button>
-      <button type="button" title="Import a HAR file (from Lifeguard or Chrome DevTools)" onClick={() => file.current?.click()}>
-        Import HAR
+      <button type="button" title={t("panelImportTitle")} onClick={() => file.current?.click()}>
+        {t("panelImport")}
       </button>
       <input
         ref={file}

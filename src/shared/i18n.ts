@@ -1,0 +1,44 @@
+/**
+ * The extension's own words (panel, options, popup) live in public/_locales/<locale>/messages.json
+ * and are read with `i18n.getMessage`, so the browser picks the user's language. Where there is no
+ * extension API (component tests under happy-dom, a page opened outside the extension) the English
+ * file answers, with the same placeholder rules as the browser. Data — URLs, payloads, close reasons —
+ * is never a message: it goes in as a substitution.
+ */
+import en from "../../public/_locales/en/messages.json";
+
+export type MessageKey = keyof typeof en;
+
+export type Translate = (key: MessageKey, substitutions?: string[]) => string;
+
+interface Entry {
+  message: string;
+  placeholders?: Record<string, { content: string }>;
+}
+
+interface I18nApi {
+  getMessage(key: string, substitutions?: string[]): string;
+}
+
+/** Chrome's and Firefox's rules: `$NAME$` becomes its placeholder's content, then `$1`..`$9` the substitutions, `$$` a dollar. */
+export function formatMessage(entry: Entry, substitutions: readonly string[] = []): string {
+  const named = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (_, name: string) => entry.placeholders?.[name.toLowerCase()]?.content ?? "");
+  return named.replace(/\$(\$|\d)/g, (_, n: string) => (n === "$" ? "$" : (substitutions[Number(n) - 1] ?? "")));
+}
+
+function extensionI18n(): I18nApi | undefined {
+  const api = (globalThis as { chrome?: { i18n?: Partial<I18nApi> } }).chrome?.i18n;
+  return typeof api?.getMessage === "function" ? (api as I18nApi) : undefined;
+}
+
+/** `getMessage` of the extension, or the English text; never empty for a known key. */
+export const t: Translate = (key, substitutions) => {
+  const text = extensionI18n()?.getMessage(key, substitutions);
+  return text || formatMessage((en as Record<string, Entry>)[key]!, substitutions);
+};
+
+/** The UI language the browser chose (for `<html lang>`), English without the extension API. */
+export function uiLanguage(): string {
+  const api = (globalThis as { chrome?: { i18n?: { getUILanguage?(): string } } }).chrome?.i18n;
+  return api?.getUILanguage?.() ?? "en";
+}
