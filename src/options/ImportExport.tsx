@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { formatJson } from "./draft";
 import { validateSettings } from "./validate";
 import "./ImportExport.css";
+import { t } from "../shared/i18n";
 
 export interface ImportExportProps {
   /** The draft, exported as shown; export is offered only while it is valid. */
@@ -19,12 +20,12 @@ type ImportStatus = { kind: "none" } | { kind: "imported"; name: string } | { ki
 
 /** Reads a chosen settings file; a file that is not valid settings changes nothing and says why. */
 export async function readSettingsFile(file: File): Promise<{ value: unknown; errors: string[] }> {
-  if (file.size > MAX_FILE_BYTES) return { value: undefined, errors: [`the file is larger than ${MAX_FILE_BYTES} bytes`] };
+  if (file.size > MAX_FILE_BYTES) return { value: undefined, errors: [t("optionsFileTooLarge", [String(MAX_FILE_BYTES)])] };
   let value: unknown;
   try {
     value = JSON.parse(await file.text());
   } catch (err) {
-    return { value: undefined, errors: [`not valid JSON: ${err instanceof Error ? err.message : String(err)}`] };
+    return { value: undefined, errors: [t("optionsFileNotJson", [err instanceof Error ? err.message : String(err)])] };
   }
   return { value, errors: validateSettings(value).errors };
 }
@@ -58,11 +59,11 @@ export function ImportExport({ value, canExport, onImport }: ImportExportProps) 
 
   return (
     <section class="import-export">
-      <button type="button" data-testid="export" disabled={!canExport} title={canExport ? "" : "Fix the problems first"} onClick={exportFile}>
-        Export…
+      <button type="button" data-testid="export" disabled={!canExport} title={canExport ? "" : t("optionsFixFirst")} onClick={exportFile}>
+        {t("optionsExport")}
       </button>
       <label class="import-button">
-        Import…
+        {t("optionsImport")}
         <input
           type="file"
           accept="application/json,.json"
@@ -72,12 +73,12 @@ export function ImportExport({ value, canExport, onImport }: ImportExportProps) 
       </label>
       {status.kind === "imported" && (
         <span class="import-ok" data-testid="import-status">
-          Loaded {status.name} into the editor: review it, then Save.
+          {t("optionsImported", [status.name])}
         </span>
       )}
       {status.kind === "refused" && (
         <div class="import-refused" role="alert" data-testid="import-status">
-          Nothing imported from {status.name}:
+          {t("optionsImportRefused", [status.name])}
           <ul>
             {status.errors.map((e) => (
               <li key={e}>{e}</li>

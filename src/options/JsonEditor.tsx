@@ -1,5 +1,6 @@
 import { FieldErrors } from "./FieldErrors";
 import "./JsonEditor.css";
+import { t } from "../shared/i18n";
 
 export interface JsonEditorProps {
   text: string;
@@ -18,7 +19,7 @@ export function JsonEditor({ text, parseError, errors, disabled, onInput }: Json
       <textarea
         class={parseError ? "json-editor json-editor-invalid" : "json-editor"}
         data-testid="json-editor"
-        aria-label="Settings as JSON"
+        aria-label={t("optionsJsonLabel")}
         aria-invalid={parseError !== null}
         spellcheck={false}
         disabled={disabled}
@@ -27,7 +28,7 @@ export function JsonEditor({ text, parseError, errors, disabled, onInput }: Json
       />
       {parseError !== null && (
         <p class="json-parse-error" role="alert" data-testid="json-error">
-          Not valid JSON: {parseError}
+          {t("optionsJsonParseError", [parseError])}
         </p>
       )}
       <FieldErrors errors={errors} />

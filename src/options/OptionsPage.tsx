@@ -7,6 +7,7 @@ import { JsonEditor } from "./JsonEditor";
 import { RuleTester } from "./RuleTester";
 import { ImportExport } from "./ImportExport";
 import "./OptionsPage.css";
+import { t, tParts } from "../shared/i18n";
 
 export interface OptionsPageProps {
   store: SettingsStore;
@@ -51,7 +52,7 @@ export function OptionsPage({ store }: OptionsPageProps) {
         show(value);
         setSaveState({ kind: "idle" });
       },
-      (err: unknown) => live && setSaveState({ kind: "failed", message: `Could not read settings: ${String(err)}` }),
+      (err: unknown) => live && setSaveState({ kind: "failed", message: t("optionsReadFailed", [String(err)]) }),
     );
     return () => {
       live = false;
@@ -78,7 +79,7 @@ export function OptionsPage({ store }: OptionsPageProps) {
     try {
       await store.save(value);
     } catch (err) {
-      setSaveState({ kind: "failed", message: `Not saved: ${String(err)}` });
+      setSaveState({ kind: "failed", message: t("optionsNotSaved", [String(err)]) });
       return;
     }
     dirty.current = false;
@@ -89,14 +90,13 @@ export function OptionsPage({ store }: OptionsPageProps) {
 
   return (
     <main class="options">
-      <h1>Lifeguard settings</h1>
+      <h1>{t("optionsTitle")}</h1>
       <p class="options-hint">
-        Stored in <code>storage.local</code> under <code>settings</code>. The form and the JSON are the same draft:
-        edit either. Nothing is stored until you Save, and nothing invalid is stored at all.
+        {tParts("optionsHint", [<code key="s">storage.local</code>, <code key="k">settings</code>])}
       </p>
       {storedProblems.length > 0 && (
         <div class="options-warning" data-testid="stored-problems">
-          The stored settings have problems; the fields named here take their defaults:
+          {t("optionsStoredProblems")}
           <ul>
             {storedProblems.map((e) => (
               <li key={e}>{e}</li>
@@ -106,15 +106,15 @@ export function OptionsPage({ store }: OptionsPageProps) {
       )}
       {incoming && (
         <div class="options-warning" role="status" data-testid="changed-elsewhere">
-          The settings were changed elsewhere while you were editing.{" "}
+          {t("optionsChangedElsewhere")}{" "}
           <button type="button" onClick={() => show(incoming.value)}>
-            Load them (discards your edits)
+            {t("optionsLoadThem")}
           </button>
         </div>
       )}
       <div class="options-actions">
         <button type="button" class="options-save" data-testid="save" disabled={!valid} onClick={() => void save()}>
-          Save
+          {t("optionsSave")}
         </button>
         <SaveStatus state={saveState} draft={draft} problems={errors.length} dirty={dirty.current} />
         <span class="options-spacer" />
@@ -149,20 +149,20 @@ export function OptionsPage({ store }: OptionsPageProps) {
 function SaveStatus({ state, draft, problems, dirty }: { state: SaveState; draft: Draft; problems: number; dirty: boolean }) {
   let text = "";
   let cls = "options-status";
-  if (state.kind === "loading") text = "Loading…";
+  if (state.kind === "loading") text = t("optionsLoading");
   else if (draft.parseError !== null) {
-    text = "The JSON is not valid: nothing can be saved until it is.";
+    text = t("optionsJsonInvalidStatus");
     cls += " options-error";
   } else if (problems > 0) {
-    text = `${problems} ${problems === 1 ? "problem" : "problems"}: fix ${problems === 1 ? "it" : "them"} to save (shown beside ${problems === 1 ? "its field" : "their fields"}).`;
+    text = problems === 1 ? t("optionsOneProblem") : t("optionsProblems", [String(problems)]);
     cls += " options-error";
   } else if (state.kind === "failed") {
     text = state.message;
     cls += " options-error";
   } else if (state.kind === "saved") {
-    text = "Saved.";
+    text = t("optionsSaved");
     cls += " options-ok";
-  } else if (dirty) text = "Unsaved changes.";
+  } else if (dirty) text = t("optionsUnsaved");
   return (
     <span class={cls} role="status" data-testid="save-status">
       {text}

@@ -7,6 +7,7 @@ import { CheckField } from "./CheckField";
 import { StrategyField } from "./StrategyField";
 import { CodesField } from "./CodesField";
 import "./RuleRow.css";
+import { t } from "../shared/i18n";
 
 export interface RuleRowProps {
   index: number;
@@ -28,7 +29,7 @@ export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: Ru
         {isRecord(rule) ? (
           <TextField
             path={`${at}.match`}
-            label="Match (socket URL glob, * = any run of characters)"
+            label={t("optionsMatch")}
             value={rule.match}
             placeholder="wss://*.example.com/*"
             errors={errorsOf(`${at}.match`)}
@@ -38,17 +39,17 @@ export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: Ru
             onChange={(v) => edit(["rules", index, "match"], v)}
           />
         ) : (
-          <span class="rule-not-object">Not a rule object: edit or remove it in the JSON view.</span>
+          <span class="rule-not-object">{t("optionsNotARule")}</span>
         )}
         <div class="rule-buttons">
-          <button type="button" title="Move up" aria-label={`Move rule ${index + 1} up`} disabled={index === 0} onClick={() => move(index, index - 1)}>
+          <button type="button" title={t("optionsMoveUp")} aria-label={t("optionsMoveRuleUp", [String(index + 1)])} disabled={index === 0} onClick={() => move(index, index - 1)}>
             ↑
           </button>
-          <button type="button" title="Move down" aria-label={`Move rule ${index + 1} down`} disabled={index === count - 1} onClick={() => move(index, index + 1)}>
+          <button type="button" title={t("optionsMoveDown")} aria-label={t("optionsMoveRuleDown", [String(index + 1)])} disabled={index === count - 1} onClick={() => move(index, index + 1)}>
             ↓
           </button>
-          <button type="button" data-testid="rule-remove" aria-label={`Remove rule ${index + 1}`} onClick={() => remove(index)}>
-            Remove
+          <button type="button" data-testid="rule-remove" aria-label={t("optionsRemoveRule", [String(index + 1)])} onClick={() => remove(index)}>
+            {t("optionsRemove")}
           </button>
         </div>
       </div>
@@ -57,7 +58,7 @@ export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: Ru
         <div class="rule-sections">
           {SECTIONS.map((section) => (
             <fieldset key={section.key} class="rule-section">
-              <legend>{section.title}</legend>
+              <legend>{t(section.title)}</legend>
               <FieldErrors errors={errorsOf(`${at}.${section.key}`)} />
               <div class="rule-fields">
                 {section.fields.map((field) => (
@@ -91,7 +92,7 @@ interface SectionFieldProps {
 
 function SectionField({ section, field, path, value, errorsOf, edit }: SectionFieldProps) {
   const p = pathString(path);
-  const common = { path: p, label: field.label, value, errors: errorsOf(p) };
+  const common = { path: p, label: t(field.label), value, errors: errorsOf(p) };
   const onChange = (v: unknown): void => edit(path, v);
   switch (field.kind) {
     case "bool":

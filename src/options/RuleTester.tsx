@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { testRule } from "../shared/rules";
 import { isRecord } from "./draft";
 import "./RuleTester.css";
+import { t } from "../shared/i18n";
 
 export interface RuleTesterProps {
   /** The draft's `rules`, as typed (not yet saved). */
@@ -27,12 +28,12 @@ export function RuleTester({ rules }: RuleTesterProps) {
   const winner = results.findIndex((r) => r.matches);
   return (
     <section class="rule-tester">
-      <h2>Test a socket URL</h2>
+      <h2>{t("optionsTestTitle")}</h2>
       <input
         type="url"
         class="field-input"
         data-testid="test-url"
-        aria-label="Socket URL to test"
+        aria-label={t("optionsTestUrl")}
         placeholder="wss://chat.example.com/socket"
         spellcheck={false}
         value={url}
@@ -40,19 +41,19 @@ export function RuleTester({ rules }: RuleTesterProps) {
       />
       {url !== "" && (
         <div class="rule-tester-result" data-testid="test-result" data-winner={winner}>
-          {!/^wss?:\/\//i.test(url) && <p class="rule-tester-hint">Socket URLs start with ws:// or wss://.</p>}
+          {!/^wss?:\/\//i.test(url) && <p class="rule-tester-hint">{t("optionsTestScheme")}</p>}
           <p class={winner >= 0 ? "rule-tester-verdict rule-tester-protected" : "rule-tester-verdict"}>
             {winner >= 0
-              ? `Rule ${winner + 1} wins: sockets to this URL are protected by it.`
+              ? t("optionsTestWins", [String(winner + 1)])
               : results.length === 0
-                ? "There are no rules: sockets to this URL are only inspected."
-                : "No rule matches: sockets to this URL are only inspected."}
+                ? t("optionsTestNoRules")
+                : t("optionsTestNoMatch")}
           </p>
           <ol class="rule-tester-list">
             {results.map((r, i) => (
               <li key={i} class={i === winner ? "rule-tester-winner" : i > winner && winner >= 0 ? "rule-tester-after" : ""}>
                 {r.matches ? "✓" : "✗"} {r.why}
-                {i > winner && winner >= 0 && r.matches ? " (also matches, but an earlier rule wins)" : ""}
+                {i > winner && winner >= 0 && r.matches ? t("optionsTestAlso") : ""}
               </li>
             ))}
           </ol>

@@ -5,6 +5,7 @@ import { FieldErrors } from "./FieldErrors";
 import { NumberField } from "./NumberField";
 import { RuleRow, rulePaths } from "./RuleRow";
 import "./SettingsForm.css";
+import { t } from "../shared/i18n";
 
 export interface SettingsFormProps {
   value: unknown;
@@ -15,8 +16,8 @@ export interface SettingsFormProps {
 }
 
 const RECORD_FIELDS = [
-  { key: "maxFramesPerSocket", label: "Frames kept per socket" },
-  { key: "maxPreviewBytes", label: "Preview bytes per frame" },
+  { key: "maxFramesPerSocket", label: "optionsMaxFramesPerSocket" },
+  { key: "maxPreviewBytes", label: "optionsMaxPreviewBytes" },
 ] as const;
 
 /** The draft as a form: the global switch, recording limits, and the rules in order. */
@@ -26,7 +27,7 @@ export function SettingsForm({ value, disabled, errorsOf, onChange }: SettingsFo
   if (!isRecord(value)) {
     return (
       <section class="settings-form" data-testid="settings-form">
-        <p class="form-note">The settings must be a JSON object; fix it in the JSON view.</p>
+        <p class="form-note">{t("optionsNotAnObject")}</p>
       </section>
     );
   }
@@ -35,10 +36,10 @@ export function SettingsForm({ value, disabled, errorsOf, onChange }: SettingsFo
 
   return (
     <fieldset class="settings-form" data-testid="settings-form" disabled={disabled}>
-      {disabled && <p class="form-note">The JSON text is not valid JSON: fix it there to edit the form again.</p>}
+      {disabled && <p class="form-note">{t("optionsJsonInvalidForm")}</p>}
       <CheckField
         path="enabled"
-        label="Lifeguard is on (off: pages loaded from now on get the browser's own WebSocket, nothing is recorded)"
+        label={t("optionsEnabled")}
         value={value.enabled}
         fallback={DEFAULTS.enabled}
         errors={errorsOf("enabled")}
@@ -46,14 +47,14 @@ export function SettingsForm({ value, disabled, errorsOf, onChange }: SettingsFo
         onChange={(v) => edit(["enabled"], v)}
       />
 
-      <h2>Recording</h2>
+      <h2>{t("optionsRecording")}</h2>
       <FieldErrors errors={errorsOf("record")} />
       <div class="form-row">
         {RECORD_FIELDS.map((f) => (
           <NumberField
             key={f.key}
             path={`record.${f.key}`}
-            label={f.label}
+            label={t(f.label)}
             value={getAt(value, ["record", f.key])}
             placeholder={String(DEFAULTS.record[f.key])}
             errors={errorsOf(`record.${f.key}`)}
@@ -62,10 +63,9 @@ export function SettingsForm({ value, disabled, errorsOf, onChange }: SettingsFo
         ))}
       </div>
 
-      <h2>Rules</h2>
+      <h2>{t("optionsRules")}</h2>
       <p class="form-note">
-        A socket gets the first rule whose match fits its URL; sockets no rule matches are only inspected. An empty
-        field takes the default shown in it.
+        {t("optionsRulesNote")}
       </p>
       <FieldErrors errors={errorsOf("rules")} />
       {Array.isArray(rules) ? (
@@ -89,15 +89,15 @@ export function SettingsForm({ value, disabled, errorsOf, onChange }: SettingsFo
             ))}
           </ol>
           <button type="button" data-testid="add-rule" onClick={() => setRules([...rules, { match: "" }])}>
-            Add rule
+            {t("optionsAddRule")}
           </button>
         </>
       ) : rules === undefined ? (
         <button type="button" data-testid="add-rule" onClick={() => setRules([{ match: "" }])}>
-          Add rule
+          {t("optionsAddRule")}
         </button>
       ) : (
-        <p class="form-note">`rules` is not a list; fix it in the JSON view.</p>
+        <p class="form-note">{t("optionsRulesNotAList")}</p>
       )}
     </fieldset>
   );

@@ -1,6 +1,7 @@
 import { STRATEGIES } from "./form-fields";
 import { FieldErrors } from "./FieldErrors";
 import "./Field.css";
+import { t, type MessageKey } from "../shared/i18n";
 
 export interface StrategyFieldProps {
   path: string;
@@ -10,10 +11,10 @@ export interface StrategyFieldProps {
   onChange(value: string | undefined): void;
 }
 
-const HINTS: Record<string, string> = {
-  auto: "auto: surface for recognised protocols, else transparent",
-  transparent: "transparent: the page never sees a loss",
-  surface: "surface: the page's library reconnects itself",
+const HINTS: Record<(typeof STRATEGIES)[number], MessageKey> = {
+  auto: "optionsStrategyAuto",
+  transparent: "optionsStrategyTransparent",
+  surface: "optionsStrategySurface",
 };
 
 /** `reconnect.strategy`; "default" removes the key (auto). An unknown stored value stays selectable so the validator can name it. */
@@ -24,9 +25,9 @@ export function StrategyField({ path, label, value, errors, onChange }: Strategy
     <label class={`field${errors.length ? " field-invalid" : ""}`}>
       <span class="field-label">{label}</span>
       <select class="field-input" data-path={path} value={stored} onChange={(e) => onChange(e.currentTarget.value || undefined)}>
-        <option value="">default (auto)</option>
+        <option value="">{t("optionsStrategyDefault")}</option>
         {STRATEGIES.map((s) => (
-          <option key={s} value={s} title={HINTS[s]}>
+          <option key={s} value={s} title={t(HINTS[s])}>
             {s}
           </option>
         ))}

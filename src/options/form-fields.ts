@@ -3,54 +3,55 @@
  * view for now (a later issue adds their form); their messages show on the rule's row.
  */
 import { RULE_DEFAULTS } from "../shared/settings";
+import { t, type MessageKey } from "../shared/i18n";
 
 export type FieldKind = "bool" | "number" | "text" | "strategy" | "codes";
 
 export interface FieldSpec {
   key: string;
   kind: FieldKind;
-  label: string;
+  label: MessageKey;
   /** What an empty field means, shown as its placeholder. */
-  placeholder?: string;
+  placeholder?: MessageKey;
 }
 
 export type FormSection = "reconnect" | "heartbeat" | "queue";
 
-export const SECTIONS: readonly { key: FormSection; title: string; fields: readonly FieldSpec[] }[] = [
+export const SECTIONS: readonly { key: FormSection; title: MessageKey; fields: readonly FieldSpec[] }[] = [
   {
     key: "reconnect",
-    title: "Reconnect",
+    title: "optionsReconnectTitle",
     fields: [
-      { key: "enabled", kind: "bool", label: "Reconnect" },
-      { key: "strategy", kind: "strategy", label: "Strategy" },
-      { key: "minDelayMs", kind: "number", label: "Min delay (ms)" },
-      { key: "maxDelayMs", kind: "number", label: "Max delay (ms)" },
-      { key: "factor", kind: "number", label: "Factor" },
-      { key: "maxAttempts", kind: "number", label: "Max attempts", placeholder: "no limit" },
-      { key: "stableAfterMs", kind: "number", label: "Stable after (ms)" },
-      { key: "retryInitialConnect", kind: "bool", label: "Retry a failed first connect" },
-      { key: "stopOnCodes", kind: "codes", label: "Stop on close codes" },
+      { key: "enabled", kind: "bool", label: "optionsReconnectEnabled" },
+      { key: "strategy", kind: "strategy", label: "optionsReconnectStrategy" },
+      { key: "minDelayMs", kind: "number", label: "optionsReconnectMinDelayMs" },
+      { key: "maxDelayMs", kind: "number", label: "optionsReconnectMaxDelayMs" },
+      { key: "factor", kind: "number", label: "optionsReconnectFactor" },
+      { key: "maxAttempts", kind: "number", label: "optionsReconnectMaxAttempts", placeholder: "optionsNoLimit" },
+      { key: "stableAfterMs", kind: "number", label: "optionsReconnectStableAfterMs" },
+      { key: "retryInitialConnect", kind: "bool", label: "optionsReconnectRetryInitialConnect" },
+      { key: "stopOnCodes", kind: "codes", label: "optionsReconnectStopOnCodes" },
     ],
   },
   {
     key: "heartbeat",
-    title: "Heartbeat",
+    title: "optionsHeartbeatTitle",
     fields: [
-      { key: "enabled", kind: "bool", label: "Heartbeat" },
-      { key: "intervalMs", kind: "number", label: "Interval (ms)" },
-      { key: "timeoutMs", kind: "number", label: "Timeout (ms)" },
-      { key: "message", kind: "text", label: "Message" },
-      { key: "reply", kind: "text", label: "Reply", placeholder: "none" },
-      { key: "hideReplies", kind: "bool", label: "Hide replies from the page" },
+      { key: "enabled", kind: "bool", label: "optionsHeartbeatEnabled" },
+      { key: "intervalMs", kind: "number", label: "optionsHeartbeatIntervalMs" },
+      { key: "timeoutMs", kind: "number", label: "optionsHeartbeatTimeoutMs" },
+      { key: "message", kind: "text", label: "optionsHeartbeatMessage" },
+      { key: "reply", kind: "text", label: "optionsHeartbeatReply", placeholder: "optionsNone" },
+      { key: "hideReplies", kind: "bool", label: "optionsHeartbeatHideReplies" },
     ],
   },
   {
     key: "queue",
-    title: "Send queue",
+    title: "optionsQueueTitle",
     fields: [
-      { key: "enabled", kind: "bool", label: "Queue sends while reconnecting" },
-      { key: "maxMessages", kind: "number", label: "Max messages" },
-      { key: "maxBytes", kind: "number", label: "Max bytes" },
+      { key: "enabled", kind: "bool", label: "optionsQueueEnabled" },
+      { key: "maxMessages", kind: "number", label: "optionsQueueMaxMessages" },
+      { key: "maxBytes", kind: "number", label: "optionsQueueMaxBytes" },
     ],
   },
 ];
@@ -64,7 +65,7 @@ export function defaultOf(section: FormSection, key: string): unknown {
 
 /** The placeholder of an empty field: the default it falls back to. */
 export function placeholderOf(section: FormSection, field: FieldSpec): string {
-  if (field.placeholder) return field.placeholder;
+  if (field.placeholder) return t(field.placeholder);
   const d = defaultOf(section, field.key);
   return Array.isArray(d) ? d.join(", ") : String(d);
 }

@@ -4,11 +4,13 @@ import { App } from "./App";
 import { applyTheme } from "./theme";
 import type { ConnectPort } from "./panel-port";
 import { storageSettingsStore } from "../options/settings-store";
+import { uiLanguage } from "../shared/i18n";
 
 // The same page serves DevTools' panel and a normal tab: both say which tab with ?tabId=N.
 const param = new URLSearchParams(location.search).get("tabId") ?? "";
 const tabId = /^\d{1,15}$/.test(param) ? Number(param) : null;
 const connect: ConnectPort = (name) => browser.runtime.connect({ name });
 
+document.documentElement.lang = uiLanguage();
 applyTheme(document.documentElement, browser.devtools?.panels);
 render(<App tabId={tabId} connect={connect} settings={storageSettingsStore(browser.storage)} />, document.getElementById("app")!);

@@ -1,5 +1,5 @@
 import type { Settings } from "../shared/settings";
-import type { Translate } from "./messages";
+import type { Translate } from "../shared/i18n";
 import "./EnabledSwitch.css";
 
 /** The global `enabled` switch, the same setting as the options page's. */

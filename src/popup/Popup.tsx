@@ -3,7 +3,7 @@ import { openPanelPort, type ConnectPort } from "../panel/panel-port";
 import type { SettingsStore } from "../options/settings-store";
 import { validateSettings, type Settings } from "../shared/settings";
 import type { TabInfo } from "./active-tab";
-import type { Translate } from "./messages";
+import type { Translate } from "../shared/i18n";
 import { emptyTally, foldTally } from "./socket-tally";
 import { SocketCount } from "./SocketCount";
 import { SiteProtection } from "./SiteProtection";

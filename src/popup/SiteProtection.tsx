@@ -1,6 +1,6 @@
 import { originRule, protectOrigin, ruleFor, rulesMatching, siteSocketUrl, unprotect } from "../shared/rules";
 import type { Settings } from "../shared/settings";
-import type { Translate } from "./messages";
+import type { Translate } from "../shared/i18n";
 import "./SiteProtection.css";
 
 export interface SiteProtectionProps {

@@ -1,4 +1,4 @@
-import type { Translate } from "./messages";
+import type { Translate } from "../shared/i18n";
 import { countTally, type SocketTally } from "./socket-tally";
 import "./SocketCount.css";
 

@@ -2,14 +2,13 @@ import { render } from "preact";
 import browser from "webextension-polyfill";
 import { Popup } from "./Popup";
 import { activeTab, tabIdParam, type TabsApi } from "./active-tab";
-import type { Translate } from "./messages";
+import { t, uiLanguage } from "../shared/i18n";
 import { storageSettingsStore } from "../options/settings-store";
 import type { ConnectPort } from "../panel/panel-port";
 
-const t: Translate = (key, substitutions) => browser.i18n.getMessage(key, substitutions);
 const connect: ConnectPort = (name) => browser.runtime.connect({ name });
 
-document.documentElement.lang = browser.i18n.getUILanguage();
+document.documentElement.lang = uiLanguage();
 void activeTab(browser.tabs as unknown as TabsApi, tabIdParam(location.search)).then((tab) =>
   render(
     <Popup

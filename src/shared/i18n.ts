@@ -42,3 +42,15 @@ export function uiLanguage(): string {
   const api = (globalThis as { chrome?: { i18n?: { getUILanguage?(): string } } }).chrome?.i18n;
   return api?.getUILanguage?.() ?? "en";
 }
+
+/**
+ * A message with elements inside it (a `<code>`, a link): substitution `$n` becomes `parts[n-1]`, so a
+ * translation may move them wherever its grammar wants.
+ */
+export function tParts<T>(key: MessageKey, parts: T[]): (string | T)[] {
+  const marks = parts.map((_, i) => `\uE000${i}\uE000`);
+  return t(key, marks)
+    .split(/\uE000(\d+)\uE000/)
+    .map((piece, i) => (i % 2 === 1 ? parts[Number(piece)]! : piece))
+    .filter((piece) => piece !== "");
+}
