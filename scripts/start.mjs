@@ -1,22 +1,158 @@
-// `npm start`: install what is missing, build both extensions, and run the local demo (a page and a
-// deliberately flaky WebSocket server) so the extension has something to show.
+// `npm start`: build both extensions, run the flaky demo server (demo/server.mjs), and open Chromium
+// with the extension loaded in a fresh profile, the demo's socket origin protected (heartbeat
+// "ping"/"pong", which the demo answers) and DevTools open. `npm run demo:firefox` (--firefox) does the
+// same in Firefox ESR through `web-ext run`. Without a display it says how to load the extension by
+// hand and keeps the demo running. Ctrl-C stops everything it started.
+//   --no-build   use dist/ as it is (also LIFEGUARD_NO_BUILD=1)
+//   PORT         the demo's port (default 8080; 0 picks a free one)
 import { execSync, spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 
-const run = (cmd) => execSync(cmd, { stdio: "inherit" });
-const stale = !existsSync("node_modules/.package-lock.json") ||
-  statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs;
-if (stale) run("npm ci --no-audit --no-fund");
-run("npm run -s build");
+const CHROMIUM = "/usr/bin/chromium";
+const FIREFOX = "/usr/bin/firefox-esr";
+const firefox = process.argv.includes("--firefox");
+const noBuild = process.argv.includes("--no-build") || process.env.LIFEGUARD_NO_BUILD === "1";
+const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 
-console.log(`
-Built:
-  dist/chrome   Chrome/Chromium: chrome://extensions > Developer mode > Load unpacked > pick dist/chrome
-  dist/firefox  Firefox: about:debugging#/runtime/this-firefox > Load Temporary Add-on > dist/firefox/manifest.json
-Open DevTools on the demo page below and pick the "Lifeguard" panel.
+/** What is running, so that every way out stops it. */
+const started = { demo: null, context: null, webExt: null, profile: null };
+let stopping = false;
+
+if (!noBuild) {
+  const run = (cmd) => execSync(cmd, { stdio: "inherit" });
+  const stale = !existsSync("node_modules/.package-lock.json") ||
+    statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs;
+  if (stale) run("npm ci --no-audit --no-fund");
+  run("npm run -s build");
+}
+
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+const demoUrl = await startDemo();
+const wsOrigin = demoUrl.replace(/^http/, "ws").replace(/\/$/, "");
+
+if (!hasDisplay) {
+  console.log(`
+No display (neither DISPLAY nor WAYLAND_DISPLAY is set): not opening a browser.
+Load the extension by hand in a browser that has one:
+  Chrome/Chromium  chrome://extensions > Developer mode > Load unpacked > ${resolve("dist/chrome")}
+  Firefox          about:debugging#/runtime/this-firefox > Load Temporary Add-on > ${resolve("dist/firefox/manifest.json")}
+then open ${demoUrl} , open DevTools and pick the "Lifeguard" panel; "Protect this site" there (or in
+the toolbar popup) protects the demo's sockets (${wsOrigin}/*).
+The demo keeps running here: ${demoUrl}  (Ctrl-C stops it)
 `);
-const demo = spawn(process.execPath, ["demo/server.mjs"], { stdio: "inherit" });
-const stop = () => demo.kill("SIGTERM");
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-demo.on("exit", (code) => process.exit(code ?? 0));
+} else if (firefox) {
+  startFirefox();
+} else {
+  await startChromium();
+}
+
+/** The demo server as a child; resolves with its URL once it listens. */
+function startDemo() {
+  const demo = spawn(process.execPath, ["demo/server.mjs"], {
+    env: { ...process.env, PORT: process.env.PORT ?? "8080" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  started.demo = demo;
+  demo.on("exit", (code) => {
+    started.demo = null;
+    // Ctrl-C in a terminal reaches the demo too, and it exits 0: that is not a failure.
+    if (!stopping) {
+      if (code) console.error(`the demo server exited (${code})`);
+      void stop(code ?? 0);
+    }
+  });
+  return new Promise((resolvePromise, reject) => {
+    createInterface({ input: demo.stdout }).on("line", (line) => {
+      console.log(line);
+      const url = /^demo: (http:\/\/\S+)/.exec(line)?.[1];
+      if (url) resolvePromise(url);
+    });
+    demo.on("exit", () => reject(new Error("the demo server did not start")));
+  });
+}
+
+/** The rule `npm start` protects the demo with: short timings, so every fault shows within seconds. */
+function demoSettings() {
+  return {
+    enabled: true,
+    rules: [
+      {
+        match: `${wsOrigin}/*`,
+        reconnect: { minDelayMs: 500, maxDelayMs: 5000 },
+        heartbeat: { intervalMs: 3000, timeoutMs: 2000, message: "ping", reply: "pong", hideReplies: true },
+      },
+    ],
+  };
+}
+
+async function startChromium() {
+  if (!existsSync(CHROMIUM)) return noBrowser(`${CHROMIUM} is missing (apt-get install chromium)`);
+  const { chromium } = await import("playwright-core");
+  const dist = resolve("dist/chrome");
+  started.profile = mkdtempSync(join(tmpdir(), "lifeguard-profile-"));
+  const context = await chromium.launchPersistentContext(started.profile, {
+    executablePath: CHROMIUM,
+    headless: false,
+    viewport: null,
+    // Playwright's own default would disable every extension.
+    ignoreDefaultArgs: ["--disable-extensions"],
+    args: [`--disable-extensions-except=${dist}`, `--load-extension=${dist}`, "--auto-open-devtools-for-tabs", "--no-first-run"],
+  });
+  started.context = context;
+  context.on("close", () => {
+    started.context = null;
+    if (!stopping) void stop(0); // the user closed the browser
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
+  await worker.evaluate((settings) => globalThis.chrome.storage.local.set({ settings }), demoSettings());
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(demoUrl);
+  console.log(`Chromium is open on ${demoUrl} with ${wsOrigin}/* protected; DevTools > "Lifeguard" shows its socket. Ctrl-C stops everything.`);
+}
+
+function startFirefox() {
+  if (!existsSync(FIREFOX)) return noBrowser(`${FIREFOX} is missing (apt-get install firefox-esr)`);
+  const webExt = spawn(
+    "npx",
+    ["--no-install", "web-ext", "run", "--source-dir", "dist/firefox", `--firefox=${FIREFOX}`, "--start-url", demoUrl, "--arg=--devtools", "--no-reload"],
+    { stdio: "inherit", detached: true },
+  );
+  started.webExt = webExt;
+  webExt.on("exit", () => {
+    started.webExt = null;
+    if (!stopping) void stop(0);
+  });
+  console.log(`Firefox is starting on ${demoUrl}. Protect the demo from the toolbar popup or the Lifeguard panel ("Protect this site"). Ctrl-C stops everything.`);
+}
+
+function noBrowser(why) {
+  console.log(`${why}: not opening a browser. The demo keeps running at ${demoUrl}  (Ctrl-C stops it)`);
+}
+
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  const waits = [];
+  if (started.context) waits.push(started.context.close().catch(() => {}));
+  if (started.webExt?.pid) {
+    // web-ext runs under npx: signal its whole process group, and it closes Firefox.
+    try {
+      process.kill(-started.webExt.pid, "SIGINT");
+    } catch {
+      // already gone
+    }
+    waits.push(new Promise((r) => started.webExt?.once("exit", r) ?? r()));
+  }
+  if (started.demo) {
+    started.demo.kill("SIGTERM");
+    waits.push(new Promise((r) => started.demo?.once("exit", r) ?? r()));
+  }
+  await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, 5000))]);
+  if (started.profile) rmSync(started.profile, { recursive: true, force: true });
+  process.exit(code);
+}
