@@ -152,14 +152,19 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension
  * `page.url()` stays `about:blank` for a tab the extension opened.
  */
 async function pageAt(browser: Puppeteer, url: string, before: Set<Page>): Promise<Page> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
+  const seen = new Map<Page, string>();
   for (;;) {
     for (const page of await browser.pages()) {
       if (before.has(page)) continue;
-      const href = await page.evaluate(() => (document.readyState === "complete" ? location.href : "")).catch(() => "");
-      if (href === url) return page;
+      const href = await Promise.race([
+        page.evaluate(() => `${document.readyState} ${location.href}`).catch((e: Error) => `error ${e.message}`),
+        new Promise<string>((r) => setTimeout(() => r("no answer in 2 s"), 2000)),
+      ]);
+      seen.set(page, href);
+      if (href === `complete ${url}`) return page;
     }
-    if (Date.now() > deadline) throw new Error(`no page at ${url} appeared`);
+    if (Date.now() > deadline) throw new Error(`no page at ${url} appeared; new pages: ${JSON.stringify([...seen.values()])}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
