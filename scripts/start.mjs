@@ -99,6 +99,9 @@ async function startChromium() {
     executablePath: CHROMIUM,
     headless: false,
     viewport: null,
+    // Ctrl-C is ours: Playwright's own handler would exit before the profile is removed.
+    handleSIGINT: false,
+    handleSIGTERM: false,
     // Playwright's own default would disable every extension.
     ignoreDefaultArgs: ["--disable-extensions"],
     args: [`--disable-extensions-except=${dist}`, `--load-extension=${dist}`, "--auto-open-devtools-for-tabs", "--no-first-run"],
