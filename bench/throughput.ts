@@ -99,12 +99,18 @@ export async function throughputAndLatency(ctx: Ctx): Promise<void> {
 export async function throughputProfiles(ctx: Ctx): Promise<void> {
   const n = ctx.quick ? 200 : 20000;
   await setSettings(ctx.readable, { rules: [protectedRule(ctx.server.wsOrigin)] });
-  for (const config of ["inspect", "protected"] as const) {
+  const runs = [
+    ["inspect", "text", n, 1024],
+    ["protected", "text", n, 1024],
+    ["inspect", "binary", n / 20, 65536],
+  ] as const;
+  for (const [config, kind, count, size] of runs) {
     const page = await openConfig(ctx, config, ctx.readable);
     const cdp = await ctx.readable.context.newCDPSession(page);
-    await page.evaluate((k) => (window as unknown as PageB).B.throughput("text", k, 1024), Math.min(n, 2000));
-    const { profile } = await profiled(cdp, () => page.evaluate((k) => (window as unknown as PageB).B.throughput("text", k, 1024), n));
-    ctx.profiles.push(summarise(`page, ${config}, ${n} x 1 KiB text echo`, profile, isExtensionUrl));
+    const echo = () => page.evaluate(([k, c, s]) => (window as unknown as PageB).B.throughput(k, c, s), [kind, count, size] as const);
+    await echo();
+    const { profile } = await profiled(cdp, echo);
+    ctx.profiles.push(summarise(`page, ${config}, ${count} x ${size / 1024} KiB ${kind} echo`, profile, isExtensionUrl));
     await cdp.detach();
     await page.close();
   }

@@ -62,6 +62,6 @@ it("bench --quick prints the table and writes results.json with every row and pr
     expect(stdout, row.id).toContain(row.label);
   }
   expect(stdout).toMatch(/^\| Section +\| Measurement/m);
-  // inspect and protected echo, panel import, filters and scrolling.
-  expect(results.profiles.length).toBe(5);
+  // inspect and protected text echo, inspect binary echo, panel import, filters and scrolling.
+  expect(results.profiles.length).toBe(6);
 }, 120_000);
