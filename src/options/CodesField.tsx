@@ -9,13 +9,14 @@ export interface CodesFieldProps {
   value: unknown;
   placeholder: string;
   errors: readonly string[];
+  testId?: string;
   onChange(value: (number | string)[] | undefined): void;
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** Close codes as a comma list; empty means the default list (the placeholder). A token that is not a number stays text for the validator to name. */
-export function CodesField({ path, label, value, placeholder, errors, onChange }: CodesFieldProps) {
+export function CodesField({ path, label, value, placeholder, errors, testId, onChange }: CodesFieldProps) {
   const [text, setText] = useState(showCodes(value));
   useEffect(() => {
     if (!same(parseCodesText(text), value)) setText(showCodes(value));
@@ -29,6 +30,7 @@ export function CodesField({ path, label, value, placeholder, errors, onChange }
         class="field-input"
         spellcheck={false}
         data-path={path}
+        data-testid={testId}
         aria-invalid={errors.length > 0}
         placeholder={placeholder}
         value={text}

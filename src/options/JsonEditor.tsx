@@ -5,13 +5,13 @@ import { t } from "../shared/i18n";
 export interface JsonEditorProps {
   text: string;
   parseError: string | null;
-  /** Messages about places the form does not show (`delivery`, `resume`, unknown keys). */
+  /** Messages about places the form does not show (unknown keys, the root). */
   errors: readonly string[];
   disabled: boolean;
   onInput(text: string): void;
 }
 
-/** The same draft as JSON: everything, `delivery` and `resume` included, is editable here. */
+/** The same draft as JSON: everything the form shows, and what it cannot (unknown keys), is editable here. */
 export function JsonEditor({ text, parseError, errors, disabled, onInput }: JsonEditorProps) {
   return (
     <section class="json-view">

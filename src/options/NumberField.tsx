@@ -9,6 +9,7 @@ export interface NumberFieldProps {
   value: unknown;
   placeholder: string;
   errors: readonly string[];
+  testId?: string;
   onChange(value: number | string | undefined): void;
 }
 
@@ -18,7 +19,7 @@ export interface NumberFieldProps {
  * means "not set": the default (the placeholder) applies. The text is kept while it means the same
  * number (typing "1.50" is not rewritten to "1.5" under the cursor).
  */
-export function NumberField({ path, label, value, placeholder, errors, onChange }: NumberFieldProps) {
+export function NumberField({ path, label, value, placeholder, errors, testId, onChange }: NumberFieldProps) {
   const [text, setText] = useState(showNumber(value));
   useEffect(() => {
     if (!Object.is(parseNumberText(text), value)) setText(showNumber(value));
@@ -32,6 +33,7 @@ export function NumberField({ path, label, value, placeholder, errors, onChange 
         inputMode="decimal"
         class="field-input field-number"
         data-path={path}
+        data-testid={testId}
         aria-invalid={errors.length > 0}
         placeholder={placeholder}
         value={text}

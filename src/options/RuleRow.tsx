@@ -1,11 +1,13 @@
-import { isRecord, pathString, type Path } from "./draft";
-import { SECTIONS, defaultOf, placeholderOf, type FieldSpec, type FormSection } from "./form-fields";
+import { getAt, isRecord, pathString, type Path } from "./draft";
+import { SECTIONS, defaultOf, fieldKeys, fieldTestId, placeholderOf, type FieldSpec, type FormSection } from "./form-fields";
 import { FieldErrors } from "./FieldErrors";
 import { TextField } from "./TextField";
 import { NumberField } from "./NumberField";
 import { CheckField } from "./CheckField";
 import { StrategyField } from "./StrategyField";
 import { CodesField } from "./CodesField";
+import { PrimitiveField } from "./PrimitiveField";
+import { SampleFrames } from "./SampleFrames";
 import "./RuleRow.css";
 import { t } from "../shared/i18n";
 
@@ -19,7 +21,10 @@ export interface RuleRowProps {
   remove(index: number): void;
 }
 
-/** One rule: its glob, its reconnect / heartbeat / queue fields, and its place in the list. */
+/**
+ * One rule: its glob, its reconnect / heartbeat / queue / delivery / resume fields, a box that tries
+ * its delivery and resume paths on sample frames, and its place in the list.
+ */
 export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: RuleRowProps) {
   const at = pathString(["rules", index]);
   return (
@@ -66,8 +71,8 @@ export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: Ru
                     key={field.key}
                     section={section.key}
                     field={field}
-                    path={["rules", index, section.key, field.key]}
-                    value={isRecord(rule[section.key]) ? (rule[section.key] as Record<string, unknown>)[field.key] : undefined}
+                    path={["rules", index, section.key, ...fieldKeys(field)]}
+                    value={getAt(rule, [section.key, ...fieldKeys(field)])}
                     errorsOf={errorsOf}
                     edit={edit}
                   />
@@ -75,6 +80,7 @@ export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: Ru
               </div>
             </fieldset>
           ))}
+          <SampleFrames rule={rule} />
         </div>
       )}
     </li>
@@ -92,7 +98,7 @@ interface SectionFieldProps {
 
 function SectionField({ section, field, path, value, errorsOf, edit }: SectionFieldProps) {
   const p = pathString(path);
-  const common = { path: p, label: t(field.label), value, errors: errorsOf(p) };
+  const common = { path: p, label: t(field.label), value, errors: errorsOf(p), testId: fieldTestId(section, field) };
   const onChange = (v: unknown): void => edit(path, v);
   switch (field.kind) {
     case "bool":
@@ -100,11 +106,13 @@ function SectionField({ section, field, path, value, errorsOf, edit }: SectionFi
     case "number":
       return <NumberField {...common} placeholder={placeholderOf(section, field)} onChange={onChange} />;
     case "text":
-      return <TextField {...common} placeholder={placeholderOf(section, field)} onChange={onChange} />;
+      return <TextField {...common} placeholder={placeholderOf(section, field)} wide={field.wide} onChange={onChange} />;
     case "strategy":
       return <StrategyField {...common} onChange={onChange} />;
     case "codes":
       return <CodesField {...common} placeholder={placeholderOf(section, field)} onChange={onChange} />;
+    case "primitive":
+      return <PrimitiveField {...common} fallback={defaultOf(section, field.key)} onChange={onChange} />;
   }
 }
 

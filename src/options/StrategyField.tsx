@@ -8,6 +8,7 @@ export interface StrategyFieldProps {
   label: string;
   value: unknown;
   errors: readonly string[];
+  testId?: string;
   onChange(value: string | undefined): void;
 }
 
@@ -18,13 +19,13 @@ const HINTS: Record<(typeof STRATEGIES)[number], MessageKey> = {
 };
 
 /** `reconnect.strategy`; "default" removes the key (auto). An unknown stored value stays selectable so the validator can name it. */
-export function StrategyField({ path, label, value, errors, onChange }: StrategyFieldProps) {
+export function StrategyField({ path, label, value, errors, testId, onChange }: StrategyFieldProps) {
   const stored = typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value);
   const known = stored === "" || (STRATEGIES as readonly string[]).includes(stored);
   return (
     <label class={`field${errors.length ? " field-invalid" : ""}`}>
       <span class="field-label">{label}</span>
-      <select class="field-input" data-path={path} value={stored} onChange={(e) => onChange(e.currentTarget.value || undefined)}>
+      <select class="field-input" data-path={path} data-testid={testId} value={stored} onChange={(e) => onChange(e.currentTarget.value || undefined)}>
         <option value="">{t("optionsStrategyDefault")}</option>
         {STRATEGIES.map((s) => (
           <option key={s} value={s} title={t(HINTS[s])}>

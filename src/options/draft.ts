@@ -124,3 +124,34 @@ export function showCodes(value: unknown): string {
   if (value === undefined) return "";
   return Array.isArray(value) ? value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ") : JSON.stringify(value);
 }
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A JSON primitive typed as text (`ackWhen.equals`): `true`, `false`, `null` and JSON numbers are
+ * themselves; `"…"` is the JSON string it spells; anything else is that text as a string (`ack` is
+ * "ack"). Empty is "not set" (the default applies).
+ */
+export function parsePrimitiveText(text: string): string | number | boolean | null | undefined {
+  const t = text.trim();
+  if (t === "") return undefined;
+  if (t === "true") return true;
+  if (t === "false") return false;
+  if (t === "null") return null;
+  if (JSON_NUMBER.test(t)) return Number(t);
+  if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) {
+    try {
+      return JSON.parse(t) as string;
+    } catch {
+      // Not a JSON string: the text itself.
+    }
+  }
+  return text;
+}
+
+/** The text that parses back to `value`: a string that would read as something else is quoted. */
+export function showPrimitive(value: unknown): string {
+  if (value === undefined) return "";
+  if (typeof value === "string") return value !== "" && parsePrimitiveText(value) === value ? value : JSON.stringify(value);
+  return JSON.stringify(value) ?? String(value);
+}

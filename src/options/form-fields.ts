@@ -1,21 +1,26 @@
 /**
- * What the form shows of a rule, section by section. `delivery` and `resume` are edited in the JSON
- * view for now (a later issue adds their form); their messages show on the rule's row.
+ * What the form shows of a rule, section by section: every field of every section, `delivery` and
+ * `resume` included (their `ackWhen` as two fields, `ackWhen.path` and `ackWhen.equals`).
  */
 import { RULE_DEFAULTS } from "../shared/settings";
+import { getAt } from "./draft";
 import { t, type MessageKey } from "../shared/i18n";
 
-export type FieldKind = "bool" | "number" | "text" | "strategy" | "codes";
+/** `primitive`: a JSON string, number, boolean or null typed as text (`ackWhen.equals`). */
+export type FieldKind = "bool" | "number" | "text" | "strategy" | "codes" | "primitive";
 
 export interface FieldSpec {
+  /** The key in its section; a nested one is dotted (`ackWhen.path`). */
   key: string;
   kind: FieldKind;
   label: MessageKey;
   /** What an empty field means, shown as its placeholder. */
   placeholder?: MessageKey;
+  /** Takes the section's full width (a long template). */
+  wide?: boolean;
 }
 
-export type FormSection = "reconnect" | "heartbeat" | "queue";
+export type FormSection = "reconnect" | "heartbeat" | "queue" | "delivery" | "resume";
 
 export const SECTIONS: readonly { key: FormSection; title: MessageKey; fields: readonly FieldSpec[] }[] = [
   {
@@ -54,13 +59,45 @@ export const SECTIONS: readonly { key: FormSection; title: MessageKey; fields: r
       { key: "maxBytes", kind: "number", label: "optionsQueueMaxBytes" },
     ],
   },
+  {
+    key: "delivery",
+    title: "optionsDeliveryTitle",
+    fields: [
+      { key: "enabled", kind: "bool", label: "optionsDeliveryEnabled" },
+      { key: "hideAcks", kind: "bool", label: "optionsDeliveryHideAcks" },
+      { key: "idPath", kind: "text", label: "optionsDeliveryIdPath" },
+      { key: "ackIdPath", kind: "text", label: "optionsDeliveryAckIdPath" },
+      { key: "ackWhen.path", kind: "text", label: "optionsDeliveryAckWhenPath" },
+      { key: "ackWhen.equals", kind: "primitive", label: "optionsDeliveryAckWhenEquals" },
+      { key: "maxPending", kind: "number", label: "optionsDeliveryMaxPending" },
+      { key: "maxPendingBytes", kind: "number", label: "optionsDeliveryMaxPendingBytes" },
+      { key: "maxAgeMs", kind: "number", label: "optionsDeliveryMaxAgeMs" },
+    ],
+  },
+  {
+    key: "resume",
+    title: "optionsResumeTitle",
+    fields: [
+      { key: "enabled", kind: "bool", label: "optionsResumeEnabled" },
+      { key: "dedupe", kind: "bool", label: "optionsResumeDedupe" },
+      { key: "seqPath", kind: "text", label: "optionsResumeSeqPath" },
+      { key: "queryParam", kind: "text", label: "optionsResumeQueryParam", placeholder: "optionsResumeNoQueryParam" },
+      { key: "message", kind: "text", label: "optionsResumeMessage", wide: true },
+    ],
+  },
 ];
 
 export const STRATEGIES = ["auto", "transparent", "surface"] as const;
 
+/** A field's path inside its section: `["ackWhen", "path"]`. */
+export const fieldKeys = (field: Pick<FieldSpec, "key">): string[] => field.key.split(".");
+
+/** `delivery-idPath`, `delivery-ackWhen-equals`: the field's data-testid. */
+export const fieldTestId = (section: FormSection, field: Pick<FieldSpec, "key">): string => `${section}-${fieldKeys(field).join("-")}`;
+
 /** The default of a section field, as `RULE_DEFAULTS` has it. */
 export function defaultOf(section: FormSection, key: string): unknown {
-  return (RULE_DEFAULTS[section] as unknown as Record<string, unknown>)[key];
+  return getAt(RULE_DEFAULTS[section], key.split("."));
 }
 
 /** The placeholder of an empty field: the default it falls back to. */

@@ -98,11 +98,11 @@ describe("options page: JSON view", () => {
     expect(sets).toEqual([]);
   });
 
-  it("keeps delivery and resume editable through the JSON, with their messages on the rule's row", async () => {
+  it("keeps delivery and resume editable through the JSON, with their messages beside their fields", async () => {
     const { data } = await mount();
     await typeJson('{ "rules": [{ "match": "wss://a/*", "delivery": { "enabled": true, "idPath": "id" } }] }');
-    const rowErrors = [...rows()[0]!.querySelectorAll('[data-testid="field-error"]')].map((e) => e.textContent);
-    expect(rowErrors).toEqual(['rules[0].delivery.idPath: expected a JSON path like "$.a.b" or "$.items[0]", got "id"']);
+    expect(errorsBeside("rules[0].delivery.idPath")).toEqual(['rules[0].delivery.idPath: expected a JSON path like "$.a.b" or "$.items[0]", got "id"']);
+    expect(allErrors()).toHaveLength(1);
     await typeJson('{ "rules": [{ "match": "wss://a/*", "delivery": { "enabled": true, "idPath": "$.id" }, "resume": { "enabled": true } }] }');
     await click(saveButton());
     expect(data.settings).toEqual({
@@ -205,6 +205,283 @@ describe("options page: form", () => {
     await click(rows()[0]!.querySelector<HTMLButtonElement>('[data-testid="rule-remove"]')!);
     expect((json().rules as { match: string }[]).map((r) => r.match)).toEqual(["wss://a.test/*"]);
     expect(rows()).toHaveLength(1);
+  });
+});
+
+describe("options page: delivery and resume fields", () => {
+  const oneRule = { settings: { rules: [{ match: "wss://a.test/*" }] } };
+  const row = () => rows()[0]!;
+  const inRow = <T extends HTMLElement = HTMLInputElement>(id: string) => row().querySelector<T>(`[data-testid="${id}"]`)!;
+  const rule0 = () => (json().rules as Record<string, unknown>[])[0]!;
+
+  it("shows every field of both sections, with the defaults as placeholders", async () => {
+    await mount(oneRule);
+    const ids = [
+      "delivery-enabled", "delivery-hideAcks", "delivery-idPath", "delivery-ackIdPath", "delivery-ackWhen-path",
+      "delivery-ackWhen-equals", "delivery-maxPending", "delivery-maxPendingBytes", "delivery-maxAgeMs",
+      "resume-enabled", "resume-dedupe", "resume-seqPath", "resume-queryParam", "resume-message",
+    ];
+    for (const id of ids) expect(inRow(id), id).not.toBeNull();
+    expect(inRow("delivery-enabled").checked).toBe(false);
+    expect(inRow("resume-dedupe").checked).toBe(true);
+    expect(inRow("delivery-idPath").placeholder).toBe("$.id");
+    expect(inRow("delivery-ackWhen-path").placeholder).toBe("$.type");
+    expect(inRow("delivery-ackWhen-equals").placeholder).toBe("ack");
+    expect(inRow("delivery-ackWhen-equals-parsed").textContent).toBe('compared with the string "ack" (the default)');
+    expect(inRow("delivery-maxAgeMs").placeholder).toBe("60000");
+    expect(inRow("resume-message").placeholder).toBe('{"type":"resume","since":{{lastSeq}}}');
+    expect(inRow("resume-queryParam").placeholder).toBe("none: send the message");
+  });
+
+  it("an invalid path shows the validator's message beside its field and disables save; fixed, it saves", async () => {
+    const { data, sets } = await mount(oneRule);
+    for (const [id, path] of [
+      ["delivery-idPath", "rules[0].delivery.idPath"],
+      ["delivery-ackWhen-path", "rules[0].delivery.ackWhen.path"],
+      ["delivery-ackIdPath", "rules[0].delivery.ackIdPath"],
+      ["resume-seqPath", "rules[0].resume.seqPath"],
+    ] as const) {
+      await input(inRow(id), "$.a..b");
+      expect(errorsBeside(path), id).toEqual([`${path}: expected a JSON path like "$.a.b" or "$.items[0]", got "$.a..b"`]);
+      expect(inRow(id).getAttribute("aria-invalid")).toBe("true");
+      expect(saveButton().disabled).toBe(true);
+      await click(saveButton());
+      expect(sets).toEqual([]);
+      await input(inRow(id), "$.msg[0].id");
+      expect(errorsBeside(path)).toEqual([]);
+      expect(saveButton().disabled).toBe(false);
+    }
+    await input(inRow("resume-queryParam"), "since now");
+    expect(errorsBeside("rules[0].resume.queryParam")).toEqual([
+      'rules[0].resume.queryParam: expected null or a query parameter name (1-64 of A-Z a-z 0-9 _ . ~ -), got "since now"',
+    ]);
+    await input(inRow("delivery-maxPending"), "-1");
+    expect(errorsBeside("rules[0].delivery.maxPending")).toEqual(["rules[0].delivery.maxPending: expected a non-negative integer, got -1"]);
+    expect(status()).toBe("2 problems: fix them to save (shown beside their fields).");
+    await input(inRow("resume-queryParam"), "since");
+    await input(inRow("delivery-maxPending"), "50");
+    await click(saveButton());
+    expect(data.settings).toEqual({
+      rules: [
+        {
+          match: "wss://a.test/*",
+          delivery: { idPath: "$.msg[0].id", ackWhen: { path: "$.msg[0].id" }, ackIdPath: "$.msg[0].id", maxPending: 50 },
+          resume: { seqPath: "$.msg[0].id", queryParam: "since" },
+        },
+      ],
+    });
+  });
+
+  it("ackWhen.equals reads what is typed as a JSON primitive, and says how", async () => {
+    await mount(oneRule);
+    const equals = () => inRow("delivery-ackWhen-equals");
+    const parsed = () => inRow("delivery-ackWhen-equals-parsed").textContent;
+    const stored = () => (rule0().delivery as { ackWhen?: { equals?: unknown } } | undefined)?.ackWhen?.equals;
+    const cases: [string, unknown, string][] = [
+      ["ack", "ack", 'compared with the string "ack"'],
+      ["1", 1, "compared with the number 1"],
+      ["-2.5e3", -2500, "compared with the number -2500"],
+      ["true", true, "compared with the boolean true"],
+      ["false", false, "compared with the boolean false"],
+      ["null", null, "compared with null"],
+      ['"1"', "1", 'compared with the string "1"'],
+      ['"true"', "true", 'compared with the string "true"'],
+      ['""', "", 'compared with the string ""'],
+      ["01", "01", 'compared with the string "01"'],
+      ["done!", "done!", 'compared with the string "done!"'],
+    ];
+    for (const [text, value, hint] of cases) {
+      await input(equals(), text);
+      expect(stored(), text).toEqual(value);
+      expect(parsed(), text).toBe(hint);
+      expect(equals().value, text).toBe(text);
+    }
+    await input(equals(), "");
+    expect(rule0().delivery).toEqual({ ackWhen: {} });
+    expect(parsed()).toBe('compared with the string "ack" (the default)');
+  });
+
+  it("JSON and form stay in sync for delivery and resume, both ways", async () => {
+    await mount(oneRule);
+    await typeJson(
+      JSON.stringify({
+        rules: [
+          {
+            match: "wss://a.test/*",
+            delivery: {
+              enabled: true, idPath: "$.m.id", ackWhen: { path: "$.op", equals: "1" }, ackIdPath: "$.ref",
+              hideAcks: true, maxPending: 5, maxPendingBytes: 4096, maxAgeMs: 1500,
+            },
+            resume: { enabled: true, seqPath: "$.n", message: '{"op":"resume","from":{{lastSeq}}}', queryParam: "from", dedupe: false },
+          },
+        ],
+      }),
+    );
+    expect(allErrors()).toEqual([]);
+    expect(inRow("delivery-enabled").checked).toBe(true);
+    expect(inRow("delivery-hideAcks").checked).toBe(true);
+    expect(inRow("delivery-idPath").value).toBe("$.m.id");
+    expect(inRow("delivery-ackWhen-path").value).toBe("$.op");
+    // The string "1" shows quoted: unquoted it would be the number.
+    expect(inRow("delivery-ackWhen-equals").value).toBe('"1"');
+    expect(inRow("delivery-ackWhen-equals-parsed").textContent).toBe('compared with the string "1"');
+    expect(inRow("delivery-ackIdPath").value).toBe("$.ref");
+    expect(inRow("delivery-maxPending").value).toBe("5");
+    expect(inRow("delivery-maxPendingBytes").value).toBe("4096");
+    expect(inRow("delivery-maxAgeMs").value).toBe("1500");
+    expect(inRow("resume-enabled").checked).toBe(true);
+    expect(inRow("resume-dedupe").checked).toBe(false);
+    expect(inRow("resume-seqPath").value).toBe("$.n");
+    expect(inRow("resume-message").value).toBe('{"op":"resume","from":{{lastSeq}}}');
+    expect(inRow("resume-queryParam").value).toBe("from");
+
+    await typeJson('{ "rules": [{ "match": "wss://a.test/*", "delivery": { "ackWhen": { "equals": 1 } } }] }');
+    expect(inRow("delivery-ackWhen-equals").value).toBe("1");
+    expect(inRow("delivery-idPath").value).toBe("");
+    expect(inRow("delivery-enabled").checked).toBe(false);
+
+    await click(inRow("delivery-enabled"));
+    await click(inRow("delivery-hideAcks"));
+    await input(inRow("delivery-idPath"), "$.id2");
+    await input(inRow("delivery-ackWhen-path"), "$.kind");
+    await input(inRow("delivery-ackWhen-equals"), "ok");
+    await input(inRow("delivery-ackIdPath"), "$.ref");
+    await input(inRow("delivery-maxPending"), "10");
+    await input(inRow("delivery-maxPendingBytes"), "2048");
+    await input(inRow("delivery-maxAgeMs"), "5000");
+    await click(inRow("resume-enabled"));
+    await click(inRow("resume-dedupe"));
+    await input(inRow("resume-seqPath"), "$.s");
+    await input(inRow("resume-message"), '{"resume":{{lastSeq}}}');
+    await input(inRow("resume-queryParam"), "after");
+    expect(rule0()).toEqual({
+      match: "wss://a.test/*",
+      delivery: {
+        ackWhen: { equals: "ok", path: "$.kind" }, enabled: true, hideAcks: true, idPath: "$.id2", ackIdPath: "$.ref",
+        maxPending: 10, maxPendingBytes: 2048, maxAgeMs: 5000,
+      },
+      resume: { enabled: true, dedupe: false, seqPath: "$.s", message: '{"resume":{{lastSeq}}}', queryParam: "after" },
+    });
+    expect(allErrors()).toEqual([]);
+    // Emptied, a text field is not set again: the default applies.
+    await input(inRow("resume-queryParam"), "");
+    expect(rule0().resume).toEqual({ enabled: true, dedupe: false, seqPath: "$.s", message: '{"resume":{{lastSeq}}}' });
+  });
+
+  it("a non-object ackWhen from the JSON is named on the delivery section", async () => {
+    await mount();
+    await typeJson('{ "rules": [{ "match": "wss://a/*", "delivery": { "ackWhen": "ack" } }] }');
+    const section = inRow("delivery-idPath").closest("fieldset")!;
+    const messages = [...section.querySelectorAll('[data-testid="field-error"]')].map((e) => e.textContent);
+    expect(messages).toEqual(['rules[0].delivery.ackWhen: expected an object, got "ack"']);
+    expect(saveButton().disabled).toBe(true);
+  });
+});
+
+describe("options page: sample frames", () => {
+  const on = { delivery: { enabled: true }, resume: { enabled: true } };
+  const withRule = (rule: Record<string, unknown>) => ({ settings: { rules: [{ match: "wss://a.test/*", ...on, ...rule }] } });
+  const sample = (id: string) => rows()[0]!.querySelector<HTMLTextAreaElement>(`[data-testid="${id}"]`)!;
+  const line = (kind: string) => [...rows()[0]!.querySelectorAll(`[data-testid="sample-result"] [data-testid="sample-${kind}"]`)].map((e) => e.textContent);
+  const result = () => rows()[0]!.querySelector('[data-testid="sample-result"]')!.textContent;
+
+  async function frames(outbound: string, inbound: string) {
+    await input(sample("sample-outbound"), outbound);
+    await input(sample("sample-inbound"), inbound);
+  }
+
+  it("shows the id, that the inbound frame acks it (ids compared as strings), the sequence and the resume message", async () => {
+    await mount(withRule({}));
+    expect(result()).toBe("Paste a frame to see what this rule reads from it.");
+    await frames('{"id":7,"text":"hi"}', '{"type":"ack","id":"7","seq":41}');
+    expect(line("id")).toEqual(["Id at $.id: 7, pending until an ack for it arrives."]);
+    expect(line("ack")).toEqual(['An ack for id "7": the outbound frame is acknowledged.']);
+    expect(line("seq")).toEqual(["Sequence at $.seq: 41 (lastSeq, if it is the highest seen)."]);
+    expect(line("resume")).toEqual(['After a reconnect, sends: {"type":"resume","since":41}']);
+    expect(line("note")).toEqual([]);
+
+    // A string sequence is quoted in the message; a number is not.
+    await input(sample("sample-inbound"), '{"type":"event","seq":"000041"}');
+    expect(line("ack")).toEqual(['Not an ack: $.type is "event", not "ack".']);
+    expect(line("resume")).toEqual(['After a reconnect, sends: {"type":"resume","since":"000041"}']);
+
+    await input(sample("sample-inbound"), '{"type":"ack","id":"8"}');
+    expect(line("ack")).toEqual(['An ack for id "8", not "7": the outbound frame stays pending.']);
+    expect(line("seq")).toEqual(["No sequence at $.seq: lastSeq would not change (nothing is sent before a sequence was seen)."]);
+    expect(line("resume")).toEqual([]);
+
+    await input(sample("sample-inbound"), '{"type":"ack"}');
+    expect(line("ack")).toEqual(["An ack, but with no id at $.id: it acknowledges nothing."]);
+  });
+
+  it("follows the rule as edited: paths, ackWhen.equals compared strictly, the template, hideAcks", async () => {
+    await mount(withRule({}));
+    await frames('{"msg":{"ref":"x1"}}', '{"op":1,"ref":"x1","meta":{"n":[5,9]}}');
+    expect(line("id")).toEqual(["No id at $.id: this frame would not be tracked."]);
+    await input(field("rules[0].delivery.idPath"), "$.msg.ref");
+    expect(line("id")).toEqual(['Id at $.msg.ref: "x1", pending until an ack for it arrives.']);
+    await input(field("rules[0].delivery.ackWhen.path"), "$.op");
+    expect(line("ack")).toEqual(['Not an ack: $.op is 1, not "ack".']);
+    await input(field("rules[0].delivery.ackWhen.equals"), '"1"');
+    expect(line("ack")).toEqual(['Not an ack: $.op is 1, not "1".']);
+    await input(field("rules[0].delivery.ackWhen.equals"), "1");
+    await input(field("rules[0].delivery.ackIdPath"), "$.ref");
+    expect(line("ack")).toEqual(['An ack for id "x1": the outbound frame is acknowledged.']);
+    await input(field("rules[0].resume.seqPath"), "$.meta.n[1]");
+    await input(field("rules[0].resume.message"), "RESUME {{lastSeq}} {{lastSeq}}");
+    expect(line("seq")).toEqual(["Sequence at $.meta.n[1]: 9 (lastSeq, if it is the highest seen)."]);
+    expect(line("resume")).toEqual(["After a reconnect, sends: RESUME 9 9"]);
+
+    await click(field("rules[0].delivery.hideAcks"));
+    expect(line("note")).toEqual(["The page would not see this ack (hideAcks)."]);
+    expect(line("seq")).toEqual(["A hidden ack is not read for a sequence."]);
+  });
+
+  it("with queryParam: the reconnect URL instead of a message", async () => {
+    await mount(withRule({ resume: { enabled: true, queryParam: "since" } }));
+    await frames("", '{"type":"event","seq":41}');
+    expect(line("resume")).toEqual(["After a loss, reconnects to the socket's URL with ?since=41 (no message is sent)."]);
+    await input(rows()[0]!.querySelector<HTMLInputElement>('[data-testid="sample-url"]')!, "wss://a.test/ws?room=2&since=3");
+    expect(line("resume")).toEqual(["After a loss, reconnects to wss://a.test/ws?room=2&since=41 (no message is sent)."]);
+    await input(rows()[0]!.querySelector<HTMLInputElement>('[data-testid="sample-url"]')!, "not a url");
+    expect(line("resume")).toEqual(["Not a URL: not a url"]);
+  });
+
+  it("errors from the matcher show as text: a frame that is not a JSON object, invalid JSON, too large, a bad path", async () => {
+    await mount(withRule({}));
+    await frames("hello", '{"type":"ack",}');
+    expect(line("id")).toEqual(["Outbound frame: not matched: not a JSON object"]);
+    expect(line("ack")).toEqual(["Inbound frame: not matched: invalid JSON (SyntaxError)"]);
+    expect(line("seq")).toEqual([]);
+
+    await frames("[1,2]", `{"type":"ack","pad":"${"x".repeat(1 << 20)}"}`);
+    expect(line("id")).toEqual(["Outbound frame: not matched: not a JSON object"]);
+    expect(line("ack")).toEqual([`Inbound frame: not matched: too large (${(1 << 20) + 23} characters > 1048576)`]);
+
+    await frames('{"id":1}', '{"type":"ack","id":1,"seq":2}');
+    await input(field("rules[0].delivery.idPath"), "id");
+    expect(line("id")).toEqual(['idPath cannot be used: JSON path must start with "$": "id"']);
+    await input(field("rules[0].resume.seqPath"), "$.a[01]");
+    expect(line("seq")).toEqual(['seqPath cannot be used: JSON path "$.a[01]": unexpected "[01]" at 3']);
+    // The same paths are the validator's to name beside their fields, and block saving.
+    expect(errorsBeside("rules[0].delivery.idPath")).toHaveLength(1);
+    expect(saveButton().disabled).toBe(true);
+
+    await frames('{"id":{"nested":true}}', "");
+    await input(field("rules[0].delivery.idPath"), "$.id");
+    expect(line("id")).toEqual(['The value at $.id is {"nested":true}, not a string or number: this frame would not be tracked.']);
+  });
+
+  it("says when the rule would not use what it found: delivery or resume off, the surface strategy", async () => {
+    await mount({ settings: { rules: [{ match: "wss://a.test/*", reconnect: { strategy: "surface" } }] } });
+    await frames('{"id":1}', '{"type":"ack","id":1,"seq":2}');
+    expect(line("note")).toEqual([
+      "This rule's strategy is surface: delivery and resume do not apply under it.",
+      "Delivery is off for this rule: nothing would be tracked.",
+      "Resume is off for this rule: nothing would be sent after a reconnect.",
+    ]);
+    // What the paths find is still shown.
+    expect(line("ack")).toEqual(['An ack for id "1": the outbound frame is acknowledged.']);
   });
 });
 
