@@ -62,7 +62,7 @@ export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: Ru
       {isRecord(rule) && (
         <div class="rule-sections">
           {SECTIONS.map((section) => (
-            <fieldset key={section.key} class="rule-section">
+            <fieldset key={section.key} class={section.wide ? "rule-section rule-section-wide" : "rule-section"}>
               <legend>{t(section.title)}</legend>
               <FieldErrors errors={errorsOf(`${at}.${section.key}`)} />
               <div class="rule-fields">

@@ -22,7 +22,8 @@ export interface FieldSpec {
 
 export type FormSection = "reconnect" | "heartbeat" | "queue" | "delivery" | "resume";
 
-export const SECTIONS: readonly { key: FormSection; title: MessageKey; fields: readonly FieldSpec[] }[] = [
+/** In the order shown; `wide` sections take the rule's full width (the form lays sections out two by two). */
+export const SECTIONS: readonly { key: FormSection; title: MessageKey; fields: readonly FieldSpec[]; wide?: boolean }[] = [
   {
     key: "reconnect",
     title: "optionsReconnectTitle",
@@ -60,8 +61,20 @@ export const SECTIONS: readonly { key: FormSection; title: MessageKey; fields: r
     ],
   },
   {
+    key: "resume",
+    title: "optionsResumeTitle",
+    fields: [
+      { key: "enabled", kind: "bool", label: "optionsResumeEnabled" },
+      { key: "dedupe", kind: "bool", label: "optionsResumeDedupe" },
+      { key: "seqPath", kind: "text", label: "optionsResumeSeqPath" },
+      { key: "queryParam", kind: "text", label: "optionsResumeQueryParam", placeholder: "optionsNone" },
+      { key: "message", kind: "text", label: "optionsResumeMessage", wide: true },
+    ],
+  },
+  {
     key: "delivery",
     title: "optionsDeliveryTitle",
+    wide: true,
     fields: [
       { key: "enabled", kind: "bool", label: "optionsDeliveryEnabled" },
       { key: "hideAcks", kind: "bool", label: "optionsDeliveryHideAcks" },
@@ -72,17 +85,6 @@ export const SECTIONS: readonly { key: FormSection; title: MessageKey; fields: r
       { key: "maxPending", kind: "number", label: "optionsDeliveryMaxPending" },
       { key: "maxPendingBytes", kind: "number", label: "optionsDeliveryMaxPendingBytes" },
       { key: "maxAgeMs", kind: "number", label: "optionsDeliveryMaxAgeMs" },
-    ],
-  },
-  {
-    key: "resume",
-    title: "optionsResumeTitle",
-    fields: [
-      { key: "enabled", kind: "bool", label: "optionsResumeEnabled" },
-      { key: "dedupe", kind: "bool", label: "optionsResumeDedupe" },
-      { key: "seqPath", kind: "text", label: "optionsResumeSeqPath" },
-      { key: "queryParam", kind: "text", label: "optionsResumeQueryParam", placeholder: "optionsResumeNoQueryParam" },
-      { key: "message", kind: "text", label: "optionsResumeMessage", wide: true },
     ],
   },
 ];
