@@ -1,8 +1,9 @@
 /**
  * The options page and the popup in real Chromium with the built extension: invalid JSON and invalid
  * fields show their messages and store nothing; a rule saved through the form protects the next
- * socket; a bad import changes nothing; the popup counts a tab's sockets and protects its site.
- * Screenshots go to .tmp/options.png and .tmp/popup.png (and -dark variants).
+ * socket; delivery and resume edited through the form, tried on sample frames, and saved; a bad import
+ * changes nothing; the popup counts a tab's sockets and protects its site.
+ * Screenshots go to .tmp/options.png, .tmp/options-delivery.png and .tmp/popup.png (and -dark variants).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -83,6 +84,59 @@ describe("options page (Chromium)", () => {
     await testId(page, "save").click();
     await expect.poll(() => testId(page, "save-status").textContent()).toBe("Saved.");
     expect(await stored()).toEqual({ rules: [{ match: "wss://a.test/*", reconnect: { minDelayMs: 250 } }] });
+    await page.close();
+  });
+
+  it("delivery and resume through the form: a bad path is named beside it, the sample box reads real frames, the rule saves", async () => {
+    await setStored({ rules: [{ match: "wss://chat.example.com/*", reconnect: { strategy: "transparent" } }] });
+    const page = await openOptions();
+    const row = page.locator('[data-testid="rule-row"]').first();
+    const inRow = (id: string) => row.locator(`[data-testid="${id}"]`);
+    await inRow("delivery-enabled").check();
+    await inRow("delivery-hideAcks").check();
+    await inRow("delivery-maxAgeMs").fill("30000");
+    await inRow("resume-enabled").check();
+    await inRow("delivery-ackWhen-equals").fill("ack");
+    await expect.poll(() => inRow("delivery-ackWhen-equals-parsed").textContent()).toBe('compared with the string "ack"');
+
+    await inRow("delivery-idPath").fill("id");
+    const beside = inRow("delivery-idPath").locator("xpath=ancestor::label").locator('[data-testid="field-error"]');
+    await expect.poll(() => beside.textContent()).toBe('rules[0].delivery.idPath: expected a JSON path like "$.a.b" or "$.items[0]", got "id"');
+    expect(await testId(page, "save").isDisabled()).toBe(true);
+    await inRow("sample-outbound").fill('{"id":"m3","text":"hello"}');
+    await expect.poll(() => inRow("sample-id").textContent()).toBe('idPath cannot be used: JSON path must start with "$": "id"');
+    await inRow("delivery-idPath").fill("$.id");
+    await expect.poll(() => beside.count()).toBe(0);
+
+    await inRow("sample-inbound").fill('{"type":"ack","id":"m3","seq":41}');
+    await expect.poll(() => inRow("sample-id").textContent()).toBe('Id at $.id: "m3", pending until an ack for it arrives.');
+    expect(await inRow("sample-ack").textContent()).toBe('An ack for id "m3": the outbound frame is acknowledged.');
+    expect(await inRow("sample-seq").textContent()).toBe("A hidden ack is not read for a sequence.");
+    await inRow("delivery-hideAcks").uncheck();
+    await expect.poll(() => inRow("sample-seq").textContent()).toBe("Sequence at $.seq: 41 (lastSeq, if it is the highest seen).");
+    expect(await inRow("sample-resume").textContent()).toBe('After a reconnect, sends: {"type":"resume","since":41}');
+
+    await testId(page, "save").click();
+    await expect.poll(() => testId(page, "save-status").textContent()).toBe("Saved.");
+    expect(await stored()).toEqual({
+      rules: [
+        {
+          match: "wss://chat.example.com/*",
+          reconnect: { strategy: "transparent" },
+          delivery: { enabled: true, hideAcks: false, maxAgeMs: 30000, ackWhen: { equals: "ack" }, idPath: "$.id" },
+          resume: { enabled: true },
+        },
+      ],
+    });
+    // The whole page, clipped to the rule: an element screenshot scrolls, and the sticky Save bar would cover part of it.
+    const shoot = async (name: string) => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const box = (await row.boundingBox())!;
+      await page.screenshot({ path: join(SHOTS, name), fullPage: true, clip: box });
+    };
+    await shoot("options-delivery.png");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shoot("options-delivery-dark.png");
     await page.close();
   });
 
