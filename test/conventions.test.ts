@@ -96,6 +96,7 @@ describe("protocol handlers", () => {
       "snapshot-request": {},
       settings: { settings: null },
       fault: { target: { tab: true }, fault: { kind: "drop" } },
+      listening: { on: true },
       "frame-connected": { frameId: 0, url: "" },
       "frame-disconnected": { frameId: 0 },
       "version-mismatch": { expected: 1, got: 2 },

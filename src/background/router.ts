@@ -15,6 +15,7 @@ import {
   isPanelToPage,
   tabIdOfPanelPort,
   type BackgroundToPanel,
+  type PanelToPage,
 } from "../shared/protocol";
 import type { PortLike } from "../shared/transports";
 
@@ -74,6 +75,7 @@ export class TabRouter {
     const end: ContentEnd = { port, tabId, frameId: port.sender?.frameId ?? 0, url: port.sender?.url ?? "" };
     addTo(this.contents, tabId, end);
     this.notifyPanels(tabId, "frame-connected", { frameId: end.frameId, url: end.url });
+    if (this.panels.get(tabId)?.size) post(port, listening(true));
 
     port.onMessage.addListener((message) => {
       if (isPageToPanel(message)) {
@@ -92,7 +94,10 @@ export class TabRouter {
 
   private connectPanel(port: PortLike, tabId: number): void {
     const end: PanelEnd = { port, tabId };
+    const first = !this.panels.get(tabId)?.size;
     addTo(this.panels, tabId, end);
+    // The tab's page worlds start posting their recorder batches only now.
+    if (first) for (const content of this.contents.get(tabId) ?? []) post(content.port, listening(true));
     // What the panel missed while it was not connected: which frames are there (and what they speak).
     for (const content of this.contents.get(tabId) ?? []) {
       post(port, envelope<BackgroundToPanel, "frame-connected">("lifeguard-background", "frame-connected", {
@@ -117,7 +122,10 @@ export class TabRouter {
         }));
       }
     });
-    port.onDisconnect.addListener(() => removeFrom(this.panels, tabId, end));
+    port.onDisconnect.addListener(() => {
+      removeFrom(this.panels, tabId, end);
+      if (!this.panels.get(tabId)?.size) for (const content of this.contents.get(tabId) ?? []) post(content.port, listening(false));
+    });
   }
 
   private notifyPanels<K extends keyof BackgroundToPanel>(tabId: number, type: K, payload: BackgroundToPanel[K]): void {
@@ -157,4 +165,8 @@ function removeFrom<T>(map: Map<number, Set<T>>, key: number, value: T): void {
   if (!set) return;
   set.delete(value);
   if (set.size === 0) map.delete(key);
+}
+
+function listening(on: boolean): unknown {
+  return envelope<PanelToPage, "listening">("lifeguard-background", "listening", { on });
 }

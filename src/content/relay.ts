@@ -53,7 +53,12 @@ export function startRelay(options: RelayOptions): Relay {
     page = toPage;
     const toExtension = runtimePortTransport(options.connect, {
       reconnectDelay: options.reconnectDelay,
-      onReconnect: () => toPage.post(envelope<PanelToPage, "snapshot-request">("lifeguard-relay", "snapshot-request", {})),
+      onReconnect: () => {
+        // A new background knows of no panel yet: the page goes quiet until it says one is there,
+        // and answers with its history for a panel that is.
+        toPage.post(envelope<PanelToPage, "listening">("lifeguard-relay", "listening", { on: false }));
+        toPage.post(envelope<PanelToPage, "snapshot-request">("lifeguard-relay", "snapshot-request", {}));
+      },
     });
     extension = toExtension;
 

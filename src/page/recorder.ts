@@ -3,6 +3,7 @@
  * per socket (so a panel opened late sees history, and a killed service worker loses nothing), and
  * batched delivery: at most one message per `BATCH_MS`, never one per frame.
  */
+import { utf8Length } from "../shared/settings";
 import type {
   FrameRecord,
   RecorderEvent,
@@ -13,10 +14,25 @@ import type {
 } from "../shared/protocol";
 
 export const BATCH_MS = 50;
+
+/** Binary frames whose preview is still bytes: hexed when a panel first gets them (see `ready`). */
+const unhexed = new WeakMap<FrameRecord, Uint8Array>();
+
+/** A recorder event as it leaves the page: a binary frame's preview hexed (once). */
+function ready(event: RecorderEvent): RecorderEvent {
+  if (event.kind === "frame") {
+    const bytes = unhexed.get(event.frame);
+    if (bytes) {
+      event.frame.preview = toHex(bytes);
+      unhexed.delete(event.frame);
+    }
+  }
+  return event;
+}
 /** Closed sockets kept for the panel beyond this many are forgotten, oldest first. */
 const MAX_CLOSED_SOCKETS = 200;
-/** Events held for a channel that is not up yet; the snapshot on connect carries everything anyway. */
-const MAX_PENDING = 5000;
+/** A batch is sent early once it holds this many events (a page sending faster than the batch interval). */
+const MAX_PENDING = 20_000;
 
 export interface RecordLimits {
   maxFramesPerSocket: number;
@@ -70,6 +86,7 @@ export type Post = (events: RecorderEvent[]) => void;
 export class Recorder {
   private readonly sockets = new Map<SocketId, SocketRecord>();
   private pending: RecorderEvent[] = [];
+  private listening = false;
   private flushScheduled = false;
   private post: Post | null = null;
   /** Set while the panel asked to pause: counters still count, nothing is posted. */
@@ -107,9 +124,10 @@ export class Recorder {
   frame(socket: SocketId, dir: "in" | "out", data: unknown, injected = false): void {
     const rec = this.sockets.get(socket);
     if (!rec) return;
-    const { opcode, size, preview, truncated } = describePayload(data, this.limits.maxPreviewBytes);
+    const { opcode, size, preview, truncated, bytes } = describePayload(data, this.limits.maxPreviewBytes);
     const frame: FrameRecord = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode, size, preview, truncated };
     if (injected) frame.injected = true;
+    if (bytes) unhexed.set(frame, bytes);
     if (dir === "in") {
       rec.framesIn++;
       rec.bytesIn += size;
@@ -138,7 +156,7 @@ export class Recorder {
       bytesIn: r.bytesIn,
       bytesOut: r.bytesOut,
       lastSeq: r.seq,
-      events: r.events.toArray(),
+      events: r.events.toArray().map(ready),
     }));
   }
 
@@ -148,10 +166,19 @@ export class Recorder {
     return this.snapshot();
   }
 
-  /** The channel to the extension is up: from now on batches go there. */
+  /** The channel to the extension is up: batches go there while a panel listens. */
   connect(post: Post): void {
     this.post = post;
     this.pending = [];
+  }
+
+  /**
+   * Whether a panel is attached. Until one is, events only go into the rings (a panel asks for a
+   * snapshot when it attaches), so a page nobody inspects pays for no cross-context traffic.
+   */
+  setListening(on: boolean): void {
+    this.listening = on;
+    if (!on) this.pending = [];
   }
 
   setLimits(limits: RecordLimits): void {
@@ -161,8 +188,10 @@ export class Recorder {
 
   private push(socket: SocketId, event: RecorderEvent): void {
     this.sockets.get(socket)?.events.push(event);
-    if (this.post === null && this.pending.length >= MAX_PENDING) return;
+    if (!this.listening) return;
     this.pending.push(event);
+    // A page faster than the batch interval: send what is there rather than drop events.
+    if (this.pending.length >= MAX_PENDING) return this.flush();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.timers.setTimeout(() => this.flush(), BATCH_MS);
@@ -174,7 +203,7 @@ export class Recorder {
     if (!this.post || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.post(batch);
+    this.post(batch.map(ready));
   }
 
   private forgetOldClosed(): void {
@@ -195,55 +224,55 @@ const objectTag = (x: object): string => Object.prototype.toString.call(x);
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
-/** Size of a string in UTF-8 without allocating the encoding. */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 2; // 4 bytes for the pair, already counted 2
-        i++;
-      } else n += 2;
-    } else n += 2;
-  }
-  return n;
+/** Binary previews stop here whatever `maxPreviewBytes` says: the panel's hex dump and decoders need no more. */
+export const MAX_BINARY_PREVIEW = 8192;
+
+// A copy, not a slice: a V8 sliced string keeps its whole parent (a 16 MiB frame) alive in the ring.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const ownCopy = (s: string): string => decoder.decode(encoder.encode(s));
+
+export interface Payload {
+  opcode: "text" | "binary";
+  size: number;
+  preview: string;
+  truncated: boolean;
+  /** Binary: the first bytes, copied; hexed into `preview` only when a panel gets the frame. */
+  bytes?: Uint8Array;
 }
 
 /** The bounded, text-only description of a payload the panel gets. Binary previews are hex. */
-export function describePayload(
-  data: unknown,
-  maxPreviewBytes: number,
-): { opcode: "text" | "binary"; size: number; preview: string; truncated: boolean } {
+export function describePayload(data: unknown, maxPreviewBytes: number): Payload {
   if (typeof data === "string") {
     const size = utf8Length(data);
     const truncated = data.length > maxPreviewBytes;
-    return { opcode: "text", size, preview: truncated ? data.slice(0, maxPreviewBytes) : data, truncated };
+    return { opcode: "text", size, preview: truncated ? ownCopy(data.slice(0, maxPreviewBytes)) : data, truncated };
   }
-  let bytes: Uint8Array | null = null;
-  let size = 0;
+  const cap = Math.min(maxPreviewBytes >> 1, MAX_BINARY_PREVIEW);
   // Tags, not instanceof: a same-origin child frame's ArrayBuffer is of another realm.
   const tag = typeof data === "object" && data !== null ? objectTag(data) : "";
   if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") {
-    size = (data as ArrayBuffer).byteLength;
-    bytes = new Uint8Array(data as ArrayBuffer, 0, Math.min(size, maxPreviewBytes >> 1));
-  } else if (ArrayBuffer.isView(data)) {
-    size = data.byteLength;
-    bytes = new Uint8Array(data.buffer, data.byteOffset, Math.min(size, maxPreviewBytes >> 1));
-  } else if (data !== null && typeof data === "object" && typeof (data as Blob).size === "number") {
+    const size = (data as ArrayBuffer).byteLength;
+    const bytes = new Uint8Array(data as ArrayBuffer, 0, Math.min(size, cap)).slice();
+    return { opcode: "binary", size, preview: "", truncated: bytes.length < size, bytes };
+  }
+  if (ArrayBuffer.isView(data)) {
+    const size = data.byteLength;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, Math.min(size, cap)).slice();
+    return { opcode: "binary", size, preview: "", truncated: bytes.length < size, bytes };
+  }
+  if (data !== null && typeof data === "object" && typeof (data as Blob).size === "number") {
     // A Blob cannot be read synchronously; its size is what we know.
-    size = (data as Blob).size;
+    const size = (data as Blob).size;
     return { opcode: "binary", size, preview: "", truncated: size > 0 };
   }
-  if (!bytes) {
-    // Anything else was converted to a string by the browser; numbers and booleans read the same.
-    if (typeof data === "number" || typeof data === "boolean") return describePayload(String(data), maxPreviewBytes);
-    return { opcode: "text", size: 0, preview: "", truncated: true };
-  }
-  let preview = "";
-  for (let i = 0; i < bytes.length; i++) preview += HEX[bytes[i]!];
-  return { opcode: "binary", size, preview, truncated: bytes.length < size };
+  // Anything else was converted to a string by the browser; numbers and booleans read the same.
+  if (typeof data === "number" || typeof data === "boolean") return describePayload(String(data), maxPreviewBytes);
+  return { opcode: "text", size: 0, preview: "", truncated: true };
+}
+
+export function toHex(bytes: Uint8Array): string {
+  const parts = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) parts[i] = HEX[bytes[i]!]!;
+  return parts.join("");
 }

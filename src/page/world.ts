@@ -125,6 +125,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   };
   const handlers: PageHandlers = {
     "snapshot-request": () => post("snapshot", { frameUrl: win.location.href, sockets: recorder.takeSnapshot() }),
+    listening: (msg) => recorder.setListening(msg.on),
     settings: (msg) => protection.applySettings(msg.settings as Settings),
     // Every frame of the tab hears a command; only the one that owns the socket acts on it.
     fault: (msg) => faults.apply(msg.target, msg.fault, (id) => sockets.get(id)),
@@ -141,4 +142,4 @@ export function startPageWorld(win: Window & typeof globalThis): void {
 type PageHandlers = { [K in keyof PanelToPage]: (msg: Extract<PanelToPageMessage, { type: K }>) => void };
 
 /** The command types the page world handles (the conventions test checks them against the protocol). */
-export const pageHandlersForTest: readonly (keyof PanelToPage)[] = ["snapshot-request", "settings", "fault"];
+export const pageHandlersForTest: readonly (keyof PanelToPage)[] = ["snapshot-request", "settings", "fault", "listening"];

@@ -150,6 +150,12 @@ export interface PageToPanel {
 /** Panel (or the relay, for settings) -> page. */
 export interface PanelToPage {
   "snapshot-request": Record<string, never>;
+  /**
+   * Whether a panel (or popup) of the tab is attached. Until one is, the recorder only fills its ring
+   * and posts nothing: a page with no panel open pays for no cross-context traffic. The background
+   * says so when the first panel of a tab connects and after the last one leaves.
+   */
+  listening: { on: boolean };
   fault: { target: FaultTarget; fault: FaultCommand };
   /** The `settings` from `storage.local`, validated by the relay (`validateSettings`): all fields present. */
   settings: { settings: unknown };
@@ -183,7 +189,7 @@ const SOURCES: ReadonlySet<string> = new Set<Source>([
 ]);
 
 export const PAGE_TO_PANEL_TYPES = ["events", "snapshot"] as const satisfies readonly (keyof PageToPanel)[];
-export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "settings", "fault"] as const satisfies readonly (keyof PanelToPage)[];
+export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "settings", "fault", "listening"] as const satisfies readonly (keyof PanelToPage)[];
 export const BACKGROUND_TO_PANEL_TYPES = [
   "frame-connected",
   "frame-disconnected",
@@ -451,6 +457,8 @@ export function isPanelToPage(x: unknown): x is PanelToPageMessage {
       return true;
     case "settings":
       return "settings" in x;
+    case "listening":
+      return typeof (x as unknown as Record<string, unknown>).on === "boolean";
     case "fault": {
       const m = x as unknown as Record<string, unknown>;
       return isFaultTarget(m.target) && isFaultCommand(m.fault);

@@ -261,11 +261,17 @@ function describe(x: unknown): string {
   return typeof x;
 }
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
+/** Bytes of `s` in UTF-8, without encoding it (the recorder measures every text frame with this). */
 export function utf8Length(s: string): number {
+  // Most frames are ASCII: a native scan, then the length is the answer.
+  if (!NON_ASCII.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

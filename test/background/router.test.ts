@@ -22,6 +22,8 @@ function setup() {
 }
 
 const typesOf = (port: FakePort) => port.received.map((m) => (m as { type: string }).type);
+/** What a content port got, less the `listening` notices (tested on their own below). */
+const commands = (port: FakePort) => port.received.filter((m) => (m as { type: string }).type !== "listening");
 
 describe("TabRouter", () => {
   it("pipes page messages of a tab to its panel, unchanged", async () => {
@@ -41,8 +43,8 @@ describe("TabRouter", () => {
     const devtools = panel(1);
     devtools.postMessage(snapshotRequest());
     await flush();
-    expect(top.received).toEqual([snapshotRequest()]);
-    expect(sub.received).toEqual([snapshotRequest()]);
+    expect(commands(top)).toEqual([snapshotRequest()]);
+    expect(commands(sub)).toEqual([snapshotRequest()]);
   });
 
   it("forwards every frame's messages to the panel", async () => {
@@ -86,7 +88,7 @@ describe("TabRouter", () => {
     expect(devtools.received.at(-1)).toEqual(expect.objectContaining({ type: "frame-disconnected", frameId: 4 }));
     devtools.postMessage(snapshotRequest());
     await flush();
-    expect(page.received).toEqual([]);
+    expect(commands(page)).toEqual([]);
   });
 
   it("forgets a panel that disconnected, and keeps serving the others", async () => {
@@ -114,8 +116,8 @@ describe("TabRouter", () => {
     panel2.postMessage(snapshotRequest());
     await flush();
     expect(panel2.received.filter((m) => (m as { type: string }).type === "events")).toEqual([]);
-    expect(page1.received).toEqual([]);
-    expect(page2.received).toEqual([snapshotRequest()]);
+    expect(commands(page1)).toEqual([]);
+    expect(commands(page2)).toEqual([snapshotRequest()]);
     expect(typesOf(panel1)).toEqual(["frame-connected", "events"]);
   });
 
@@ -134,7 +136,7 @@ describe("TabRouter", () => {
     devtools.postMessage(null);
     await flush();
     expect(devtools.received.length).toBe(before);
-    expect(page.received).toEqual([]);
+    expect(commands(page)).toEqual([]);
   });
 
   it("reports a frame that speaks another protocol version, once, instead of piping it", async () => {
@@ -160,7 +162,7 @@ describe("TabRouter", () => {
     const devtools = panel(1);
     devtools.postMessage({ ...snapshotRequest(), v: "0.9" });
     await flush();
-    expect(page.received).toEqual([]);
+    expect(commands(page)).toEqual([]);
     expect(devtools.received.at(-1)).toEqual(expect.objectContaining({ type: "version-mismatch", got: "0.9" }));
   });
 
@@ -198,5 +200,39 @@ describe("TabRouter", () => {
     page.postMessage(msg);
     await flush();
     expect(alive.received).toContainEqual(msg);
+  });
+});
+
+describe("listening: page worlds post only while a panel of their tab is attached", () => {
+  const on = (port: FakePort) => port.received.filter((m) => (m as { type: string }).type === "listening").map((m) => (m as { on: boolean }).on);
+
+  it("says on to every frame when the first panel attaches, and off when the last one leaves", async () => {
+    const { content, panel } = setup();
+    const top = content(1, 0);
+    const sub = content(1, 3);
+    const other = content(2, 0);
+    await flush();
+    expect(on(top)).toEqual([]);
+    const a = panel(1);
+    const b = panel(1);
+    await flush();
+    expect(on(top)).toEqual([true]);
+    expect(on(sub)).toEqual([true]);
+    expect(on(other)).toEqual([]);
+    a.disconnect();
+    await flush();
+    expect(on(top)).toEqual([true]);
+    b.disconnect();
+    await flush();
+    expect(on(top)).toEqual([true, false]);
+    expect(on(sub)).toEqual([true, false]);
+  });
+
+  it("says on to a frame that connects while a panel is attached", async () => {
+    const { content, panel } = setup();
+    panel(1);
+    const late = content(1, 0);
+    await flush();
+    expect(on(late)).toEqual([true]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { BATCH_MS, Recorder, describePayload, utf8Length } from "../../src/page/recorder";
+import { BATCH_MS, MAX_BINARY_PREVIEW, Recorder, describePayload, toHex } from "../../src/page/recorder";
+import { utf8Length } from "../../src/shared/settings";
 import type { RecorderEvent, SocketInfo } from "../../src/shared/protocol";
 
 const info = (id: string): SocketInfo => ({ id, url: `ws://x/${id}`, protocols: [], frameUrl: "http://x/", topFrame: true, createdAt: 1 });
@@ -9,6 +10,7 @@ function setup() {
   const rec = new Recorder({ now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms) });
   const batches: RecorderEvent[][] = [];
   rec.connect((events) => batches.push(events));
+  rec.setListening(true);
   return { rec, batches };
 }
 
@@ -26,6 +28,34 @@ describe("page recorder", () => {
     expect(batches).toHaveLength(1);
     vi.advanceTimersByTime(1);
     expect(batches).toHaveLength(2);
+    vi.useRealTimers();
+  });
+
+  it("posts nothing while no panel listens, yet keeps everything for the snapshot a panel asks for", () => {
+    const { rec, batches } = setup();
+    rec.setListening(false);
+    rec.created(info("s:1"));
+    for (let i = 0; i < 100; i++) rec.frame("s:1", "in", `m${i}`);
+    vi.advanceTimersByTime(BATCH_MS * 3);
+    expect(batches).toHaveLength(0);
+    expect(rec.takeSnapshot()[0]!.events).toHaveLength(101);
+    rec.setListening(true);
+    rec.frame("s:1", "out", "now");
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(batches).toEqual([[expect.objectContaining({ kind: "frame" })]]);
+    vi.useRealTimers();
+  });
+
+  it("hexes a binary preview only when a panel gets the frame, and caps it", () => {
+    const { rec, batches } = setup();
+    rec.created(info("s:1"));
+    rec.frame("s:1", "in", new Uint8Array([1, 255, 16]).buffer);
+    rec.frame("s:1", "in", new Uint8Array(1 << 20));
+    vi.advanceTimersByTime(BATCH_MS);
+    const frames = batches.flat().flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
+    expect(frames[0]).toMatchObject({ preview: "01ff10", size: 3, truncated: false });
+    expect(frames[1]).toMatchObject({ size: 1 << 20, truncated: true });
+    expect(frames[1]!.preview).toHaveLength(MAX_BINARY_PREVIEW * 2);
     vi.useRealTimers();
   });
 
@@ -57,11 +87,16 @@ describe("page recorder", () => {
 
   it("describes payloads as bounded text; binary as hex", () => {
     expect(describePayload("héllo", 100)).toEqual({ opcode: "text", size: 6, preview: "héllo", truncated: false });
-    expect(describePayload(new Uint8Array([1, 255, 16]).buffer, 100)).toEqual({ opcode: "binary", size: 3, preview: "01ff10", truncated: false });
+    const small = describePayload(new Uint8Array([1, 255, 16]).buffer, 100);
+    expect(small).toMatchObject({ opcode: "binary", size: 3, truncated: false });
+    expect(toHex(small.bytes!)).toBe("01ff10");
     const big = new Uint8Array(16 * 1024 * 1024);
     const d = describePayload(big, 64);
     expect(d).toMatchObject({ opcode: "binary", size: 16 * 1024 * 1024, truncated: true });
-    expect(d.preview).toHaveLength(64);
+    expect(d.bytes).toHaveLength(32);
+    // A truncated text preview is its own string, not a slice that keeps a huge frame alive.
+    const text = describePayload("x".repeat(1 << 20), 10);
+    expect(text).toMatchObject({ opcode: "text", size: 1 << 20, preview: "x".repeat(10), truncated: true });
     expect(describePayload(new Blob(["abc"]), 64)).toMatchObject({ opcode: "binary", size: 3 });
     expect(describePayload(42, 64)).toMatchObject({ opcode: "text", size: 2, preview: "42" });
   });
