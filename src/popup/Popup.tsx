@@ -4,7 +4,7 @@ import type { SettingsStore } from "../options/settings-store";
 import { validateSettings, type Settings } from "../shared/settings";
 import type { TabInfo } from "./active-tab";
 import type { Translate } from "../shared/i18n";
-import { emptyTally, foldTally } from "./socket-tally";
+import { emptyTally, foldTally, socketOrigins } from "./socket-tally";
 import { SocketCount } from "./SocketCount";
 import { SiteProtection } from "./SiteProtection";
 import { EnabledSwitch } from "./EnabledSwitch";
@@ -60,7 +60,7 @@ export function Popup({ tab, store, connect, t, openOptions }: PopupProps) {
       </header>
       {settings && !settings.enabled && <p class="popup-note" data-testid="disabled-note">{t("popupDisabledNote")}</p>}
       <SocketCount t={t} tally={tally} />
-      <SiteProtection t={t} pageUrl={tab?.url} settings={settings} onChange={save} />
+      <SiteProtection t={t} pageUrl={tab?.url} socketUrls={socketOrigins(tally)} settings={settings} onChange={save} />
       {saveError !== null && (
         <p class="popup-error" role="alert" data-testid="save-error">
           {t("popupSaveFailed", [saveError])}

@@ -6,18 +6,22 @@ import "./SiteProtection.css";
 export interface SiteProtectionProps {
   t: Translate;
   pageUrl: string | undefined;
+  /** The tab's socket origins (`socketOrigins`): when there are any, these are what gets protected. */
+  socketUrls?: readonly string[];
   /** Null until loaded. */
   settings: Settings | null;
   onChange(next: Settings): void;
 }
 
 /**
- * "This site" is the tab's own origin, as a socket origin (`https://a.test` -> `wss://a.test/*`): the
- * same rule the panel's "Protect this site" adds. Unprotect removes every rule that matches, so the
- * broader ones it would take along are named first.
+ * "This site" is where the tab's sockets go (each origin gets the same rule the panel's "Protect this
+ * site" adds); with no socket yet, the tab's own origin as a socket origin (`https://a.test` ->
+ * `wss://a.test/*`). Unprotect removes every rule that matches, so the broader ones it would take
+ * along are named first.
  */
-export function SiteProtection({ t, pageUrl, settings, onChange }: SiteProtectionProps) {
-  const site = siteSocketUrl(pageUrl);
+export function SiteProtection({ t, pageUrl, socketUrls = [], settings, onChange }: SiteProtectionProps) {
+  if (socketUrls.length > 1) return <Origins t={t} urls={socketUrls} settings={settings} onChange={onChange} />;
+  const site = socketUrls[0] ?? siteSocketUrl(pageUrl);
   if (site === null) {
     return (
       <section class="site" data-testid="site-status" data-protected="">
@@ -33,7 +37,7 @@ export function SiteProtection({ t, pageUrl, settings, onChange }: SiteProtectio
     <section class="site">
       <div class="site-line">
         <span class="site-label">{t("popupSite")}</span>
-        <span class="site-host" title={pageUrl}>
+        <span class="site-host" title={site}>
           {host}
         </span>
       </div>
@@ -57,6 +61,38 @@ export function SiteProtection({ t, pageUrl, settings, onChange }: SiteProtectio
         onClick={() => settings && onChange(winner ? unprotect(settings, site) : protectOrigin(settings, site))}
       >
         {winner ? t("popupUnprotect") : t("popupProtect")}
+      </button>
+    </section>
+  );
+}
+
+/** Sockets to several origins: protect or unprotect them all at once, and say how many are covered. */
+function Origins({ t, urls, settings, onChange }: { t: Translate; urls: readonly string[]; settings: Settings | null; onChange(next: Settings): void }) {
+  const covered = settings ? urls.filter((u) => ruleFor(settings, u) !== null) : [];
+  const all = covered.length === urls.length;
+  const toggle = (): void => {
+    if (!settings) return;
+    onChange(urls.reduce((s, u) => (all ? unprotect(s, u) : protectOrigin(s, u)), settings));
+  };
+  return (
+    <section class="site">
+      <div class="site-line">
+        <span class="site-label">{t("popupSite")}</span>
+        <span class="site-host" title={urls.join("\n")}>
+          {urls.map((u) => new URL(u).host).join(", ")}
+        </span>
+      </div>
+      <p class={all ? "site-status site-protected" : "site-status"} data-testid="site-status" data-protected={settings ? String(all) : ""}>
+        {all ? t("popupProtectedAll") : t("popupProtectedSome", [String(covered.length), String(urls.length)])}
+      </p>
+      <button
+        type="button"
+        class={all ? "site-button" : "site-button site-button-primary"}
+        data-testid="protect-toggle"
+        disabled={settings === null}
+        onClick={toggle}
+      >
+        {all ? t("popupUnprotect") : t("popupProtect")}
       </button>
     </section>
   );

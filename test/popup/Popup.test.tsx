@@ -107,6 +107,31 @@ describe("popup: this site", () => {
     expect(toggle().textContent).toBe("Protect this site");
   });
 
+  it("protects where the tab's sockets go when that is not the page's own origin", async () => {
+    const { data, fromPage } = await mount(PAGE, { rules: [] });
+    await fromPage(snapshotMessage([socketSnapshot("a:1", { state: "open" }, { url: "wss://api.example.com/live" })]));
+    expect(container.querySelector(".site-host")!.textContent).toBe("api.example.com");
+    await click(toggle());
+    expect((data.settings as { rules: unknown }).rules).toEqual([{ match: "wss://api.example.com/*" }]);
+  });
+
+  it("with sockets to several origins, protects them all and says how many are covered", async () => {
+    const { data, fromPage } = await mount(PAGE, { rules: [{ match: "wss://a.test/*" }] });
+    await fromPage(
+      snapshotMessage([
+        socketSnapshot("a:1", { state: "open" }, { url: "wss://a.test/x" }),
+        socketSnapshot("a:2", { state: "open" }, { url: "ws://b.test:81/y" }),
+        socketSnapshot("a:3", { state: "closed" }, { url: "wss://gone.test/" }),
+      ]),
+    );
+    expect(siteStatus().textContent).toBe("1 of 2 socket origins protected.");
+    await click(toggle());
+    expect((data.settings as { rules: { match: string }[] }).rules.map((r) => r.match).sort()).toEqual(["ws://b.test:81/*", "wss://a.test/*"]);
+    expect(siteStatus().textContent).toBe("Protected: a rule covers every socket origin of this tab.");
+    await click(toggle());
+    expect((data.settings as { rules: unknown[] }).rules).toEqual([]);
+  });
+
   it("an https page is protected as wss://", async () => {
     const { data } = await mount({ id: 7, url: "https://chat.example.com/room/1" });
     await click(toggle());
