@@ -3,6 +3,7 @@ import type { FrameRecord } from "../shared/protocol";
 import type { Decoded } from "./frame-decoding";
 import type { FrameType } from "./frame-filter";
 import type { DeliveryMark, SocketLog } from "./socket-log";
+import { t } from "../shared/i18n";
 
 export function frameType(frame: FrameRecord, decoded: Decoded | null, log: SocketLog): FrameType {
   if (decoded?.kind === "heartbeat" || log.isLifeguardHeartbeat(frame)) return "heartbeat";
@@ -12,14 +13,16 @@ export function frameType(frame: FrameRecord, decoded: Decoded | null, log: Sock
 
 /** "pending ack", "acked 12 ms", "acked 30 ms, resent 1×", "resent 2×, pending", "lost (maxAgeMs)". */
 export function deliveryLabel(mark: DeliveryMark): string {
-  const resent = mark.resent > 0 ? `resent ${mark.resent}×` : "";
+  const resent = mark.resent > 0 ? t("panelDeliveryResent", [String(mark.resent)]) : "";
+  const also = (status: string): string => (resent ? t("panelDeliveryWithResent", [status, resent]) : status);
   switch (mark.status) {
     case "acked":
-      return `acked${mark.ackMs !== undefined ? ` ${Math.round(mark.ackMs)} ms` : ""}${resent ? `, ${resent}` : ""}`;
+      return also(mark.ackMs !== undefined ? t("panelDeliveryAckedIn", [String(Math.round(mark.ackMs))]) : t("panelDeliveryAcked"));
     case "lost":
-      return `lost${mark.reason ? ` (${mark.reason})` : ""}${resent ? `, ${resent}` : ""}`;
+      // The reason (`maxAgeMs`, `socket closed`) is the engine's word: data, not translated.
+      return also(mark.reason ? t("panelDeliveryLostReason", [mark.reason]) : t("panelDeliveryLost"));
     default:
-      return resent ? `${resent}, pending` : "pending ack";
+      return resent ? t("panelDeliveryResentPending", [resent]) : t("panelDeliveryPending");
   }
 }
 
@@ -28,7 +31,7 @@ export function previewLine(frame: FrameRecord, decoded: Decoded | null, max = 3
   if (decoded && !decoded.error && decoded.summary) return clipLine(decoded.summary, max);
   if (frame.opcode === "binary") {
     // A Blob (the default binaryType) cannot be read synchronously: the recorder knows its size only.
-    if (frame.preview === "") return frame.size > 0 ? `(Blob of ${frame.size} bytes: content not recorded)` : "(empty)";
+    if (frame.preview === "") return frame.size > 0 ? t("panelPreviewBlob", [String(frame.size)]) : t("panelPreviewEmpty");
     return spacedHex(frame.preview, Math.floor(max / 3));
   }
   return clipLine(frame.preview, max);

@@ -5,9 +5,10 @@
  * what the server replayed and what was deduped, notes); and the
  * message-rate and RTT series of the chart.
  */
-import type { FrameRecord, SocketState } from "../shared/protocol";
+import type { FaultKind, FrameRecord, SocketState } from "../shared/protocol";
 import type { SocketView } from "./model";
 import type { LifecycleEvent } from "./socket-log";
+import { t, type MessageKey } from "../shared/i18n";
 
 export interface LaneSegment {
   state: SocketState;
@@ -40,30 +41,95 @@ export interface Lane {
   marks: LaneMark[];
 }
 
-/** "offline 5000 ms", "black-hole ended", "drop" ... */
-export function faultLabel(event: Extract<LifecycleEvent, { kind: "fault" }>): string {
-  const name = event.fault === "blackhole" ? "black-hole" : event.fault === "reconnect" ? "reconnect now" : event.fault;
-  const lasting = event.fault === "offline" || event.fault === "blackhole" || event.fault === "latency";
-  const state = lasting ? (event.active ? " started" : " ended") : "";
-  return `fault: ${name}${state}${event.detail ? ` (${event.detail})` : ""}`;
+const STATE_NAMES: Record<SocketState, MessageKey> = {
+  connecting: "panelStateConnecting",
+  open: "panelStateOpen",
+  closing: "panelStateClosing",
+  closed: "panelStateClosed",
+  reconnecting: "panelStateReconnecting",
+};
+
+const FAULT_NAMES: Record<FaultKind, MessageKey> = {
+  drop: "panelTimelineFaultDrop",
+  close: "panelTimelineFaultClose",
+  offline: "panelTimelineFaultOffline",
+  blackhole: "panelTimelineFaultBlackhole",
+  latency: "panelTimelineFaultLatency",
+  inject: "panelTimelineFaultInject",
+  send: "panelTimelineFaultSend",
+  reconnect: "panelTimelineFaultReconnect",
+};
+
+/** `label (reason)`: a cause or a reason is the engine's word, data that stays as it came. */
+function because(label: string, reason: string | undefined): string {
+  return reason ? t("panelTimelineBecause", [label, reason]) : label;
 }
 
+const ms = (value: number): string => String(Math.round(value));
+
+/** "fault: offline started (5000 ms)", "fault: black-hole ended", "fault: drop" ... */
+export function faultLabel(event: Extract<LifecycleEvent, { kind: "fault" }>): string {
+  const name = t(FAULT_NAMES[event.fault]);
+  const lasting = event.fault === "offline" || event.fault === "blackhole" || event.fault === "latency";
+  const label = !lasting
+    ? t("panelTimelineFault", [name])
+    : event.active
+      ? t("panelTimelineFaultStarted", [name])
+      : t("panelTimelineFaultEnded", [name]);
+  return event.detail ? t("panelTimelineFaultDetail", [label, event.detail]) : label;
+}
+
+/** "reconnecting #2 in 300 ms (heartbeat timeout)", "closed 1006", "open" ... */
 export function stateLabel(event: Extract<LifecycleEvent, { kind: "state" }>): string {
-  let label: string = event.state;
+  let label = t(STATE_NAMES[event.state] ?? "panelUnknown");
   if (event.state === "reconnecting") {
-    if (event.attempt !== undefined) label += ` #${event.attempt}`;
-    if (event.delayMs !== undefined) label += ` in ${Math.round(event.delayMs)} ms`;
+    const attempt = event.attempt !== undefined ? String(event.attempt) : undefined;
+    const delay = event.delayMs !== undefined ? ms(event.delayMs) : undefined;
+    if (attempt !== undefined && delay !== undefined) label = t("panelTimelineReconnectingAttemptIn", [attempt, delay]);
+    else if (attempt !== undefined) label = t("panelTimelineReconnectingAttempt", [attempt]);
+    else if (delay !== undefined) label = t("panelTimelineReconnectingIn", [delay]);
   }
-  if (event.state === "closed" && event.code !== undefined) label += ` ${event.code}${event.reason ? ` ${event.reason}` : ""}`;
-  if (event.cause) label += ` (${event.cause})`;
-  return label;
+  if (event.state === "closed" && event.code !== undefined) {
+    label = event.reason ? t("panelTimelineClosedCodeReason", [String(event.code), event.reason]) : t("panelTimelineClosedCode", [String(event.code)]);
+  }
+  return because(label, event.cause);
 }
 
 /** "resume from 41 (message)"; when its dedupe window ended, "resume from 41: server replayed 5, 2 deduped". */
 export function resumeLabel(event: Extract<LifecycleEvent, { kind: "resume" }>): string {
-  const from = `resume from ${event.lastSeq}`;
-  if (event.replayed === undefined && event.deduped === undefined) return `${from} (${event.via === "query" ? "query parameter" : "message"})`;
-  return `${from}: server replayed ${event.replayed ?? 0}, ${event.deduped ?? 0} deduped`;
+  if (event.replayed === undefined && event.deduped === undefined) {
+    return t(event.via === "query" ? "panelTimelineResumeQuery" : "panelTimelineResumeMessage", [event.lastSeq]);
+  }
+  return t("panelTimelineResumeDone", [event.lastSeq, String(event.replayed ?? 0), String(event.deduped ?? 0)]);
+}
+
+function heartbeatLabel(event: Extract<LifecycleEvent, { kind: "heartbeat" }>): string {
+  if (event.phase === "answered") {
+    return event.rttMs !== undefined ? t("panelTimelineHeartbeatAnsweredIn", [ms(event.rttMs)]) : t("panelTimelineHeartbeatAnswered");
+  }
+  if (event.phase === "missed") {
+    return event.rttMs !== undefined ? t("panelTimelineHeartbeatMissedSilent", [ms(event.rttMs)]) : t("panelTimelineHeartbeatMissed");
+  }
+  return t("panelTimelineHeartbeatSent");
+}
+
+const QUEUE_ACTIONS: Record<Extract<LifecycleEvent, { kind: "queue" }>["action"], MessageKey> = {
+  dropped: "panelTimelineQueueDropped",
+  flushed: "panelTimelineQueueFlushed",
+  discarded: "panelTimelineQueueDiscarded",
+};
+
+/** "queue flushed: 3 messages, 120 B", "queue dropped: 1 message, 20 B (maxMessages)". */
+function queueLabel(event: Extract<LifecycleEvent, { kind: "queue" }>): string {
+  const count = event.count === 1 ? t("panelTimelineMessageOne") : t("panelTimelineMessages", [String(event.count)]);
+  return because(t(QUEUE_ACTIONS[event.action], [count, String(event.bytes)]), event.reason);
+}
+
+/** "protection on, transparent (rule 1)", "protection off". */
+function protectionLabel(event: Extract<LifecycleEvent, { kind: "protection" }>): string {
+  const on = event.protected ? "panelTimelineProtectionOn" : "panelTimelineProtectionOff";
+  const label = event.strategy ? t(event.protected ? "panelTimelineProtectionOnStrategy" : "panelTimelineProtectionOffStrategy", [event.strategy]) : t(on);
+  return because(label, event.reason);
 }
 
 /** The lane of one socket up to `end` (now, for a live socket). */
@@ -72,7 +138,8 @@ export function laneOf(view: Pick<SocketView, "createdAt" | "state">, events: re
   const marks: LaneMark[] = [];
   const hasStates = events.some((e) => e.kind === "state");
   // Without state events (they fell out of the page's ring, or a HAR without them) the lane is the state known now.
-  let open: LaneSegment = { state: hasStates ? "connecting" : view.state, from: view.createdAt, to: end, label: hasStates ? "connecting" : view.state };
+  const first: SocketState = hasStates ? "connecting" : view.state;
+  let open: LaneSegment = { state: first, from: view.createdAt, to: end, label: t(STATE_NAMES[first] ?? "panelUnknown") };
   for (const event of events) {
     switch (event.kind) {
       case "created":
@@ -84,30 +151,13 @@ export function laneOf(view: Pick<SocketView, "createdAt" | "state">, events: re
         open = { state: event.state, from: event.t, to: end, label: stateLabel(event) };
         break;
       case "heartbeat":
-        marks.push({
-          t: event.t,
-          kind: `heartbeat-${event.phase}`,
-          label:
-            event.phase === "answered"
-              ? `heartbeat answered${event.rttMs !== undefined ? ` in ${Math.round(event.rttMs)} ms` : ""}`
-              : event.phase === "missed"
-                ? `heartbeat missed${event.rttMs !== undefined ? ` (${Math.round(event.rttMs)} ms silent)` : ""}`
-                : "heartbeat sent",
-        });
+        marks.push({ t: event.t, kind: `heartbeat-${event.phase}`, label: heartbeatLabel(event) });
         break;
       case "queue":
-        marks.push({
-          t: event.t,
-          kind: `queue-${event.action}`,
-          label: `queue ${event.action}: ${event.count} message${event.count === 1 ? "" : "s"}, ${event.bytes} B${event.reason ? ` (${event.reason})` : ""}`,
-        });
+        marks.push({ t: event.t, kind: `queue-${event.action}`, label: queueLabel(event) });
         break;
       case "protection":
-        marks.push({
-          t: event.t,
-          kind: event.protected ? "protection-on" : "protection-off",
-          label: `protection ${event.protected ? "on" : "off"}${event.strategy ? `, ${event.strategy}` : ""}${event.reason ? ` (${event.reason})` : ""}`,
-        });
+        marks.push({ t: event.t, kind: event.protected ? "protection-on" : "protection-off", label: protectionLabel(event) });
         break;
       case "fault":
         marks.push({ t: event.t, kind: "fault", label: faultLabel(event) });
