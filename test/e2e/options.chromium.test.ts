@@ -225,9 +225,13 @@ describe("popup (Chromium)", () => {
     await popup.goto(`chrome-extension://${browser.extensionId}/src/popup/index.html?tabId=${tabId[0]!.id}`);
     await expect.poll(() => testId(popup, "socket-count").getAttribute("data-count"), { timeout: 10_000 }).toBe("2");
     expect(await testId(popup, "site-status").textContent()).toBe("Not protected: its sockets are only inspected.");
+    // "This site" is where the tab's sockets go (the ws server), not the page's own origin.
+    expect(await testId(popup, "site-status").evaluate((el) => el.parentElement!.querySelector(".site-host")!.textContent)).toBe(`127.0.0.1:${server.port}`);
     await testId(popup, "protect-toggle").click();
-    await expect.poll(() => testId(popup, "site-status").textContent()).toBe(`Protected by rule 1: ws://127.0.0.1:${pages.port}/*`);
-    expect(await stored()).toMatchObject({ rules: [{ match: `ws://127.0.0.1:${pages.port}/*` }] });
+    await expect.poll(() => testId(popup, "site-status").textContent()).toBe(`Protected by rule 1: ws://127.0.0.1:${server.port}/*`);
+    expect(await stored()).toMatchObject({ rules: [{ match: `ws://127.0.0.1:${server.port}/*` }] });
+    // And the sockets are protected now: the popup counts them so.
+    await expect.poll(() => testId(popup, "socket-detail").textContent(), { timeout: 10_000 }).toContain("2 protected");
 
     // A third socket shows up live.
     await app.evaluate((u) => (window as unknown as { sockets: WebSocket[] }).sockets.push(new WebSocket(u)), server.url);
