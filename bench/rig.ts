@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build, type Plugin } from "vite";
 import { WebSocketServer } from "ws";
-import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from "playwright-core";
-import { chromiumPath, probeToken, waitForPageWorldRegistration } from "../test/e2e/harness";
+import type { CDPSession, Page } from "playwright-core";
+import { launchChromium, probeToken, setSettings as setBrowserSettings, type Chromium } from "../test/e2e/harness";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 const PAGES = join(import.meta.dirname, "pages");
@@ -114,53 +114,20 @@ export async function startBenchServer(libs: Record<string, string>): Promise<Be
   };
 }
 
-export interface Browser {
-  context: BrowserContext;
-  worker: Worker | null;
-  extensionId: string | null;
-  close(): Promise<void>;
-}
+export type Browser = Chromium;
 
 /** Headless Chromium, with the extension built at `dist` or without any (the native baseline). */
-export async function launch(dist: string | null): Promise<Browser> {
-  const dir = mkdtempSync(join(tmpdir(), "lifeguard-bench-chromium-"));
-  const args = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
+export function launch(dist: string | null): Promise<Browser> {
+  return launchChromium({
+    extension: dist !== null,
+    dist: dist ?? undefined,
     // Background tabs would be throttled: the panel tab and the page tab both run at once.
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-  ];
-  if (dist) args.push(`--disable-extensions-except=${dist}`, `--load-extension=${dist}`);
-  const context = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath(), headless: true, args });
-  let worker: Worker | null = null;
-  if (dist) {
-    worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: 15_000 }));
-    await waitForPageWorldRegistration(worker, true);
-  }
-  return {
-    context,
-    worker,
-    extensionId: worker ? new URL(worker.url()).host : null,
-    close: async () => {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    args: ["--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"],
+  });
 }
 
 /** Writes the settings and gives the page worlds time to get them (the contract says 100 ms). */
-export async function setSettings(browser: Browser, settings: unknown): Promise<void> {
-  await browser.worker!.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
-  await new Promise((r) => setTimeout(r, 200));
-}
+export const setSettings = (browser: Browser, settings: unknown): Promise<void> => setBrowserSettings(browser, settings, 200);
 
 export async function openPage(browser: Browser, url: string): Promise<{ page: Page; cdp: CDPSession }> {
   const page = await browser.context.newPage();

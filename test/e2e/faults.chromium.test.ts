@@ -10,7 +10,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { FaultCommand, FaultTarget, SocketSnapshot } from "../../src/shared/protocol";
-import { launchChromium, probeToken, startServer as startPages, DIST_CHROME, ROOT, type Chromium, type TestServer as Pages } from "./harness";
+import {
+  activeTabId,
+  launchChromium,
+  probeToken,
+  setSettings as setBrowserSettings,
+  startServer as startPages,
+  DIST_CHROME,
+  ROOT,
+  type Chromium,
+  type TestServer as Pages,
+} from "./harness";
 import { startServer, until, type TestServer } from "../integration/harness";
 
 let pages: Pages;
@@ -32,11 +42,7 @@ type W = { sockets: Record<string, WebSocket>; logs: Record<string, Logged[]> };
 
 const RULE = { match: "ws://127.0.0.1:*", reconnect: { minDelayMs: 100, maxDelayMs: 300 } };
 
-async function setSettings(settings: unknown): Promise<void> {
-  await browser.worker!.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
-  // Settings reach open pages within 100 ms (DESIGN.md); new pages get them at document_start.
-  await new Promise((r) => setTimeout(r, 150));
-}
+const setSettings = (settings: unknown) => setBrowserSettings(browser, settings);
 
 /** Opens a socket named `name` in the page that logs every event with readyState at that moment. */
 async function open(page: Page, name: string, url: string, waitOpen = true): Promise<void> {
@@ -82,8 +88,7 @@ const shape = (log: Logged[]) => log.filter((e) => e.type !== "message").map(({ 
 
 /** The panel's side: an extension page with a `panel:<tabId>` port, as the devtools panel has. */
 async function panelFor(page: Page) {
-  const tabs = (await browser.worker!.evaluate(() => chrome.tabs.query({ active: true }))) as { id: number }[];
-  const tabId = tabs[0]!.id;
+  const tabId = await activeTabId(browser);
   const ext = await browser.context.newPage();
   await ext.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html`);
   await page.bringToFront();
@@ -338,10 +343,10 @@ describe("faults from the panel (Chromium)", () => {
   it("from the panel's own controls: protect the site, go offline with a countdown, end it early", async () => {
     const page = await newPage();
     await open(page, "ui", `${server.url}?ui`);
-    const tabs = (await browser.worker!.evaluate(() => chrome.tabs.query({ active: true }))) as { id: number }[];
+    const tabId = await activeTabId(browser);
     const panel = await browser.context.newPage();
     await panel.setViewportSize({ width: 1100, height: 520 });
-    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabs[0]!.id}`);
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`);
     const row = panel.locator('[data-testid="socket-row"]', { hasText: "?ui" });
     await row.click();
     expect(await panel.locator('[data-testid="fault-scope"]').innerText()).toContain("?ui");

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { launchChromium, probeToken, startServer as startPages, DIST_CHROME, ROOT, type Chromium, type TestServer as Pages } from "./harness";
+import { activeTabId, launchChromium, probeToken, startServer as startPages, DIST_CHROME, ROOT, type Chromium, type TestServer as Pages } from "./harness";
 import { startServer, type TestServer } from "../integration/harness";
 
 let pages: Pages;
@@ -43,8 +43,7 @@ describe("frames and timeline (Chromium)", () => {
     );
     const page = await browser.context.newPage();
     await page.goto(`${pages.origin}/fixtures/inline.html`);
-    const tabs = (await browser.worker!.evaluate(() => chrome.tabs.query({ active: true }))) as { id: number }[];
-    const tabId = tabs[0]!.id;
+    const tabId = await activeTabId(browser);
     await page.evaluate(() => (window as unknown as W).headEcho);
     const frame = page.frames().find((f) => f.url().endsWith("/fixtures/frame.html"))!;
     await frame.waitForFunction(() => "frameEcho" in window);

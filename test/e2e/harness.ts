@@ -108,7 +108,12 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
-export async function launchChromium(opts: { extension: boolean; args?: string[] }): Promise<Chromium> {
+/**
+ * Headless Chromium with a fresh profile; with the built extension (`dist/chrome`, or another build at
+ * `dist`) or without any (the native baseline).
+ */
+export async function launchChromium(opts: { extension: boolean; args?: string[]; dist?: string }): Promise<Chromium> {
+  const dist = opts.dist ?? DIST_CHROME;
   const dir = mkdtempSync(join(tmpdir(), "lifeguard-chromium-"));
   const args = [
     "--no-sandbox",
@@ -122,8 +127,8 @@ export async function launchChromium(opts: { extension: boolean; args?: string[]
     ...(opts.args ?? []),
   ];
   if (opts.extension) {
-    if (!existsSync(join(DIST_CHROME, "manifest.json"))) throw new Error("dist/chrome missing: run npm run build");
-    args.push(`--disable-extensions-except=${DIST_CHROME}`, `--load-extension=${DIST_CHROME}`);
+    if (!existsSync(join(dist, "manifest.json"))) throw new Error(`${dist} missing: run npm run build`);
+    args.push(`--disable-extensions-except=${dist}`, `--load-extension=${dist}`);
   }
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: chromiumPath(),
@@ -144,6 +149,22 @@ export async function launchChromium(opts: { extension: boolean; args?: string[]
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Writes `settings` into `storage.local` through the service worker, then waits `settleMs` for pages
+ * already open to get them (the contract says within 100 ms; new pages get them at document_start).
+ */
+export async function setSettings(browser: Chromium, settings: unknown, settleMs = 150): Promise<void> {
+  await browser.worker!.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+}
+
+/** The id of the active tab (the page opened last); no `tabs` permission is needed for that. */
+export async function activeTabId(browser: Chromium): Promise<number> {
+  const tabs = (await browser.worker!.evaluate(() => chrome.tabs.query({ active: true }))) as { id: number }[];
+  if (tabs.length !== 1) throw new Error(`expected one active tab, got ${tabs.length}`);
+  return tabs[0]!.id;
 }
 
 /**

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { launchChromium, probeToken, startServer, DIST_CHROME, ROOT, type Chromium, type TestServer } from "./harness";
+import { activeTabId, launchChromium, probeToken, startServer, DIST_CHROME, ROOT, type Chromium, type TestServer } from "./harness";
 
 let server: TestServer;
 let browser: Chromium;
@@ -22,12 +22,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** The id of the active tab (the page just opened); no `tabs` permission is needed for that. */
-async function activeTabId(): Promise<number> {
-  const tabs = (await browser.worker!.evaluate(() => chrome.tabs.query({ active: true }))) as { id: number }[];
-  expect(tabs).toHaveLength(1);
-  return tabs[0]!.id;
-}
 
 const rowText = (panel: Page) => panel.locator('[data-testid="socket-row"]').allInnerTexts();
 
@@ -41,7 +35,7 @@ describe("the panel (Chromium)", () => {
     await frame.waitForFunction(() => "frameEcho" in window);
     await frame.evaluate(() => (window as unknown as { frameEcho: Promise<string> }).frameEcho);
 
-    const tabId = await activeTabId();
+    const tabId = await activeTabId(browser);
     const panel = await browser.context.newPage();
     await panel.setViewportSize({ width: 900, height: 400 });
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`);

@@ -8,6 +8,7 @@ import type { Page } from "playwright-core";
 import {
   launchChromium,
   probeToken,
+  setSettings as setBrowserSettings,
   startServer as startPages,
   waitForPageWorldRegistration,
   DIST_CHROME,
@@ -45,9 +46,8 @@ async function openLogged(page: Page, url: string): Promise<void> {
 const log = (page: Page) => page.evaluate(() => (window as unknown as W).log);
 const types = async (page: Page) => (await log(page)).map((e) => e.type).filter((t) => t !== "message");
 
-async function setSettings(settings: unknown): Promise<void> {
-  await browser.worker!.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
-}
+// Each test waits for its own effect of the settings, so no settling delay here.
+const setSettings = (settings: unknown) => setBrowserSettings(browser, settings, 0);
 
 beforeAll(async () => {
   pages = await startPages(probeToken(DIST_CHROME));

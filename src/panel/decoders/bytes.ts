@@ -20,6 +20,21 @@ export function hexToBytes(hex: string): Uint8Array {
   return out;
 }
 
+/**
+ * The bytes of a whole (not truncated) binary frame whose first byte passes `startsContainer`, or
+ * null: what the content-sniffing binary decoders (MessagePack, CBOR) look at before parsing.
+ */
+export function wholeBinary(frame: { opcode: string; truncated: boolean; preview: string }, startsContainer: (first: number) => boolean): Uint8Array | null {
+  if (frame.opcode !== "binary" || frame.truncated || frame.preview.length === 0) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = hexToBytes(frame.preview);
+  } catch {
+    return null;
+  }
+  return startsContainer(bytes[0]!) ? bytes : null;
+}
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 export function bytesToHex(bytes: Uint8Array, max = bytes.length): string {

@@ -5,7 +5,7 @@
  * refused by an extension page's CSP and flagged by AMO's linter) and calls no constructor by name.
  */
 import { decode } from "cborg";
-import { hexToBytes } from "./bytes";
+import { wholeBinary } from "./bytes";
 import { compact, toTree } from "./tree";
 import type { Decoder } from "./types";
 
@@ -94,15 +94,9 @@ export const cbor: Decoder = {
   matches: () => false,
   decode: (frame, ctx) => cbor.sniff!(frame, ctx),
   sniff(frame) {
-    if (frame.opcode !== "binary" || frame.truncated || frame.preview.length === 0) return null;
-    let bytes: Uint8Array;
-    try {
-      bytes = hexToBytes(frame.preview);
-    } catch {
-      return null;
-    }
-    const first = bytes[0]! >> 5;
-    if (first !== 4 && first !== 5) return null;
+    // Major type 4 (array) or 5 (map).
+    const bytes = wholeBinary(frame, (b) => b >> 5 === 4 || b >> 5 === 5);
+    if (!bytes) return null;
     const r = decodeCborSafely(bytes);
     if (!r.ok) return null;
     return { protocol: "CBOR", summary: compact(r.value, 160), kind: "data", tree: toTree(r.value) };

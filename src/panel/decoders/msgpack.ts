@@ -1,6 +1,6 @@
 /** MessagePack binary frames (https://msgpack.org), decoded with @msgpack/msgpack. */
 import { decode } from "@msgpack/msgpack";
-import { hexToBytes } from "./bytes";
+import { wholeBinary } from "./bytes";
 import { compact, toTree } from "./tree";
 import type { Decoder } from "./types";
 
@@ -19,16 +19,9 @@ export const msgpack: Decoder = {
   matches: () => false,
   decode: (frame, ctx) => msgpack.sniff!(frame, ctx),
   sniff(frame) {
-    if (frame.opcode !== "binary" || frame.truncated || frame.preview.length === 0) return null;
-    let bytes: Uint8Array;
-    try {
-      bytes = hexToBytes(frame.preview);
-    } catch {
-      return null;
-    }
-    const b = bytes[0]!;
-    const container = (b >= 0x80 && b <= 0x9f) || b === 0xdc || b === 0xdd || b === 0xde || b === 0xdf;
-    if (!container) return null;
+    // fixmap, fixarray, array16/32, map16/32
+    const bytes = wholeBinary(frame, (b) => (b >= 0x80 && b <= 0x9f) || (b >= 0xdc && b <= 0xdf));
+    if (!bytes) return null;
     const r = decodeMsgpackSafely(bytes);
     if (!r.ok) return null;
     return { protocol: "MessagePack", summary: compact(r.value, 160), kind: "data", tree: toTree(r.value) };
