@@ -5,7 +5,9 @@ import { SETTINGS_KEY, validateSettings } from "../shared/settings";
 import { startRelay } from "./relay";
 
 startRelay({
-  acceptPort: (onPort) => acceptPort(window, onPort),
+  // The port is taken at once, inside the page world's synchronous hand-over (whose time the page
+  // waits for at document_start); connecting to the background and reading settings wait a task.
+  acceptPort: (onPort) => acceptPort(window, (port) => setTimeout(() => onPort(port), 0)),
   connect: () => browser.runtime.connect({ name: CONTENT_PORT }),
   settings: {
     // Validated here, so the page world gets a complete settings object and no validator to carry.

@@ -72,10 +72,15 @@ export function redeliver(host: HookHost, socket: TrackedSocket, ev: Event): voi
 }
 
 /** Installs the hook into `win` (a same-origin window of this page). Idempotent. */
-export function hookWindow(win: Window & typeof globalThis, host: HookHost, counter: { next(): string }): void {
+export function hookWindow(
+  win: Window & typeof globalThis,
+  host: HookHost,
+  counter: { next(): string },
+  natives?: Natives,
+): void {
   if (hookedWindows.has(win)) return;
   hookedWindows.add(win);
-  const n = captureNatives(win);
+  const n = natives ?? captureNatives(win);
   const { disguise } = host;
   const fnProto = win.Function.prototype;
   disguise.installToString(fnProto);

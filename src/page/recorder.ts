@@ -228,9 +228,11 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
 export const MAX_BINARY_PREVIEW = 8192;
 
 // A copy, not a slice: a V8 sliced string keeps its whole parent (a 16 MiB frame) alive in the ring.
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const ownCopy = (s: string): string => decoder.decode(encoder.encode(s));
+let codec: { encoder: TextEncoder; decoder: TextDecoder } | null = null;
+const ownCopy = (s: string): string => {
+  codec ??= { encoder: new TextEncoder(), decoder: new TextDecoder() };
+  return codec.decoder.decode(codec.encoder.encode(s));
+};
 
 export interface Payload {
   opcode: "text" | "binary";

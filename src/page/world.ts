@@ -38,26 +38,37 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     for (const [id, s] of sockets) if (!usable(s)) sockets.delete(id);
   };
 
-  const faults: Faults = new Faults(
-    n,
-    {
-      redeliver: (socket, ev) => redeliver(host, socket, ev),
-      sendAsPage: (socket, data) => socket.pageSend(data),
-      environment: (socket, ev) => protection.environmentOf(socket, ev),
-    },
-    {
-      fault: (socket, fault, active, detail, untilT) =>
-        recorder.record({ kind: "fault", t: n.now(), socket, fault, active, detail, untilT }),
-      injected: (socket, dir, data) => recorder.frame(socket, dir, data, true),
-    },
-    () => [...sockets.values()].filter(usable),
-  );
-  const protection = new Protection(recorder, n, faults);
+  // Faults and protection are built on first need (the first socket, a fault, settings with rules):
+  // at document_start, in every frame of every page, only the hook and the channel are installed.
+  let settings: Settings | null = null;
+  let enabled = true;
+  let engine: { faults: Faults; protection: Protection } | null = null;
+  const ensure = (): { faults: Faults; protection: Protection } => {
+    if (engine) return engine;
+    const faults: Faults = new Faults(
+      n,
+      {
+        redeliver: (socket, ev) => redeliver(host, socket, ev),
+        sendAsPage: (socket, data) => socket.pageSend(data),
+        environment: (socket, ev) => protection.environmentOf(socket, ev),
+      },
+      {
+        fault: (socket, fault, active, detail, untilT) =>
+          recorder.record({ kind: "fault", t: n.now(), socket, fault, active, detail, untilT }),
+        injected: (socket, dir, data) => recorder.frame(socket, dir, data, true),
+      },
+      () => [...sockets.values()].filter(usable),
+    );
+    const protection = new Protection(recorder, n, faults);
+    engine = { faults, protection };
+    if (settings) protection.applySettings(settings);
+    return engine;
+  };
 
   const host: HookHost = {
     disguise: new Disguise(n.functionToString),
     created(socket: TrackedSocket, where: Window) {
-      if (!protection.enabled) return;
+      if (!enabled) return;
       let frameUrl = "";
       let topFrame = false;
       try {
@@ -76,15 +87,16 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       });
       prune();
       sockets.set(socket.id, socket);
+      const { faults, protection } = ensure();
       faults.created(socket);
       protection.track(socket);
     },
     event(socket, ev) {
-      if (!protection.enabled) return;
+      if (!enabled) return;
       // Every frame on the wire is recorded, also one the engine hides (a heartbeat reply); one the
       // panel injected was recorded as injected already.
       if (ev.type === "message") {
-        if (!faults.injecting) recorder.frame(socket.id, "in", apply(n.messageData, ev, []));
+        if (!engine?.faults.injecting) recorder.frame(socket.id, "in", apply(n.messageData, ev, []));
         return;
       }
       // The engine reports the states of a protected socket itself.
@@ -103,18 +115,18 @@ export function startPageWorld(win: Window & typeof globalThis): void {
             reason: apply(n.closeReason, e, []),
             wasClean: apply(n.closeWasClean, e, []),
           });
-          protection.closed(socket);
+          engine?.protection.closed(socket);
           break;
         }
       }
     },
     sent(socket, data) {
-      if (!protection.enabled || faults.recordingSuppressed) return;
+      if (!enabled || engine?.faults.recordingSuppressed) return;
       recorder.frame(socket.id, "out", data);
     },
   };
 
-  hookWindow(win, host, counter);
+  hookWindow(win, host, counter, n);
 
   // The channel to the relay.
   const channel = new n.MessageChannel();
@@ -126,9 +138,14 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   const handlers: PageHandlers = {
     "snapshot-request": () => post("snapshot", { frameUrl: win.location.href, sockets: recorder.takeSnapshot() }),
     listening: (msg) => recorder.setListening(msg.on),
-    settings: (msg) => protection.applySettings(msg.settings as Settings),
+    settings: (msg) => {
+      settings = msg.settings as Settings;
+      enabled = settings?.enabled !== false;
+      if (engine || sockets.size > 0) ensure().protection.applySettings(settings);
+      else if (settings?.record) recorder.setLimits(settings.record);
+    },
     // Every frame of the tab hears a command; only the one that owns the socket acts on it.
-    fault: (msg) => faults.apply(msg.target, msg.fault, (id) => sockets.get(id)),
+    fault: (msg) => ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id)),
   };
   port.onmessage = (ev: MessageEvent) => {
     const msg: unknown = apply(n.messageData, ev, []);
