@@ -14,7 +14,7 @@
  */
 import type { FaultCommand, FaultKind, FaultTarget } from "../shared/protocol";
 import type { SocketLike } from "../core/types";
-import { apply, type Natives } from "./natives";
+import { apply, NO_ARGS, type Natives } from "./natives";
 import type { TrackedSocket } from "./hook";
 
 const CONNECTING = 0;
@@ -59,7 +59,7 @@ export class Wire {
   }
 
   get nativeState(): number {
-    return apply(this.n.readyState, this.ws, []);
+    return apply(this.n.readyState, this.ws, NO_ARGS);
   }
 
   /** Called for every trusted event of the native socket: true when the wire keeps it (to deliver a copy later, or never). */
@@ -108,7 +108,7 @@ export class Wire {
     this.outbound.length = 0;
     const n = this.n;
     try {
-      apply(n.close, this.ws, []);
+      apply(n.close, this.ws, NO_ARGS);
     } catch {
       // Already closing: nothing more to tear down.
     }
@@ -127,12 +127,12 @@ export class Wire {
     const n = this.n;
     switch (ev.type) {
       case "message":
-        return new n.MessageEvent("message", { data: apply(n.messageData, ev, []), origin: apply(n.messageOrigin, ev, []) });
+        return new n.MessageEvent("message", { data: apply(n.messageData, ev, NO_ARGS), origin: apply(n.messageOrigin, ev, NO_ARGS) });
       case "close":
         return new n.CloseEvent("close", {
-          code: apply(n.closeCode, ev, []),
-          reason: apply(n.closeReason, ev, []),
-          wasClean: apply(n.closeWasClean, ev, []),
+          code: apply(n.closeCode, ev, NO_ARGS),
+          reason: apply(n.closeReason, ev, NO_ARGS),
+          wasClean: apply(n.closeWasClean, ev, NO_ARGS),
         });
       default:
         return new n.Event(ev.type);
@@ -354,7 +354,7 @@ export class Faults {
   private live(s: TrackedSocket): Wire[] {
     const f = this.of(s);
     // The page's own connection is a wire once a fault touches it, as long as it is still up.
-    if (!f.pageWire && apply(s.natives.readyState, s.ws, []) !== CLOSED) this.pageWire(s);
+    if (!f.pageWire && apply(s.natives.readyState, s.ws, NO_ARGS) !== CLOSED) this.pageWire(s);
     return f.live();
   }
 

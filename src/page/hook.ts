@@ -12,7 +12,7 @@
  * - Same-origin child frames are hooked the moment the page reaches into them (`contentWindow`), so a
  *   frame created by script and used at once never hands out an unpatched WebSocket.
  */
-import { apply, captureNatives, type Natives } from "./natives";
+import { apply, NO_ARGS, captureNatives, type Natives } from "./natives";
 import type { Disguise } from "./disguise";
 import type { SocketFaults } from "./faults";
 
@@ -95,9 +95,9 @@ export function hookWindow(
     // Events the page dispatches itself are its own business (and so are Lifeguard's copies, below).
     if (!ev.isTrusted) return;
     // A fault holds the event back: a copy comes later through `redeliver`, or never.
-    if (socket.faults?.pageWire?.hold(ev)) return void apply(n.stopImmediatePropagation, ev, []);
+    if (socket.faults?.pageWire?.hold(ev)) return void apply(n.stopImmediatePropagation, ev, NO_ARGS);
     host.event(socket, ev);
-    if (socket.controller && !socket.controller.handleInitialEvent(ev)) apply(n.stopImmediatePropagation, ev, []);
+    if (socket.controller && !socket.controller.handleInitialEvent(ev)) apply(n.stopImmediatePropagation, ev, NO_ARGS);
   };
 
   const WebSocketHook = new Proxy(n.WebSocket, {
@@ -107,7 +107,7 @@ export function hookWindow(
         id: counter.next(),
         ws,
         natives: n,
-        url: apply(n.url, ws, []),
+        url: apply(n.url, ws, NO_ARGS),
         protocols: readProtocols(args[1]),
         controller: null,
         faults: null,
@@ -136,7 +136,7 @@ export function hookWindow(
       {
         get [name]() {
           // The native getter first: a foreign `this` throws the browser's own TypeError.
-          const value = apply(native, this, []);
+          const value = apply(native, this, NO_ARGS);
           const socket = tracked.get(this as object);
           if (socket?.controller) return socket.controller[name];
           // An unprotected socket that a fault ended reads CLOSED even while the native handshake runs.
@@ -160,7 +160,7 @@ export function hookWindow(
       const args = arguments as unknown as unknown[];
       if (!socket?.controller || args.length === 0) {
         // Native send discards silently once closing; only what really went out is a frame.
-        const wasOpen = socket ? apply(n.readyState, this, []) === 1 : false;
+        const wasOpen = socket ? apply(n.readyState, this, NO_ARGS) === 1 : false;
         const wire = socket?.faults?.pageWire;
         if (wire && wasOpen && args.length > 0) wire.send(args[0]);
         else apply(n.send, this, args);
@@ -240,7 +240,7 @@ function hookChildFrames(
       const get = Reflect.getOwnPropertyDescriptor(
         {
           get contentWindow() {
-            const w = apply(native, this, []);
+            const w = apply(native, this, NO_ARGS);
             ensure(w);
             return w;
           },
@@ -255,7 +255,7 @@ function hookChildFrames(
       const get = Reflect.getOwnPropertyDescriptor(
         {
           get contentDocument() {
-            const d = apply(native, this, []) as Document | null;
+            const d = apply(native, this, NO_ARGS) as Document | null;
             if (d) ensure(d.defaultView);
             return d;
           },

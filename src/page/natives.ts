@@ -41,6 +41,9 @@ export interface Natives {
 // The page can replace Reflect.apply after we start: keep our own.
 export const apply = Reflect.apply;
 
+/** The argument list of a getter call, shared: hot paths (every frame, every readyState) allocate none. */
+export const NO_ARGS: [] = Object.freeze([]) as unknown as [];
+
 export function getter<T>(proto: object, name: string): (this: T) => never {
   const desc = Reflect.getOwnPropertyDescriptor(proto, name);
   if (!desc?.get) throw new Error(`Lifeguard: no native getter ${name}`);

@@ -8,7 +8,7 @@ import { ResilientConnection, type PageEvent } from "../core/connection";
 import type { SocketLike } from "../core/types";
 import { DEFAULTS, findRule, type Settings } from "../shared/settings";
 import type { SocketController, TrackedSocket } from "./hook";
-import { apply, getter, type Natives } from "./natives";
+import { apply, NO_ARGS, getter, type Natives } from "./natives";
 import type { Recorder } from "./recorder";
 import type { Faults } from "./faults";
 
@@ -20,22 +20,22 @@ export function nativeSocket(ws: WebSocket, n: Natives): SocketLike {
   const binaryTypeSet = Reflect.getOwnPropertyDescriptor(n.wsProto, "binaryType")!.set!;
   return {
     get readyState() {
-      return apply(n.readyState, ws, []);
+      return apply(n.readyState, ws, NO_ARGS);
     },
     get bufferedAmount() {
-      return apply(n.bufferedAmount, ws, []);
+      return apply(n.bufferedAmount, ws, NO_ARGS);
     },
     get protocol() {
-      return apply(n.protocol, ws, []);
+      return apply(n.protocol, ws, NO_ARGS);
     },
     get extensions() {
-      return apply(n.extensions, ws, []);
+      return apply(n.extensions, ws, NO_ARGS);
     },
     get url() {
-      return apply(n.url, ws, []);
+      return apply(n.url, ws, NO_ARGS);
     },
     get binaryType() {
-      return apply(n.binaryType, ws, []);
+      return apply(n.binaryType, ws, NO_ARGS);
     },
     set binaryType(value: BinaryType) {
       apply(binaryTypeSet, ws, [value]);
@@ -99,7 +99,7 @@ function controllerFor(socket: TrackedSocket, conn: ResilientConnection): Socket
     },
     send(data) {
       // Still the first connection: the browser's own InvalidStateError, message and all.
-      if (apply(n.readyState, socket.ws, []) === CONNECTING) return void apply(n.send, socket.ws, [data]);
+      if (apply(n.readyState, socket.ws, NO_ARGS) === CONNECTING) return void apply(n.send, socket.ws, [data]);
       conn.send(data as Parameters<WebSocket["send"]>[0]);
     },
     close: (code, reason) => conn.close(code, reason),
@@ -125,7 +125,7 @@ export class Protection {
     on(n.win, "pageshow", "resume");
     on(n.win.document, "resume", "resume");
     const hidden = getter<Document>(n.win.Document.prototype, "hidden");
-    on(n.win.document, "visibilitychange", "visible", () => !apply(hidden, n.win.document, []));
+    on(n.win.document, "visibilitychange", "visible", () => !apply(hidden, n.win.document, NO_ARGS));
   }
 
   get enabled(): boolean {
@@ -154,7 +154,7 @@ export class Protection {
 
   private reconsider(socket: TrackedSocket): void {
     const conn = this.connections.get(socket);
-    if (!conn && apply(this.n.readyState, socket.ws, []) === CLOSED) {
+    if (!conn && apply(this.n.readyState, socket.ws, NO_ARGS) === CLOSED) {
       this.live.delete(socket);
       return;
     }
@@ -171,7 +171,7 @@ export class Protection {
     }
     if (!rule) return;
     const n = socket.natives;
-    const negotiated = apply(n.protocol, socket.ws, []) as string;
+    const negotiated = apply(n.protocol, socket.ws, NO_ARGS) as string;
     const created = new ResilientConnection({
       socketId: socket.id,
       url: socket.url,
@@ -190,7 +190,7 @@ export class Protection {
       // Only called once the page's own socket is no longer the live one: after validation, close()
       // on a closing or closed socket does nothing.
       validateClose: (...args) => void apply(n.close, socket.ws, args),
-      binaryType: () => apply(n.binaryType, socket.ws, []),
+      binaryType: () => apply(n.binaryType, socket.ws, NO_ARGS),
     });
     this.connections.set(socket, created);
     socket.controller = controllerFor(socket, created);

@@ -124,10 +124,18 @@ export class Recorder {
   frame(socket: SocketId, dir: "in" | "out", data: unknown, injected = false): void {
     const rec = this.sockets.get(socket);
     if (!rec) return;
-    const { opcode, size, preview, truncated, bytes } = describePayload(data, this.limits.maxPreviewBytes);
-    const frame: FrameRecord = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode, size, preview, truncated };
+    let frame: FrameRecord;
+    const max = this.limits.maxPreviewBytes;
+    if (typeof data === "string" && data.length <= max) {
+      // The common case, without the intermediate description.
+      frame = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode: "text", size: utf8Length(data), preview: data, truncated: false };
+    } else {
+      const { opcode, size, preview, truncated, bytes } = describePayload(data, max);
+      frame = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode, size, preview, truncated };
+      if (bytes) unhexed.set(frame, bytes);
+    }
     if (injected) frame.injected = true;
-    if (bytes) unhexed.set(frame, bytes);
+    const size = frame.size;
     if (dir === "in") {
       rec.framesIn++;
       rec.bytesIn += size;
@@ -135,7 +143,7 @@ export class Recorder {
       rec.framesOut++;
       rec.bytesOut += size;
     }
-    this.push(socket, { kind: "frame", frame });
+    this.push(socket, { kind: "frame", frame }, rec);
   }
 
   /** The core's RecorderSink. */
@@ -186,8 +194,8 @@ export class Recorder {
     for (const rec of this.sockets.values()) rec.events.resize(limits.maxFramesPerSocket);
   }
 
-  private push(socket: SocketId, event: RecorderEvent): void {
-    this.sockets.get(socket)?.events.push(event);
+  private push(socket: SocketId, event: RecorderEvent, rec = this.sockets.get(socket)): void {
+    rec?.events.push(event);
     if (!this.listening) return;
     this.pending.push(event);
     // A page faster than the batch interval: send what is there rather than drop events.

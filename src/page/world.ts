@@ -14,7 +14,7 @@ import type { Settings } from "../shared/settings";
 import { Disguise } from "./disguise";
 import { Faults } from "./faults";
 import { hookWindow, redeliver, type HookHost, type TrackedSocket } from "./hook";
-import { apply, captureNatives } from "./natives";
+import { apply, NO_ARGS, captureNatives } from "./natives";
 import { Protection } from "./protect";
 import { Recorder } from "./recorder";
 
@@ -32,7 +32,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   /** Sockets of this page world by id, for commands from the panel. */
   const sockets = new Map<string, TrackedSocket>();
   const usable = (s: TrackedSocket): boolean =>
-    s.controller ? s.controller.readyState !== CLOSED : s.faults?.readyState !== CLOSED && apply(n.readyState, s.ws, []) !== CLOSED;
+    s.controller ? s.controller.readyState !== CLOSED : s.faults?.readyState !== CLOSED && apply(n.readyState, s.ws, NO_ARGS) !== CLOSED;
   const prune = (): void => {
     if (sockets.size <= PRUNE_ABOVE) return;
     for (const [id, s] of sockets) if (!usable(s)) sockets.delete(id);
@@ -96,7 +96,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       // Every frame on the wire is recorded, also one the engine hides (a heartbeat reply); one the
       // panel injected was recorded as injected already.
       if (ev.type === "message") {
-        if (!engine?.faults.injecting) recorder.frame(socket.id, "in", apply(n.messageData, ev, []));
+        if (!engine?.faults.injecting) recorder.frame(socket.id, "in", apply(n.messageData, ev, NO_ARGS));
         return;
       }
       // The engine reports the states of a protected socket itself.
@@ -111,9 +111,9 @@ export function startPageWorld(win: Window & typeof globalThis): void {
         case "close": {
           const e = ev as CloseEvent;
           recorder.state(socket.id, "closed", {
-            code: apply(n.closeCode, e, []),
-            reason: apply(n.closeReason, e, []),
-            wasClean: apply(n.closeWasClean, e, []),
+            code: apply(n.closeCode, e, NO_ARGS),
+            reason: apply(n.closeReason, e, NO_ARGS),
+            wasClean: apply(n.closeWasClean, e, NO_ARGS),
           });
           engine?.protection.closed(socket);
           break;
@@ -148,7 +148,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     fault: (msg) => ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id)),
   };
   port.onmessage = (ev: MessageEvent) => {
-    const msg: unknown = apply(n.messageData, ev, []);
+    const msg: unknown = apply(n.messageData, ev, NO_ARGS);
     if (!isPanelToPage(msg) || msg.source !== "lifeguard-relay") return;
     (handlers[msg.type] as (m: PanelToPageMessage) => void)(msg);
   };
