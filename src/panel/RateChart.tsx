@@ -11,7 +11,14 @@ export interface RateChartProps {
 }
 
 function cssVar(el: Element, name: string, fallback: string): string {
-  return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
+  // The theme's colours are light-dark() pairs: let the browser resolve one through a real property,
+  // since a canvas takes only a concrete colour.
+  const probe = el.ownerDocument.createElement("span");
+  probe.style.color = `var(${name})`;
+  el.append(probe);
+  const color = getComputedStyle(probe).color.trim();
+  probe.remove();
+  return color || fallback;
 }
 
 /** Messages per second in and out, and heartbeat RTT on its own axis (uPlot, on a canvas). */
