@@ -1,7 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
 import { parseNumberText, showNumber } from "./draft";
-import { FieldErrors } from "./FieldErrors";
-import "./Field.css";
+import { ParsedTextField } from "./ParsedTextField";
 
 export interface NumberFieldProps {
   path: string;
@@ -19,31 +17,6 @@ export interface NumberFieldProps {
  * means "not set": the default (the placeholder) applies. The text is kept while it means the same
  * number (typing "1.50" is not rewritten to "1.5" under the cursor).
  */
-export function NumberField({ path, label, value, placeholder, errors, testId, onChange }: NumberFieldProps) {
-  const [text, setText] = useState(showNumber(value));
-  useEffect(() => {
-    if (!Object.is(parseNumberText(text), value)) setText(showNumber(value));
-    // Only a change from outside (the JSON view, a load) resets the text: not the text itself.
-  }, [value]);
-  return (
-    <label class={errors.length ? "field field-invalid" : "field"}>
-      <span class="field-label">{label}</span>
-      <input
-        type="text"
-        inputMode="decimal"
-        class="field-input field-number"
-        data-path={path}
-        data-testid={testId}
-        aria-invalid={errors.length > 0}
-        placeholder={placeholder}
-        value={text}
-        onInput={(e) => {
-          const next = e.currentTarget.value;
-          setText(next);
-          onChange(parseNumberText(next));
-        }}
-      />
-      <FieldErrors errors={errors} />
-    </label>
-  );
+export function NumberField(props: NumberFieldProps) {
+  return <ParsedTextField {...props} inputMode="decimal" parse={parseNumberText} show={showNumber} />;
 }

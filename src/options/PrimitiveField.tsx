@@ -1,7 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
 import { parsePrimitiveText, showPrimitive } from "./draft";
-import { FieldErrors } from "./FieldErrors";
-import "./Field.css";
+import { ParsedTextField } from "./ParsedTextField";
 import { t } from "../shared/i18n";
 
 export interface PrimitiveFieldProps {
@@ -30,37 +28,15 @@ export function primitiveHint(value: unknown): string | null {
  * `null`; `"1"` (quoted) the string. Beside it, how what was typed is read, since `1` and `"1"` do not
  * compare equal.
  */
-export function PrimitiveField({ path, label, value, fallback, errors, testId, onChange }: PrimitiveFieldProps) {
-  const [text, setText] = useState(showPrimitive(value));
-  useEffect(() => {
-    if (!Object.is(parsePrimitiveText(text), value)) setText(showPrimitive(value));
-    // Only a change from outside (the JSON view, a load) resets the text: not the text itself.
-  }, [value]);
-  const hint = value === undefined ? primitiveHint(fallback) : primitiveHint(value);
+export function PrimitiveField({ fallback, testId, ...rest }: PrimitiveFieldProps) {
+  const hint = rest.value === undefined ? primitiveHint(fallback) : primitiveHint(rest.value);
   return (
-    <label class={errors.length ? "field field-invalid" : "field"}>
-      <span class="field-label">{label}</span>
-      <input
-        type="text"
-        class="field-input"
-        spellcheck={false}
-        data-path={path}
-        data-testid={testId}
-        aria-invalid={errors.length > 0}
-        placeholder={showPrimitive(fallback)}
-        value={text}
-        onInput={(e) => {
-          const next = e.currentTarget.value;
-          setText(next);
-          onChange(parsePrimitiveText(next));
-        }}
-      />
+    <ParsedTextField {...rest} testId={testId} placeholder={showPrimitive(fallback)} parse={parsePrimitiveText} show={showPrimitive}>
       {hint !== null && (
         <span class="field-hint" data-testid={testId ? `${testId}-parsed` : undefined}>
-          {value === undefined ? t("optionsEqualsDefault", [hint]) : hint}
+          {rest.value === undefined ? t("optionsEqualsDefault", [hint]) : hint}
         </span>
       )}
-      <FieldErrors errors={errors} />
-    </label>
+    </ParsedTextField>
   );
 }
