@@ -15,20 +15,16 @@ import type {
 
 export const BATCH_MS = 50;
 
-/** Binary frames whose preview is still bytes: hexed when a panel first gets them (see `ready`). */
+/** Binary frames whose preview is still bytes: hexed when a panel first gets them (see `settle`). */
 const unhexed = new WeakMap<FrameRecord, Uint8Array>();
 
-/** A recorder event as it leaves the page: a binary frame's preview hexed (once). */
-function ready(event: RecorderEvent): RecorderEvent {
-  if (event.kind === "frame") {
-    const bytes = unhexed.get(event.frame);
-    if (bytes) {
-      event.frame.preview = toHex(bytes);
-      unhexed.delete(event.frame);
-    }
-  }
-  return event;
-}
+/**
+ * `size` of a text frame whose preview is the whole payload, until someone needs it: measuring UTF-8
+ * is a scan of every character, and most frames are never looked at (no panel open, and the ring
+ * forgets them). Measured when the frame leaves the page or the ring, whichever comes first.
+ */
+const UNMEASURED = -1;
+
 /** Closed sockets kept for the panel beyond this many are forgotten, oldest first. */
 const MAX_CLOSED_SOCKETS = 200;
 /** A batch is sent early once it holds this many events (a page sending faster than the batch interval). */
@@ -50,22 +46,27 @@ class Ring<T> {
   private items: T[] = [];
   private start = 0;
   constructor(private capacity: number) {}
-  push(item: T): void {
+  /** Returns the item it overwrote, if the ring was full. */
+  push(item: T): T | undefined {
     if (this.items.length < this.capacity) {
       this.items.push(item);
-      return;
+      return undefined;
     }
+    const old = this.items[this.start];
     this.items[this.start] = item;
     this.start = (this.start + 1) % this.capacity;
+    return old;
   }
   toArray(): T[] {
     return this.items.slice(this.start).concat(this.items.slice(0, this.start));
   }
-  resize(capacity: number): void {
+  /** Returns the items that no longer fit. */
+  resize(capacity: number): T[] {
     const all = this.toArray();
     this.capacity = Math.max(1, capacity);
     this.items = all.slice(-this.capacity);
     this.start = 0;
+    return all.slice(0, all.length - this.items.length);
   }
 }
 
@@ -127,22 +128,17 @@ export class Recorder {
     let frame: FrameRecord;
     const max = this.limits.maxPreviewBytes;
     if (typeof data === "string" && data.length <= max) {
-      // The common case, without the intermediate description.
-      frame = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode: "text", size: utf8Length(data), preview: data, truncated: false };
+      // The common case, without the intermediate description; its size is measured later (see UNMEASURED).
+      frame = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode: "text", size: UNMEASURED, preview: data, truncated: false };
     } else {
       const { opcode, size, preview, truncated, bytes } = describePayload(data, max);
       frame = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode, size, preview, truncated };
       if (bytes) unhexed.set(frame, bytes);
     }
     if (injected) frame.injected = true;
-    const size = frame.size;
-    if (dir === "in") {
-      rec.framesIn++;
-      rec.bytesIn += size;
-    } else {
-      rec.framesOut++;
-      rec.bytesOut += size;
-    }
+    if (dir === "in") rec.framesIn++;
+    else rec.framesOut++;
+    if (frame.size !== UNMEASURED) this.countBytes(rec, frame);
     this.push(socket, { kind: "frame", frame }, rec);
   }
 
@@ -155,17 +151,50 @@ export class Recorder {
   }
 
   snapshot(): SocketSnapshot[] {
-    return [...this.sockets.values()].map((r) => ({
-      info: r.info,
-      state: r.state,
-      protected: r.protected,
-      framesIn: r.framesIn,
-      framesOut: r.framesOut,
-      bytesIn: r.bytesIn,
-      bytesOut: r.bytesOut,
-      lastSeq: r.seq,
-      events: r.events.toArray().map(ready),
-    }));
+    return [...this.sockets.values()].map((r) => {
+      // First: settling the frames still in the ring completes the byte counts.
+      const events = r.events.toArray().map((e) => this.settle(e));
+      return {
+        info: r.info,
+        state: r.state,
+        protected: r.protected,
+        framesIn: r.framesIn,
+        framesOut: r.framesOut,
+        bytesIn: r.bytesIn,
+        bytesOut: r.bytesOut,
+        lastSeq: r.seq,
+        events,
+      };
+    });
+  }
+
+  /**
+   * A recorder event as it leaves the page: a text frame measured (and counted in its socket's
+   * bytes), a binary frame's preview hexed. Each happens once per frame.
+   */
+  private settle(event: RecorderEvent): RecorderEvent {
+    if (event.kind !== "frame") return event;
+    const frame = event.frame;
+    this.measure(frame);
+    const bytes = unhexed.get(frame);
+    if (bytes) {
+      frame.preview = toHex(bytes);
+      unhexed.delete(frame);
+    }
+    return event;
+  }
+
+  /** A text frame's size, measured and counted once (see UNMEASURED). */
+  private measure(frame: FrameRecord): void {
+    if (frame.size !== UNMEASURED) return;
+    frame.size = utf8Length(frame.preview);
+    const rec = this.sockets.get(frame.socket);
+    if (rec) this.countBytes(rec, frame);
+  }
+
+  private countBytes(rec: SocketRecord, frame: FrameRecord): void {
+    if (frame.dir === "in") rec.bytesIn += frame.size;
+    else rec.bytesOut += frame.size;
   }
 
   /** A snapshot for the channel: what is pending is in it, so it is not sent again as events. */
@@ -191,11 +220,12 @@ export class Recorder {
 
   setLimits(limits: RecordLimits): void {
     this.limits = limits;
-    for (const rec of this.sockets.values()) rec.events.resize(limits.maxFramesPerSocket);
+    for (const rec of this.sockets.values()) for (const old of rec.events.resize(limits.maxFramesPerSocket)) if (old.kind === "frame") this.measure(old.frame);
   }
 
   private push(socket: SocketId, event: RecorderEvent, rec = this.sockets.get(socket)): void {
-    rec?.events.push(event);
+    const evicted = rec?.events.push(event);
+    if (evicted?.kind === "frame") this.measure(evicted.frame);
     if (!this.listening) return;
     this.pending.push(event);
     // A page faster than the batch interval: send what is there rather than drop events.
@@ -211,7 +241,7 @@ export class Recorder {
     if (!this.post || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.post(batch.map(ready));
+    this.post(batch.map((e) => this.settle(e)));
   }
 
   private forgetOldClosed(): void {

@@ -46,6 +46,32 @@ describe("page recorder", () => {
     vi.useRealTimers();
   });
 
+  it("counts UTF-8 bytes exactly, for frames the ring forgot, frames still in it and frames a panel got", () => {
+    const { rec, batches } = setup();
+    rec.setListening(false);
+    rec.setLimits({ maxFramesPerSocket: 5, maxPreviewBytes: 65_536 });
+    rec.created(info("s:1"));
+    const inbound = ["a", "é", "€", "😀", "x".repeat(300), "ü€", "lone \ud800", ""];
+    const outbound = ["hi", "日本語", "✓✓"];
+    for (const m of inbound) rec.frame("s:1", "in", m);
+    for (const m of outbound) rec.frame("s:1", "out", m);
+    rec.setListening(true);
+    rec.frame("s:1", "out", "ß");
+    vi.advanceTimersByTime(BATCH_MS);
+    const sum = (xs: string[]) => xs.reduce((n, m) => n + utf8Length(m), 0);
+    const [snap] = rec.takeSnapshot();
+    expect(snap).toMatchObject({ framesIn: 8, framesOut: 4, bytesIn: sum(inbound), bytesOut: sum([...outbound, "ß"]) });
+    expect(sum(inbound)).toBe(1 + 2 + 3 + 4 + 300 + 5 + 8 + 0);
+    // Every frame that leaves the page carries its measured size.
+    for (const e of [...snap!.events, ...batches.flat()]) if (e.kind === "frame") expect(e.frame.size).toBe(utf8Length(e.frame.preview));
+    // A second snapshot counts nothing twice.
+    expect(rec.takeSnapshot()[0]).toMatchObject({ bytesIn: sum(inbound), bytesOut: sum([...outbound, "ß"]) });
+    // Nor does shrinking the ring.
+    rec.setLimits({ maxFramesPerSocket: 1, maxPreviewBytes: 65_536 });
+    expect(rec.takeSnapshot()[0]).toMatchObject({ bytesIn: sum(inbound), bytesOut: sum([...outbound, "ß"]) });
+    vi.useRealTimers();
+  });
+
   it("hexes a binary preview only when a panel gets the frame, and caps it", () => {
     const { rec, batches } = setup();
     rec.created(info("s:1"));
