@@ -185,6 +185,8 @@ export async function cpuCost(ctx: Ctx): Promise<void> {
   const run = async (config: (typeof configs)[number]) => {
     const p = pages[config];
     if (config === "panel-open") await panel.page.click('[data-testid="clear"]');
+    // The page measured is the browser's front tab, as in the throughput runs (see there).
+    await p.page.bringToFront();
     const before = await metrics(p.cdp);
     const panelBefore = await metrics(panel.cdp);
     await p.page.evaluate((n) => (window as unknown as PageB).B.flood(n, 1024), messages);

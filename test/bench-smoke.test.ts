@@ -12,7 +12,8 @@ import { afterAll, expect, it } from "vitest";
 const ROOT = resolve(import.meta.dirname, "..");
 const CONFIGS = ["native", "inspect", "protected", "partysocket", "reconnecting-websocket"];
 const ROWS = [
-  ...["text", "binary"].flatMap((k) => [...CONFIGS, "ahead-of-libraries"].map((c) => `throughput.${k}.${c}`)),
+  ...["text", "binary"].flatMap((k) => [...CONFIGS, "native-b", "ahead-of-libraries"].map((c) => `throughput.${k}.${c}`)),
+  ...[...CONFIGS, "native-b"].map((c) => `throughput.cpu.${c}`),
   ...["p50", "p99"].flatMap((q) => CONFIGS.map((c) => `latency.${q}.${c}`)),
   "page.install.first-script",
   "page.install.trace",
