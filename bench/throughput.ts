@@ -25,17 +25,18 @@ interface Sample {
 type ThroughputConfig = Config | "native-b";
 const THROUGHPUT_CONFIGS: readonly ThroughputConfig[] = [...CONFIGS, "native-b"];
 
+/** Main-thread task time so far (Performance.getMetrics with thread ticks), seconds. */
+async function taskSeconds(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
+  return metrics.find((m) => m.name === "TaskDuration")!.value;
+}
+
 /**
  * Each sample gets a page of its own, alone in its browser and brought to the front, closed after.
  * Long-lived pages side by side are not comparable: in one run here the page opened last in a browser
  * echoed 1.2-1.4 x faster, at 20 % less CPU per message, than the same page opened first, whatever its
  * configuration (BENCHMARKS.md, "Method").
  */
-async function taskSeconds(cdp: CDPSession): Promise<number> {
-  const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
-  return metrics.find((m) => m.name === "TaskDuration")!.value;
-}
-
 export async function throughputAndLatency(ctx: Ctx): Promise<void> {
   const n = ctx.quick
     ? { text: 100, binary: 10, rtt: 50, rounds: 1, warm: 20 }
