@@ -9,6 +9,8 @@ export interface Ctx {
   native: Browser;
   /** The extension as shipped (minified). */
   ext: Browser;
+  /** Where that build is (the install section copies it). */
+  shippedDir: string;
   /** The extension built without minification: only for profiles, so function names mean something. */
   readable: Browser;
   rows: Row[];

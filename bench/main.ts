@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     const libs = await bundleLibraries(join(tmp.path, "libs"));
     const server = await startBenchServer(libs);
     const [native, ext, readableBrowser] = await Promise.all([launch(null), launch(shipped), launch(readable)]);
-    ctx = { quick, server, native, ext, readable: readableBrowser, rows: results.rows, profiles: results.profiles, log };
+    ctx = { quick, server, native, ext, shippedDir: shipped, readable: readableBrowser, rows: results.rows, profiles: results.profiles, log };
     for (const [name, section] of SECTIONS) {
       if (only && !only.some((o) => name.includes(o))) continue;
       log(name);

@@ -16,6 +16,8 @@ const ROWS = [
   ...[...CONFIGS, "native-b"].map((c) => `throughput.cpu.${c}`),
   ...["p50", "p99"].flatMap((q) => CONFIGS.map((c) => `latency.${q}.${c}`)),
   "page.install.first-script",
+  "page.install.empty-script",
+  "page.install.patch",
   "page.install.trace",
   "page.heap.native",
   "page.heap.ring-10000",
