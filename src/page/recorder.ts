@@ -42,31 +42,125 @@ interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
 }
 
-class Ring<T> {
-  private items: T[] = [];
+/** Flags of a slot of `History` that holds a frame in columns (0: the slot holds an event object). */
+const COLUMN = 1;
+const OUT = 2;
+const BINARY = 4;
+const TRUNCATED = 8;
+const INJECTED = 16;
+
+/** A frame as `History` keeps it: columns, no object (see History). */
+interface FrameColumns {
+  flags: number;
+  seq: number;
+  t: number;
+  size: number;
+  /** Text preview, or the binary frame's first bytes (hexed when the frame leaves the page). */
+  data: string | Uint8Array;
+}
+
+/**
+ * One socket's ring of recorded events. Frames recorded while no panel listens (nearly all of them)
+ * are kept in columns: no object per frame, which the garbage collector would have to promote and
+ * then trace for as long as the ring keeps it. An object is made when the frame leaves the page.
+ * Other events, and frames already made into objects for a listening panel, are kept as they are.
+ */
+class History {
+  private flags = new Uint8Array(0);
+  private seq = new Float64Array(0);
+  private t = new Float64Array(0);
+  private size = new Float64Array(0);
+  private data: unknown[] = [];
   private start = 0;
-  constructor(private capacity: number) {}
-  /** Returns the item it overwrote, if the ring was full. */
-  push(item: T): T | undefined {
-    if (this.items.length < this.capacity) {
-      this.items.push(item);
-      return undefined;
+  private length = 0;
+
+  constructor(
+    private capacity: number,
+    /** Called with each slot the ring overwrites or drops. */
+    private readonly evicted: (slot: FrameColumns | RecorderEvent) => void,
+  ) {}
+
+  pushEvent(event: RecorderEvent): void {
+    this.data[this.slot()] = event;
+  }
+
+  pushFrame(flags: number, seq: number, t: number, size: number, data: string | Uint8Array): void {
+    const i = this.slot();
+    this.flags[i] = flags | COLUMN;
+    this.seq[i] = seq;
+    this.t[i] = t;
+    this.size[i] = size;
+    this.data[i] = data;
+  }
+
+  /** Measures every text frame still unmeasured (see UNMEASURED), telling `counted` each size once. */
+  measureAll(counted: (out: boolean, size: number) => void): void {
+    for (let k = 0; k < this.length; k++) {
+      const i = (this.start + k) % this.capacity;
+      if (!(this.flags[i]! & COLUMN) || this.size[i] !== UNMEASURED) continue;
+      this.size[i] = utf8Length(this.data[i] as string);
+      counted((this.flags[i]! & OUT) !== 0, this.size[i]!);
     }
-    const old = this.items[this.start];
-    this.items[this.start] = item;
-    this.start = (this.start + 1) % this.capacity;
-    return old;
   }
-  toArray(): T[] {
-    return this.items.slice(this.start).concat(this.items.slice(0, this.start));
+
+  /** Every slot, oldest first. */
+  entries(): (FrameColumns | RecorderEvent)[] {
+    const out: (FrameColumns | RecorderEvent)[] = [];
+    for (let k = 0; k < this.length; k++) out.push(this.read((this.start + k) % this.capacity));
+    return out;
   }
-  /** Returns the items that no longer fit. */
-  resize(capacity: number): T[] {
-    const all = this.toArray();
+
+  resize(capacity: number): void {
+    const all = this.entries();
     this.capacity = Math.max(1, capacity);
-    this.items = all.slice(-this.capacity);
+    this.flags = new Uint8Array(0);
+    this.seq = new Float64Array(0);
+    this.t = new Float64Array(0);
+    this.size = new Float64Array(0);
+    this.data = [];
     this.start = 0;
-    return all.slice(0, all.length - this.items.length);
+    this.length = 0;
+    for (const e of all) {
+      if ("kind" in e) this.pushEvent(e);
+      else this.pushFrame(e.flags, e.seq, e.t, e.size, e.data);
+    }
+  }
+
+  private read(i: number): FrameColumns | RecorderEvent {
+    if (!(this.flags[i]! & COLUMN)) return this.data[i] as RecorderEvent;
+    return { flags: this.flags[i]!, seq: this.seq[i]!, t: this.t[i]!, size: this.size[i]!, data: this.data[i] as string | Uint8Array };
+  }
+
+  /** The index to write next: the ring grows (doubling) up to its capacity, then overwrites the oldest. */
+  private slot(): number {
+    if (this.length < this.capacity) {
+      if (this.length === this.flags.length) this.grow();
+      const i = (this.start + this.length++) % this.capacity;
+      this.flags[i] = 0;
+      return i;
+    }
+    const i = this.start;
+    this.evicted(this.read(i));
+    this.flags[i] = 0;
+    this.start = (this.start + 1) % this.capacity;
+    return i;
+  }
+
+  /** Only while not yet full, so the slots are 0..length-1 from `start` 0. */
+  private grow(): void {
+    const n = Math.min(this.capacity, Math.max(16, this.flags.length * 2));
+    const flags = new Uint8Array(n);
+    flags.set(this.flags);
+    const seq = new Float64Array(n);
+    seq.set(this.seq);
+    const t = new Float64Array(n);
+    t.set(this.t);
+    const size = new Float64Array(n);
+    size.set(this.size);
+    this.flags = flags;
+    this.seq = seq;
+    this.t = t;
+    this.size = size;
   }
 }
 
@@ -79,7 +173,7 @@ interface SocketRecord {
   framesOut: number;
   bytesIn: number;
   bytesOut: number;
-  events: Ring<RecorderEvent>;
+  events: History;
 }
 
 export type Post = (events: RecorderEvent[]) => void;
@@ -105,7 +199,7 @@ export class Recorder {
       framesOut: 0,
       bytesIn: 0,
       bytesOut: 0,
-      events: new Ring(this.limits.maxFramesPerSocket),
+      events: this.history(info.id),
     });
     this.push(info.id, { kind: "created", t: info.createdAt, socket: info });
     this.forgetOldClosed();
@@ -125,21 +219,74 @@ export class Recorder {
   frame(socket: SocketId, dir: "in" | "out", data: unknown, injected = false): void {
     const rec = this.sockets.get(socket);
     if (!rec) return;
-    let frame: FrameRecord;
     const max = this.limits.maxPreviewBytes;
+    let flags = (dir === "out" ? OUT : 0) | (injected ? INJECTED : 0);
+    let size: number;
+    let preview: string | Uint8Array;
     if (typeof data === "string" && data.length <= max) {
-      // The common case, without the intermediate description; its size is measured later (see UNMEASURED).
-      frame = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode: "text", size: UNMEASURED, preview: data, truncated: false };
+      // The common case: the payload is its own preview, and its size is measured later (see UNMEASURED).
+      size = UNMEASURED;
+      preview = data;
     } else {
-      const { opcode, size, preview, truncated, bytes } = describePayload(data, max);
-      frame = { socket, seq: ++rec.seq, t: this.timers.now(), dir, opcode, size, preview, truncated };
-      if (bytes) unhexed.set(frame, bytes);
+      const d = describePayload(data, max);
+      size = d.size;
+      preview = d.bytes ?? d.preview;
+      if (d.opcode === "binary") flags |= BINARY;
+      if (d.truncated) flags |= TRUNCATED;
     }
-    if (injected) frame.injected = true;
     if (dir === "in") rec.framesIn++;
     else rec.framesOut++;
-    if (frame.size !== UNMEASURED) this.countBytes(rec, frame);
-    this.push(socket, { kind: "frame", frame }, rec);
+    if (size !== UNMEASURED) {
+      if (dir === "in") rec.bytesIn += size;
+      else rec.bytesOut += size;
+    }
+    const seq = ++rec.seq;
+    const t = this.timers.now();
+    if (!this.listening) {
+      rec.events.pushFrame(flags, seq, t, size, preview);
+      return;
+    }
+    this.push(socket, { kind: "frame", frame: this.frameRecord(socket, { flags, seq, t, size, data: preview }) }, rec);
+  }
+
+  /** A frame as the panel gets it, from its columns; its binary preview waits to be hexed (see `settle`). */
+  private frameRecord(socket: SocketId, c: FrameColumns): FrameRecord {
+    const binary = (c.flags & BINARY) !== 0;
+    const frame: FrameRecord = {
+      socket,
+      seq: c.seq,
+      t: c.t,
+      dir: c.flags & OUT ? "out" : "in",
+      opcode: binary ? "binary" : "text",
+      size: c.size,
+      preview: typeof c.data === "string" ? c.data : "",
+      truncated: (c.flags & TRUNCATED) !== 0,
+    };
+    if (c.flags & INJECTED) frame.injected = true;
+    if (typeof c.data !== "string") unhexed.set(frame, c.data);
+    return frame;
+  }
+
+  /** A ring slot as an event (a frame in columns becomes its object), settled to leave the page. */
+  private eventOf(socket: SocketId, slot: FrameColumns | RecorderEvent): RecorderEvent {
+    if ("kind" in slot) return this.settle(slot);
+    return this.settle({ kind: "frame", frame: this.frameRecord(socket, slot) });
+  }
+
+  /** A slot the ring lets go of: a text frame is measured then, so the byte counts stay exact. */
+  private history(socket: SocketId): History {
+    return new History(this.limits.maxFramesPerSocket, (slot) => {
+      if ("kind" in slot) {
+        if (slot.kind === "frame") this.measure(slot.frame);
+        return;
+      }
+      if (slot.size !== UNMEASURED) return;
+      const rec = this.sockets.get(socket);
+      if (!rec) return;
+      const size = utf8Length(slot.data as string);
+      if (slot.flags & OUT) rec.bytesOut += size;
+      else rec.bytesIn += size;
+    });
   }
 
   /** The core's RecorderSink. */
@@ -152,8 +299,9 @@ export class Recorder {
 
   snapshot(): SocketSnapshot[] {
     return [...this.sockets.values()].map((r) => {
-      // First: settling the frames still in the ring completes the byte counts.
-      const events = r.events.toArray().map((e) => this.settle(e));
+      // First: measuring the frames still in the ring completes the byte counts.
+      r.events.measureAll((out, size) => (out ? (r.bytesOut += size) : (r.bytesIn += size)));
+      const events = r.events.entries().map((slot) => this.eventOf(r.info.id, slot));
       return {
         info: r.info,
         state: r.state,
@@ -220,12 +368,11 @@ export class Recorder {
 
   setLimits(limits: RecordLimits): void {
     this.limits = limits;
-    for (const rec of this.sockets.values()) for (const old of rec.events.resize(limits.maxFramesPerSocket)) if (old.kind === "frame") this.measure(old.frame);
+    for (const rec of this.sockets.values()) rec.events.resize(limits.maxFramesPerSocket);
   }
 
   private push(socket: SocketId, event: RecorderEvent, rec = this.sockets.get(socket)): void {
-    const evicted = rec?.events.push(event);
-    if (evicted?.kind === "frame") this.measure(evicted.frame);
+    rec?.events.pushEvent(event);
     if (!this.listening) return;
     this.pending.push(event);
     // A page faster than the batch interval: send what is there rather than drop events.

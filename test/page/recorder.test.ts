@@ -72,6 +72,62 @@ describe("page recorder", () => {
     vi.useRealTimers();
   });
 
+  it("keeps the same history whether or not a panel listens: a late snapshot equals the batches a panel got", () => {
+    const script = (rec: Recorder) => {
+      rec.created(info("s:1"));
+      rec.state("s:1", "open");
+      for (let i = 0; i < 30; i++) {
+        rec.frame("s:1", i % 2 ? "out" : "in", i % 3 === 0 ? `text ${i} é` : new Uint8Array([i, 255 - i]).buffer);
+        if (i % 7 === 0) rec.record({ kind: "note", t: Date.now(), socket: "s:1", text: `note ${i}` });
+      }
+      rec.frame("s:1", "in", "x".repeat(50)); // truncated at 16
+      rec.frame("s:1", "in", "injected!", true);
+      rec.frame("s:1", "in", new Blob(["abc"]));
+      rec.state("s:1", "closed", { code: 1000, reason: "bye", wasClean: true });
+    };
+    const limits = { maxFramesPerSocket: 100, maxPreviewBytes: 16 };
+    vi.useFakeTimers();
+    const quiet = new Recorder({ now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms) });
+    quiet.setLimits(limits);
+    script(quiet);
+    vi.useRealTimers();
+    const { rec, batches } = setup();
+    rec.setLimits(limits);
+    vi.setSystemTime(0);
+    script(rec);
+    vi.advanceTimersByTime(BATCH_MS);
+    vi.useRealTimers();
+    const heard = batches.flat();
+    const [snap] = quiet.takeSnapshot();
+    expect(snap!.events.map((e) => ({ ...e, t: 0, ...(e.kind === "frame" ? { frame: { ...e.frame, t: 0 } } : {}) }))).toEqual(
+      heard.map((e) => ({ ...e, t: 0, ...(e.kind === "frame" ? { frame: { ...e.frame, t: 0 } } : {}) })),
+    );
+    expect(heard.length).toBe(1 + 1 + 30 + 5 + 3 + 1);
+    const [other] = rec.takeSnapshot();
+    expect({ ...snap, events: [] }).toEqual({ ...other, events: [] });
+    // A second snapshot of the quiet one is the same again.
+    expect(quiet.takeSnapshot()[0]).toEqual(snap);
+  });
+
+  it("drops the oldest events past the ring's size, in order, frames and other events alike", () => {
+    const { rec } = setup();
+    rec.setListening(false);
+    rec.setLimits({ maxFramesPerSocket: 7, maxPreviewBytes: 1000 });
+    rec.created(info("s:1"));
+    for (let i = 1; i <= 40; i++) {
+      if (i % 5 === 0) rec.record({ kind: "note", t: i, socket: "s:1", text: `n${i}` });
+      else rec.frame("s:1", "in", `f${i}`);
+    }
+    const names = rec.takeSnapshot()[0]!.events.map((e) => (e.kind === "frame" ? e.frame.preview : e.kind === "note" ? e.text : e.kind));
+    expect(names).toEqual(["f34", "n35", "f36", "f37", "f38", "f39", "n40"]);
+    rec.setLimits({ maxFramesPerSocket: 3, maxPreviewBytes: 1000 });
+    rec.frame("s:1", "out", "last");
+    const after = rec.takeSnapshot()[0]!;
+    expect(after.events.map((e) => (e.kind === "frame" ? e.frame.preview : e.kind === "note" ? e.text : e.kind))).toEqual(["f39", "n40", "last"]);
+    expect(after).toMatchObject({ framesIn: 32, framesOut: 1, bytesIn: 8 * 2 + 24 * 3, bytesOut: 4, lastSeq: 33 });
+    vi.useRealTimers();
+  });
+
   it("hexes a binary preview only when a panel gets the frame, and caps it", () => {
     const { rec, batches } = setup();
     rec.created(info("s:1"));
