@@ -293,6 +293,7 @@ type Check = (x: unknown) => string | null;
 
 const bool: Check = (x) => (typeof x === "boolean" ? null : `expected true or false, got ${describe(x)}`);
 
+/* @__NO_SIDE_EFFECTS__ */
 function num(min: number, max: number, opts: { integer?: boolean; what?: string } = {}): Check {
   const what = opts.what ?? (opts.integer ? "a non-negative integer" : "a non-negative number");
   return (x) => {
@@ -307,6 +308,7 @@ function num(min: number, max: number, opts: { integer?: boolean; what?: string 
 const delayMs = num(0, LIMITS.maxDelayMs);
 const intervalMs = num(LIMITS.minIntervalMs, LIMITS.maxDelayMs, { what: "a number of milliseconds" });
 
+/* @__NO_SIDE_EFFECTS__ */
 function text(maxBytes: number, allowNull: boolean): Check {
   return (x) => {
     if (x === null && allowNull) return null;
@@ -317,6 +319,7 @@ function text(maxBytes: number, allowNull: boolean): Check {
   };
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 function oneOf(values: readonly string[]): Check {
   return (x) =>
     typeof x === "string" && values.includes(x)
