@@ -19,7 +19,8 @@ type PageB = { B: { open(u: string): Promise<boolean>; flood(n: number, size: nu
  * `EvaluateScript`/`v8.run` slices whose url is the script), per document.
  */
 export async function installCost(ctx: Ctx): Promise<void> {
-  const rounds = ctx.quick ? 2 : 20;
+  // Navigation timing spreads by milliseconds from load to load: many rounds for a sub-millisecond difference.
+  const rounds = ctx.quick ? 2 : 60;
   // The control: the same extension with an empty page-world script, registered and injected the same
   // way. What the page waits with it is Chromium's own cost of any registered MAIN-world script.
   const emptyDir = tempDir("lifeguard-bench-empty-");
@@ -85,7 +86,7 @@ export async function installCost(ctx: Ctx): Promise<void> {
 async function traced(ctx: Ctx, page: Page): Promise<void> {
   const cdp = await ctx.ext.context.newCDPSession(page);
   const traced: number[] = [];
-  for (let i = 0; i < (ctx.quick ? 2 : 10); i++) traced.push(await traceScript(cdp, page, `${ctx.server.origin}/install.html?t=${i}`));
+  for (let i = 0; i < (ctx.quick ? 2 : 20); i++) traced.push(await traceScript(cdp, page, `${ctx.server.origin}/install.html?t=${i}`));
   await cdp.detach();
   const value = median(traced);
   ctx.rows.push({
