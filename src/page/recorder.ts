@@ -76,8 +76,8 @@ class History {
 
   constructor(
     private capacity: number,
-    /** Called with each slot the ring overwrites or drops. */
-    private readonly evicted: (slot: FrameColumns | RecorderEvent) => void,
+    /** Told of what the ring lets go of: an event object, or a text frame in columns not yet measured. */
+    private readonly dropped: { event(e: RecorderEvent): void; unmeasured(out: boolean, text: string): void },
   ) {}
 
   pushEvent(event: RecorderEvent): void {
@@ -140,7 +140,9 @@ class History {
       return i;
     }
     const i = this.start;
-    this.evicted(this.read(i));
+    const flags = this.flags[i]!;
+    if (!(flags & COLUMN)) this.dropped.event(this.data[i] as RecorderEvent);
+    else if (this.size[i] === UNMEASURED) this.dropped.unmeasured((flags & OUT) !== 0, this.data[i] as string);
     this.flags[i] = 0;
     this.start = (this.start + 1) % this.capacity;
     return i;
@@ -275,17 +277,16 @@ export class Recorder {
 
   /** A slot the ring lets go of: a text frame is measured then, so the byte counts stay exact. */
   private history(socket: SocketId): History {
-    return new History(this.limits.maxFramesPerSocket, (slot) => {
-      if ("kind" in slot) {
-        if (slot.kind === "frame") this.measure(slot.frame);
-        return;
-      }
-      if (slot.size !== UNMEASURED) return;
-      const rec = this.sockets.get(socket);
-      if (!rec) return;
-      const size = utf8Length(slot.data as string);
-      if (slot.flags & OUT) rec.bytesOut += size;
-      else rec.bytesIn += size;
+    return new History(this.limits.maxFramesPerSocket, {
+      event: (e) => {
+        if (e.kind === "frame") this.measure(e.frame);
+      },
+      unmeasured: (out, text) => {
+        const rec = this.sockets.get(socket);
+        if (!rec) return;
+        if (out) rec.bytesOut += utf8Length(text);
+        else rec.bytesIn += utf8Length(text);
+      },
     });
   }
 
