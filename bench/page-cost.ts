@@ -7,7 +7,7 @@ import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CDPSession, Page } from "playwright-core";
 import type { Ctx } from "./context";
-import { launch, openPage, setSettings, sleep, tabIdOf, tempDir, type Browser } from "./rig";
+import { launch, metrics, openPage, setSettings, sleep, tabIdOf, tempDir, type Browser, type Metrics } from "./rig";
 import { alternate, median } from "./stats";
 
 type PageB = { B: { open(u: string): Promise<boolean>; flood(n: number, size: number): Promise<number>; close(): void } };
@@ -189,11 +189,6 @@ export async function heapCost(ctx: Ctx): Promise<void> {
   }
 }
 
-type Metrics = Record<string, number>;
-async function metrics(cdp: CDPSession): Promise<Metrics> {
-  const { metrics: list } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
-  return Object.fromEntries(list.map((m) => [m.name, m.value]));
-}
 
 /**
  * CPU per 1,000 frames (Performance.getMetrics TaskDuration and ScriptDuration deltas over an echo

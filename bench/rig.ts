@@ -143,6 +143,14 @@ export async function tabIdOf(browser: Browser, url: string): Promise<number> {
   return id;
 }
 
+export type Metrics = Record<string, number>;
+
+/** The page's `Performance.getMetrics` by name (TaskDuration, ScriptDuration... in seconds). */
+export async function metrics(cdp: CDPSession): Promise<Metrics> {
+  const { metrics: list } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
 export function tempDir(prefix: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };

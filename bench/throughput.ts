@@ -3,10 +3,9 @@
  * for native, Lifeguard inspect-only, Lifeguard protected, partysocket and reconnecting-websocket,
  * alternating in rotating order, one long-lived page and socket per configuration.
  */
-import type { CDPSession } from "playwright-core";
 import { CONFIGS, isExtensionUrl, openConfig, protectedRule, type Config, type Ctx } from "./context";
 import { profiled, summarise } from "./profile";
-import { setSettings } from "./rig";
+import { metrics, setSettings } from "./rig";
 import { alternate, median, quantile } from "./stats";
 import type { Row } from "./report";
 
@@ -24,12 +23,6 @@ interface Sample {
 /** The configurations of this section: the five, and native again as an A/A control (the noise floor). */
 type ThroughputConfig = Config | "native-b";
 const THROUGHPUT_CONFIGS: readonly ThroughputConfig[] = [...CONFIGS, "native-b"];
-
-/** Main-thread task time so far (Performance.getMetrics with thread ticks), seconds. */
-async function taskSeconds(cdp: CDPSession): Promise<number> {
-  const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
-  return metrics.find((m) => m.name === "TaskDuration")!.value;
-}
 
 /**
  * Each sample gets a page of its own, alone in its browser and brought to the front, closed after.
@@ -56,9 +49,9 @@ export async function throughputAndLatency(ctx: Ctx): Promise<void> {
       // Warm-up (JIT, socket buffers), not counted.
       await B("text", n.warm, 1024);
       await B("binary", Math.max(2, n.warm / 20), 65536);
-      const before = await taskSeconds(cdp);
+      const before = (await metrics(cdp)).TaskDuration!;
       const text = await B("text", n.text, 1024);
-      const cpu = ((await taskSeconds(cdp)) - before) * 1e6 / n.text;
+      const cpu = (((await metrics(cdp)).TaskDuration! - before) * 1e6) / n.text;
       const binary = await B("binary", n.binary, 65536);
       const rtts = await page.evaluate(([k, m]) => (window as unknown as PageB).B.latency(k, m), [n.rtt, 32] as const);
       await cdp.detach();
