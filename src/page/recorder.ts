@@ -74,11 +74,16 @@ class History {
   private start = 0;
   private length = 0;
 
+  private capacity: number;
+
   constructor(
-    private capacity: number,
+    capacity: number,
     /** Told of what the ring lets go of: an event object, or a text frame in columns not yet measured. */
     private readonly dropped: { event(e: RecorderEvent): void; unmeasured(out: boolean, text: string): void },
-  ) {}
+  ) {
+    // `record.maxFramesPerSocket: 0` keeps the latest event only, as a resize to 0 does.
+    this.capacity = Math.max(1, capacity);
+  }
 
   pushEvent(event: RecorderEvent): void {
     this.data[this.slot()] = event;

@@ -128,6 +128,18 @@ describe("page recorder", () => {
     vi.useRealTimers();
   });
 
+  it("takes a ring of 0 frames per socket without failing, and still counts", () => {
+    const { rec } = setup();
+    rec.setListening(false);
+    rec.setLimits({ maxFramesPerSocket: 0, maxPreviewBytes: 1000 });
+    rec.created(info("s:1"));
+    for (let i = 0; i < 5; i++) rec.frame("s:1", "in", `é${i}`);
+    const [snap] = rec.takeSnapshot();
+    expect(snap).toMatchObject({ framesIn: 5, bytesIn: 15, lastSeq: 5 });
+    expect(snap!.events).toHaveLength(1);
+    vi.useRealTimers();
+  });
+
   it("hexes a binary preview only when a panel gets the frame, and caps it", () => {
     const { rec, batches } = setup();
     rec.created(info("s:1"));
