@@ -196,7 +196,19 @@ describe("page recorder", () => {
   });
 
   it("counts UTF-8 bytes without encoding", () => {
-    for (const s of ["", "abc", "é", "€", "😀", "a😀é€", "\uD800x", "x\uDC00"]) {
+    for (const s of ["", "abc", "é", "€", "😀", "a😀é€", "\uD800x", "x\uDC00", "\x7f", "\x80", "\uffff", "a".repeat(5000) + "\x80"]) {
+      expect(utf8Length(s), JSON.stringify(s)).toBe(new TextEncoder().encode(s).length);
+    }
+    // Random strings over every range of code units, lone surrogates included.
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const ranges = [[0, 0x80], [0x80, 0x800], [0x800, 0xd800], [0xd800, 0xe000], [0xe000, 0x10000]] as const;
+    for (let k = 0; k < 500; k++) {
+      const units = Array.from({ length: rand(40) }, () => {
+        const [lo, hi] = ranges[rand(k % 3 === 0 ? 1 : ranges.length)]!;
+        return lo + rand(hi - lo);
+      });
+      const s = String.fromCharCode(...units);
       expect(utf8Length(s), JSON.stringify(s)).toBe(new TextEncoder().encode(s).length);
     }
   });
