@@ -183,6 +183,12 @@ interface SocketRecord {
   events: History;
 }
 
+/** A socket's byte totals, by direction. */
+function addBytes(rec: SocketRecord, out: boolean, size: number): void {
+  if (out) rec.bytesOut += size;
+  else rec.bytesIn += size;
+}
+
 export type Post = (events: RecorderEvent[]) => void;
 
 export class Recorder {
@@ -244,8 +250,7 @@ export class Recorder {
     if (dir === "in") rec.framesIn++;
     else rec.framesOut++;
     if (size !== UNMEASURED) {
-      if (dir === "in") rec.bytesIn += size;
-      else rec.bytesOut += size;
+      addBytes(rec, dir === "out", size);
     }
     const seq = ++rec.seq;
     const t = this.timers.now();
@@ -289,8 +294,7 @@ export class Recorder {
       unmeasured: (out, text) => {
         const rec = this.sockets.get(socket);
         if (!rec) return;
-        if (out) rec.bytesOut += utf8Length(text);
-        else rec.bytesIn += utf8Length(text);
+        addBytes(rec, out, utf8Length(text));
       },
     });
   }
@@ -306,7 +310,7 @@ export class Recorder {
   snapshot(): SocketSnapshot[] {
     return [...this.sockets.values()].map((r) => {
       // First: measuring the frames still in the ring completes the byte counts.
-      r.events.measureAll((out, size) => (out ? (r.bytesOut += size) : (r.bytesIn += size)));
+      r.events.measureAll((out, size) => addBytes(r, out, size));
       const events = r.events.entries().map((slot) => this.eventOf(r.info.id, slot));
       return {
         info: r.info,
@@ -343,13 +347,9 @@ export class Recorder {
     if (frame.size !== UNMEASURED) return;
     frame.size = utf8Length(frame.preview);
     const rec = this.sockets.get(frame.socket);
-    if (rec) this.countBytes(rec, frame);
+    if (rec) addBytes(rec, frame.dir === "out", frame.size);
   }
 
-  private countBytes(rec: SocketRecord, frame: FrameRecord): void {
-    if (frame.dir === "in") rec.bytesIn += frame.size;
-    else rec.bytesOut += frame.size;
-  }
 
   /** A snapshot for the channel: what is pending is in it, so it is not sent again as events. */
   takeSnapshot(): SocketSnapshot[] {
