@@ -15,6 +15,7 @@
 import { apply, NO_ARGS, captureNatives, type Natives } from "./natives";
 import type { Disguise } from "./disguise";
 import type { SocketFaults } from "./faults";
+import type { SocketLog } from "./recorder";
 
 /** What the page world does with a socket; the facade only observes and asks. */
 export interface SocketController {
@@ -38,6 +39,8 @@ export interface TrackedSocket {
   controller: SocketController | null;
   /** Set once a fault from the panel concerns this socket. */
   faults: SocketFaults | null;
+  /** The recorder's entry for this socket, once the host records it (every frame goes there directly). */
+  log: SocketLog | null;
   /** The page-facing `send` (Lifeguard's), as the page would call it. */
   pageSend(data: unknown): void;
 }
@@ -46,7 +49,12 @@ export interface TrackedSocket {
 export interface HookHost {
   disguise: Disguise;
   created(socket: TrackedSocket, win: Window): void;
-  /** A trusted event on an unprotected socket, or any event on a protected one. */
+  /**
+   * A trusted `message` event. Each event type has its own listener, so the hot path (a message) never
+   * reads `ev.type`, a call into the browser.
+   */
+  message(socket: TrackedSocket, ev: MessageEvent): void;
+  /** A trusted `open`, `error` or `close` event. */
   event(socket: TrackedSocket, ev: Event): void;
   sent(socket: TrackedSocket, data: unknown): void;
 }
@@ -58,15 +66,14 @@ export function trackedSocket(ws: object): TrackedSocket | undefined {
   return tracked.get(ws);
 }
 
-const OBSERVED_EVENTS = ["open", "message", "error", "close"] as const;
-
 /**
  * Delivers a copy of an event of the page's own socket (held back by a fault) the way a native one
  * goes: recorder, engine, then the page's listeners.
  */
 export function redeliver(host: HookHost, socket: TrackedSocket, ev: Event): void {
   const n = socket.natives;
-  host.event(socket, ev);
+  if (ev.type === "message") host.message(socket, ev as MessageEvent);
+  else host.event(socket, ev);
   if (socket.controller && !socket.controller.handleInitialEvent(ev)) return;
   apply(n.dispatchEvent, socket.ws, [ev]);
 }
@@ -91,12 +98,13 @@ export function hookWindow(
     return replacement;
   };
 
-  const onEvent = (socket: TrackedSocket, ev: Event): void => {
+  const onEvent = (socket: TrackedSocket, ev: Event, message: boolean): void => {
     // Events the page dispatches itself are its own business (and so are Lifeguard's copies, below).
     if (!ev.isTrusted) return;
     // A fault holds the event back: a copy comes later through `redeliver`, or never.
     if (socket.faults?.pageWire?.hold(ev)) return void apply(n.stopImmediatePropagation, ev, NO_ARGS);
-    host.event(socket, ev);
+    if (message) host.message(socket, ev as MessageEvent);
+    else host.event(socket, ev);
     if (socket.controller && !socket.controller.handleInitialEvent(ev)) apply(n.stopImmediatePropagation, ev, NO_ARGS);
   };
 
@@ -111,11 +119,16 @@ export function hookWindow(
         protocols: readProtocols(args[1]),
         controller: null,
         faults: null,
+        log: null,
         pageSend: (data) => void apply(methods.send, ws, [data]),
       };
       tracked.set(ws, socket);
-      const listener = (ev: Event): void => onEvent(socket, ev);
-      for (const type of OBSERVED_EVENTS) apply(n.addEventListener, ws, [type, listener]);
+      const onMessage = (ev: Event): void => onEvent(socket, ev, true);
+      const onOther = (ev: Event): void => onEvent(socket, ev, false);
+      apply(n.addEventListener, ws, ["open", onOther]);
+      apply(n.addEventListener, ws, ["message", onMessage]);
+      apply(n.addEventListener, ws, ["error", onOther]);
+      apply(n.addEventListener, ws, ["close", onOther]);
       host.created(socket, win);
       return ws;
     },

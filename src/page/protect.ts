@@ -68,7 +68,7 @@ function pageSink(socket: TrackedSocket, recorder: Recorder, faults?: Faults): {
           return dispatch(new n.Event(ev.type));
         case "message":
           // A frame injected from the panel was recorded as such when it was injected.
-          if (!faults?.injecting) recorder.frame(socket.id, "in", ev.data);
+          if (!faults?.injecting && socket.log) recorder.frameOf(socket.log, false, ev.data);
           return dispatch(new n.MessageEvent("message", { data: ev.data, origin: ev.origin }));
         case "close":
           return dispatch(new n.CloseEvent("close", { code: ev.code, reason: ev.reason, wasClean: ev.wasClean }));

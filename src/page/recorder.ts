@@ -18,13 +18,6 @@ export const BATCH_MS = 50;
 /** Binary frames whose preview is still bytes: hexed when a panel first gets them (see `settle`). */
 const unhexed = new WeakMap<FrameRecord, Uint8Array>();
 
-/**
- * `size` of a text frame whose preview is the whole payload, until someone needs it: measuring UTF-8
- * is a scan of every character, and most frames are never looked at (no panel open, and the ring
- * forgets them). Measured when the frame leaves the page or the ring, whichever comes first.
- */
-const UNMEASURED = -1;
-
 /** Closed sockets kept for the panel beyond this many are forgotten, oldest first. */
 const MAX_CLOSED_SOCKETS = 200;
 /** A batch is sent early once it holds this many events (a page sending faster than the batch interval). */
@@ -76,11 +69,7 @@ class History {
 
   private capacity: number;
 
-  constructor(
-    capacity: number,
-    /** Told of what the ring lets go of: an event object, or a text frame in columns not yet measured. */
-    private readonly dropped: { event(e: RecorderEvent): void; unmeasured(out: boolean, text: string): void },
-  ) {
+  constructor(capacity: number) {
     // `record.maxFramesPerSocket: 0` keeps the latest event only, as a resize to 0 does.
     this.capacity = Math.max(1, capacity);
   }
@@ -96,16 +85,6 @@ class History {
     this.t[i] = t;
     this.size[i] = size;
     this.data[i] = data;
-  }
-
-  /** Measures every text frame still unmeasured (see UNMEASURED), telling `counted` each size once. */
-  measureAll(counted: (out: boolean, size: number) => void): void {
-    for (let k = 0; k < this.length; k++) {
-      const i = (this.start + k) % this.capacity;
-      if (!(this.flags[i]! & COLUMN) || this.size[i] !== UNMEASURED) continue;
-      this.size[i] = utf8Length(this.data[i] as string);
-      counted((this.flags[i]! & OUT) !== 0, this.size[i]!);
-    }
   }
 
   /** Every slot, oldest first. */
@@ -140,16 +119,14 @@ class History {
   private slot(): number {
     if (this.length < this.capacity) {
       if (this.length === this.flags.length) this.grow();
-      const i = (this.start + this.length++) % this.capacity;
+      // Not yet full: `start` is still 0 (see grow).
+      const i = this.length++;
       this.flags[i] = 0;
       return i;
     }
     const i = this.start;
-    const flags = this.flags[i]!;
-    if (!(flags & COLUMN)) this.dropped.event(this.data[i] as RecorderEvent);
-    else if (this.size[i] === UNMEASURED) this.dropped.unmeasured((flags & OUT) !== 0, this.data[i] as string);
     this.flags[i] = 0;
-    this.start = (this.start + 1) % this.capacity;
+    this.start = i + 1 === this.capacity ? 0 : i + 1;
     return i;
   }
 
@@ -189,6 +166,9 @@ function addBytes(rec: SocketRecord, out: boolean, size: number): void {
   else rec.bytesIn += size;
 }
 
+/** A socket's entry in the recorder, handed out by `created` so that the hot path needs no lookup. */
+export type SocketLog = SocketRecord;
+
 export type Post = (events: RecorderEvent[]) => void;
 
 export class Recorder {
@@ -202,8 +182,8 @@ export class Recorder {
 
   constructor(private readonly timers: Timers) {}
 
-  created(info: SocketInfo): void {
-    this.sockets.set(info.id, {
+  created(info: SocketInfo): SocketLog {
+    const rec: SocketRecord = {
       info,
       state: "connecting",
       protected: false,
@@ -212,10 +192,12 @@ export class Recorder {
       framesOut: 0,
       bytesIn: 0,
       bytesOut: 0,
-      events: this.history(info.id),
-    });
-    this.push(info.id, { kind: "created", t: info.createdAt, socket: info });
+      events: new History(this.limits.maxFramesPerSocket),
+    };
+    this.sockets.set(info.id, rec);
+    this.push(info.id, { kind: "created", t: info.createdAt, socket: info }, rec);
     this.forgetOldClosed();
+    return rec;
   }
 
   state(socket: SocketId, state: SocketState, extra?: Partial<Extract<RecorderEvent, { kind: "state" }>>): void {
@@ -231,14 +213,20 @@ export class Recorder {
 
   frame(socket: SocketId, dir: "in" | "out", data: unknown, injected = false): void {
     const rec = this.sockets.get(socket);
-    if (!rec) return;
+    if (rec) this.frameOf(rec, dir === "out", data, injected);
+  }
+
+  /** `frame`, for the page world's hot path: every frame of every socket comes here. */
+  frameOf(rec: SocketLog, out: boolean, data: unknown, injected = false): void {
     const max = this.limits.maxPreviewBytes;
-    let flags = (dir === "out" ? OUT : 0) | (injected ? INJECTED : 0);
+    let flags = (out ? OUT : 0) | (injected ? INJECTED : 0);
     let size: number;
     let preview: string | Uint8Array;
     if (typeof data === "string" && data.length <= max) {
-      // The common case: the payload is its own preview, and its size is measured later (see UNMEASURED).
-      size = UNMEASURED;
+      // The common case: the payload is its own preview. Measured now, while the string is in the CPU's
+      // cache: measured when the ring dropped it, 10,000 frames later, the scan was a cache miss per
+      // 64 bytes and cost an echo of 1 KiB 1-3 us (BENCHMARKS.md, "What changed in this round").
+      size = utf8Length(data);
       preview = data;
     } else {
       const d = describePayload(data, max);
@@ -247,17 +235,16 @@ export class Recorder {
       if (d.opcode === "binary") flags |= BINARY;
       if (d.truncated) flags |= TRUNCATED;
     }
-    if (dir === "in") rec.framesIn++;
-    else rec.framesOut++;
-    if (size !== UNMEASURED) {
-      addBytes(rec, dir === "out", size);
-    }
+    if (out) rec.framesOut++;
+    else rec.framesIn++;
+    addBytes(rec, out, size);
     const seq = ++rec.seq;
     const t = this.timers.now();
     if (!this.listening) {
       rec.events.pushFrame(flags, seq, t, size, preview);
       return;
     }
+    const socket = rec.info.id;
     this.push(socket, { kind: "frame", frame: this.frameRecord(socket, { flags, seq, t, size, data: preview }) }, rec);
   }
 
@@ -285,20 +272,6 @@ export class Recorder {
     return this.settle({ kind: "frame", frame: this.frameRecord(socket, slot) });
   }
 
-  /** A slot the ring lets go of: a text frame is measured then, so the byte counts stay exact. */
-  private history(socket: SocketId): History {
-    return new History(this.limits.maxFramesPerSocket, {
-      event: (e) => {
-        if (e.kind === "frame") this.measure(e.frame);
-      },
-      unmeasured: (out, text) => {
-        const rec = this.sockets.get(socket);
-        if (!rec) return;
-        addBytes(rec, out, utf8Length(text));
-      },
-    });
-  }
-
   /** The core's RecorderSink. */
   record(event: RecorderEvent): void {
     const id = event.kind === "created" ? event.socket.id : event.kind === "frame" ? event.frame.socket : event.socket;
@@ -309,8 +282,6 @@ export class Recorder {
 
   snapshot(): SocketSnapshot[] {
     return [...this.sockets.values()].map((r) => {
-      // First: measuring the frames still in the ring completes the byte counts.
-      r.events.measureAll((out, size) => addBytes(r, out, size));
       const events = r.events.entries().map((slot) => this.eventOf(r.info.id, slot));
       return {
         info: r.info,
@@ -326,14 +297,10 @@ export class Recorder {
     });
   }
 
-  /**
-   * A recorder event as it leaves the page: a text frame measured (and counted in its socket's
-   * bytes), a binary frame's preview hexed. Each happens once per frame.
-   */
+  /** A recorder event as it leaves the page: a binary frame's preview hexed, once per frame. */
   private settle(event: RecorderEvent): RecorderEvent {
     if (event.kind !== "frame") return event;
     const frame = event.frame;
-    this.measure(frame);
     const bytes = unhexed.get(frame);
     if (bytes) {
       frame.preview = toHex(bytes);
@@ -341,15 +308,6 @@ export class Recorder {
     }
     return event;
   }
-
-  /** A text frame's size, measured and counted once (see UNMEASURED). */
-  private measure(frame: FrameRecord): void {
-    if (frame.size !== UNMEASURED) return;
-    frame.size = utf8Length(frame.preview);
-    const rec = this.sockets.get(frame.socket);
-    if (rec) addBytes(rec, frame.dir === "out", frame.size);
-  }
-
 
   /** A snapshot for the channel: what is pending is in it, so it is not sent again as events. */
   takeSnapshot(): SocketSnapshot[] {

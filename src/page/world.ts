@@ -77,7 +77,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       } catch {
         // A sandboxed frame may refuse; the URL is for display only.
       }
-      recorder.created({
+      socket.log = recorder.created({
         id: socket.id,
         url: socket.url,
         protocols: socket.protocols,
@@ -91,16 +91,15 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       faults.created(socket);
       protection.track(socket);
     },
-    event(socket, ev) {
-      if (!enabled) return;
+    message(socket, ev) {
       // Every frame on the wire is recorded, also one the engine hides (a heartbeat reply); one the
       // panel injected was recorded as injected already.
-      if (ev.type === "message") {
-        if (!engine?.faults.injecting) recorder.frame(socket.id, "in", apply(n.messageData, ev, NO_ARGS));
-        return;
-      }
+      if (!enabled || !socket.log || engine?.faults.injecting) return;
+      recorder.frameOf(socket.log, false, apply(n.messageData, ev, NO_ARGS));
+    },
+    event(socket, ev) {
       // The engine reports the states of a protected socket itself.
-      if (socket.controller) return;
+      if (!enabled || socket.controller) return;
       switch (ev.type) {
         case "open":
           recorder.state(socket.id, "open");
@@ -121,8 +120,8 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       }
     },
     sent(socket, data) {
-      if (!enabled || engine?.faults.recordingSuppressed) return;
-      recorder.frame(socket.id, "out", data);
+      if (!enabled || !socket.log || engine?.faults.recordingSuppressed) return;
+      recorder.frameOf(socket.log, true, data);
     },
   };
 
