@@ -48,8 +48,64 @@ interface FrameColumns {
   seq: number;
   t: number;
   size: number;
-  /** Text preview, or the binary frame's first bytes (hexed when the frame leaves the page). */
-  data: string | Uint8Array;
+  /**
+   * Text preview; or a binary frame's first bytes, hexed when the frame leaves the page: copied bytes
+   * (a frame made for a listening panel), or their place in the socket's `PreviewSlab`.
+   */
+  data: string | Uint8Array | number;
+}
+
+/** Binary previews kept per socket, in bytes: the newest previews of 128 frames of 8 KiB, or more smaller ones. */
+export const PREVIEW_SLAB = 1 << 20;
+
+/**
+ * A socket's binary previews, copied into one buffer that wraps around, instead of an ArrayBuffer per
+ * frame. Each of those was an allocation V8 counts as external memory; 10,000 of 8 KiB in a ring made
+ * it collect again and again, and a 64 KiB binary echo cost 5 % more page CPU than without previews
+ * (BENCHMARKS.md, "What changed in this round"). The buffer keeps the newest `PREVIEW_SLAB` bytes;
+ * a frame older than that keeps its size and loses its preview, like a `Blob` frame.
+ */
+class PreviewSlab {
+  private buf = new Uint8Array(0);
+  /** Bytes ever written, as positions on an endless tape; the buffer holds the last `buf.length` of it. */
+  private end = 0;
+
+  /** Copies `bytes` (at most 65,535) in, behind a 2-byte length; returns where, for `read`. */
+  write(bytes: Uint8Array): number {
+    const need = bytes.length + 2;
+    if (this.end + need > this.buf.length && this.buf.length < PREVIEW_SLAB) this.grow(this.end + need);
+    const cap = this.buf.length;
+    let at = this.end % cap;
+    // A record that does not fit before the end of the buffer starts the next lap.
+    if (at + need > cap) {
+      this.end += cap - at;
+      at = 0;
+    }
+    const pos = this.end;
+    this.buf[at] = bytes.length & 0xff;
+    this.buf[at + 1] = bytes.length >> 8;
+    this.buf.set(bytes, at + 2);
+    this.end += need;
+    return pos;
+  }
+
+  /** A copy of what `write` put at `pos`, or null once newer previews have overwritten it. */
+  read(pos: number): Uint8Array | null {
+    const cap = this.buf.length;
+    if (pos < this.end - cap) return null;
+    const at = pos % cap;
+    const length = this.buf[at]! | (this.buf[at + 1]! << 8);
+    return this.buf.slice(at + 2, at + 2 + length);
+  }
+
+  /** Only before the buffer first wraps (it grows up to PREVIEW_SLAB first), so positions are offsets. */
+  private grow(min: number): void {
+    let n = Math.max(4096, this.buf.length * 2);
+    while (n < min && n < PREVIEW_SLAB) n *= 2;
+    const next = new Uint8Array(Math.min(n, PREVIEW_SLAB));
+    next.set(this.buf);
+    this.buf = next;
+  }
 }
 
 /**
@@ -78,7 +134,7 @@ class History {
     this.data[this.slot()] = event;
   }
 
-  pushFrame(flags: number, seq: number, t: number, size: number, data: string | Uint8Array): void {
+  pushFrame(flags: number, seq: number, t: number, size: number, data: string | number): void {
     const i = this.slot();
     this.flags[i] = flags | COLUMN;
     this.seq[i] = seq;
@@ -106,13 +162,13 @@ class History {
     this.length = 0;
     for (const e of all) {
       if ("kind" in e) this.pushEvent(e);
-      else this.pushFrame(e.flags, e.seq, e.t, e.size, e.data);
+      else this.pushFrame(e.flags, e.seq, e.t, e.size, e.data as string | number);
     }
   }
 
   private read(i: number): FrameColumns | RecorderEvent {
     if (!(this.flags[i]! & COLUMN)) return this.data[i] as RecorderEvent;
-    return { flags: this.flags[i]!, seq: this.seq[i]!, t: this.t[i]!, size: this.size[i]!, data: this.data[i] as string | Uint8Array };
+    return { flags: this.flags[i]!, seq: this.seq[i]!, t: this.t[i]!, size: this.size[i]!, data: this.data[i] as string | number };
   }
 
   /** The index to write next: the ring grows (doubling) up to its capacity, then overwrites the oldest. */
@@ -158,6 +214,8 @@ interface SocketRecord {
   bytesIn: number;
   bytesOut: number;
   events: History;
+  /** Made with the socket's first binary frame recorded while no panel listens. */
+  previews: PreviewSlab | null;
 }
 
 /** A socket's byte totals, by direction. */
@@ -193,6 +251,7 @@ export class Recorder {
       bytesIn: 0,
       bytesOut: 0,
       events: new History(this.limits.maxFramesPerSocket),
+      previews: null,
     };
     this.sockets.set(info.id, rec);
     this.push(info.id, { kind: "created", t: info.createdAt, socket: info }, rec);
@@ -241,35 +300,38 @@ export class Recorder {
     const seq = ++rec.seq;
     const t = this.timers.now();
     if (!this.listening) {
-      rec.events.pushFrame(flags, seq, t, size, preview);
+      // Binary: `preview` is a view of the payload, which the page may reuse; its bytes are copied.
+      rec.events.pushFrame(flags, seq, t, size, typeof preview === "string" ? preview : (rec.previews ??= new PreviewSlab()).write(preview));
       return;
     }
-    const socket = rec.info.id;
-    this.push(socket, { kind: "frame", frame: this.frameRecord(socket, { flags, seq, t, size, data: preview }) }, rec);
+    const kept = typeof preview === "string" ? preview : preview.slice();
+    this.push(rec.info.id, { kind: "frame", frame: this.frameRecord(rec, { flags, seq, t, size, data: kept }) }, rec);
   }
 
   /** A frame as the panel gets it, from its columns; its binary preview waits to be hexed (see `settle`). */
-  private frameRecord(socket: SocketId, c: FrameColumns): FrameRecord {
+  private frameRecord(rec: SocketRecord, c: FrameColumns): FrameRecord {
     const binary = (c.flags & BINARY) !== 0;
+    const bytes = typeof c.data === "number" ? (rec.previews?.read(c.data) ?? null) : c.data;
     const frame: FrameRecord = {
-      socket,
+      socket: rec.info.id,
       seq: c.seq,
       t: c.t,
       dir: c.flags & OUT ? "out" : "in",
       opcode: binary ? "binary" : "text",
       size: c.size,
       preview: typeof c.data === "string" ? c.data : "",
-      truncated: (c.flags & TRUNCATED) !== 0,
+      // A preview the slab no longer holds is gone, as for a Blob: the size stays.
+      truncated: (c.flags & TRUNCATED) !== 0 || bytes === null,
     };
     if (c.flags & INJECTED) frame.injected = true;
-    if (typeof c.data !== "string") unhexed.set(frame, c.data);
+    if (bytes !== null && typeof bytes !== "string") unhexed.set(frame, bytes);
     return frame;
   }
 
   /** A ring slot as an event (a frame in columns becomes its object), settled to leave the page. */
-  private eventOf(socket: SocketId, slot: FrameColumns | RecorderEvent): RecorderEvent {
+  private eventOf(rec: SocketRecord, slot: FrameColumns | RecorderEvent): RecorderEvent {
     if ("kind" in slot) return this.settle(slot);
-    return this.settle({ kind: "frame", frame: this.frameRecord(socket, slot) });
+    return this.settle({ kind: "frame", frame: this.frameRecord(rec, slot) });
   }
 
   /** The core's RecorderSink. */
@@ -282,7 +344,7 @@ export class Recorder {
 
   snapshot(): SocketSnapshot[] {
     return [...this.sockets.values()].map((r) => {
-      const events = r.events.entries().map((slot) => this.eventOf(r.info.id, slot));
+      const events = r.events.entries().map((slot) => this.eventOf(r, slot));
       return {
         info: r.info,
         state: r.state,
@@ -373,7 +435,10 @@ const objectTag = (x: object): string => Object.prototype.toString.call(x);
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
-/** Binary previews stop here whatever `maxPreviewBytes` says: the panel's hex dump and decoders need no more. */
+/**
+ * Binary previews stop here whatever `maxPreviewBytes` says: the panel's hex dump and decoders need no
+ * more (and PreviewSlab stores a preview's length in 2 bytes).
+ */
 export const MAX_BINARY_PREVIEW = 8192;
 
 // A copy, not a slice: a V8 sliced string keeps its whole parent (a 16 MiB frame) alive in the ring.
@@ -388,7 +453,7 @@ export interface Payload {
   size: number;
   preview: string;
   truncated: boolean;
-  /** Binary: the first bytes, copied; hexed into `preview` only when a panel gets the frame. */
+  /** Binary: a view of the payload's first bytes (not a copy: copy them to keep them); hexed into `preview` when a panel gets the frame. */
   bytes?: Uint8Array;
 }
 
@@ -404,12 +469,12 @@ export function describePayload(data: unknown, maxPreviewBytes: number): Payload
   const tag = typeof data === "object" && data !== null ? objectTag(data) : "";
   if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") {
     const size = (data as ArrayBuffer).byteLength;
-    const bytes = new Uint8Array(data as ArrayBuffer, 0, Math.min(size, cap)).slice();
+    const bytes = new Uint8Array(data as ArrayBuffer, 0, Math.min(size, cap));
     return { opcode: "binary", size, preview: "", truncated: bytes.length < size, bytes };
   }
   if (ArrayBuffer.isView(data)) {
     const size = data.byteLength;
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, Math.min(size, cap)).slice();
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, Math.min(size, cap));
     return { opcode: "binary", size, preview: "", truncated: bytes.length < size, bytes };
   }
   if (data !== null && typeof data === "object" && typeof (data as Blob).size === "number") {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { BATCH_MS, MAX_BINARY_PREVIEW, Recorder, describePayload, toHex } from "../../src/page/recorder";
+import { BATCH_MS, MAX_BINARY_PREVIEW, PREVIEW_SLAB, Recorder, describePayload, toHex } from "../../src/page/recorder";
 import { utf8Length } from "../../src/shared/settings";
 import type { RecorderEvent, SocketInfo } from "../../src/shared/protocol";
 
@@ -150,6 +150,79 @@ describe("page recorder", () => {
     expect(frames[0]).toMatchObject({ preview: "01ff10", size: 3, truncated: false });
     expect(frames[1]).toMatchObject({ size: 1 << 20, truncated: true });
     expect(frames[1]!.preview).toHaveLength(MAX_BINARY_PREVIEW * 2);
+    vi.useRealTimers();
+  });
+
+  it("copies a binary preview when it records the frame: a buffer the page reuses afterwards changes nothing", () => {
+    const { rec, batches } = setup();
+    rec.setListening(false);
+    rec.created(info("s:1"));
+    const buf = new Uint8Array([1, 2, 3, 4]);
+    rec.frame("s:1", "out", buf.buffer);
+    rec.frame("s:1", "out", buf.subarray(1, 3));
+    buf.fill(9);
+    rec.frame("s:1", "out", buf.buffer);
+    const frames = rec.snapshot()[0]!.events.flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
+    expect(frames.map((f) => [f.preview, f.size, f.truncated])).toEqual([
+      ["01020304", 4, false],
+      ["0203", 2, false],
+      ["09090909", 4, false],
+    ]);
+    // The same while a panel listens.
+    rec.setListening(true);
+    buf.fill(1);
+    rec.frame("s:1", "in", buf.buffer);
+    buf.fill(2);
+    vi.advanceTimersByTime(BATCH_MS);
+    const live = batches.flat().flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
+    expect(live.map((f) => f.preview)).toEqual(["01010101"]);
+    vi.useRealTimers();
+  });
+
+  it("keeps the newest binary previews of each socket up to PREVIEW_SLAB bytes, and the size of every frame", () => {
+    const { rec } = setup();
+    rec.setListening(false);
+    rec.setLimits({ maxFramesPerSocket: 100_000, maxPreviewBytes: 65_536 });
+    rec.created(info("s:1"));
+    rec.created(info("s:2"));
+    // Frames of every preview length, each filled with its own index, so a preview read from the wrong
+    // place, or half overwritten, shows.
+    const sent: Uint8Array[] = [];
+    let previewBytes = 0;
+    let n = 0;
+    while (previewBytes < PREVIEW_SLAB * 2.5) {
+      const len = (n * 7919) % (MAX_BINARY_PREVIEW + 100);
+      const frame = new Uint8Array(len).fill(n % 251);
+      sent.push(frame);
+      rec.frame("s:1", "in", frame.buffer);
+      previewBytes += Math.min(len, MAX_BINARY_PREVIEW);
+      n++;
+    }
+    rec.frame("s:2", "in", new Uint8Array([7]).buffer);
+    const [one, two] = rec.snapshot();
+    const frames = one!.events.flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
+    expect(frames).toHaveLength(sent.length);
+    let kept = 0;
+    let keptBytes = 0;
+    frames.forEach((f, i) => {
+      expect(f.size).toBe(sent[i]!.length);
+      const preview = toHex(sent[i]!.subarray(0, MAX_BINARY_PREVIEW));
+      if (f.preview === "" && f.truncated) {
+        // Lost: only ever older than every frame that kept its preview.
+        expect(kept, `frame ${i} lost its preview after a newer one kept it`).toBe(0);
+      } else {
+        expect(f.preview).toBe(preview);
+        expect(f.truncated).toBe(sent[i]!.length > MAX_BINARY_PREVIEW);
+        kept++;
+        keptBytes += preview.length / 2;
+      }
+    });
+    expect(kept).toBeLessThan(frames.length);
+    // What is kept fills the slab but for a record or two (one does not fit before the buffer's end).
+    expect(keptBytes).toBeGreaterThan(PREVIEW_SLAB - 2 * (MAX_BINARY_PREVIEW + 2) - 2 * kept);
+    expect(keptBytes).toBeLessThanOrEqual(PREVIEW_SLAB);
+    // Another socket has its own.
+    expect(two!.events.flatMap((e) => (e.kind === "frame" ? [e.frame.preview] : []))).toEqual(["07"]);
     vi.useRealTimers();
   });
 
