@@ -7,7 +7,7 @@ import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CDPSession, Page } from "playwright-core";
 import type { Ctx } from "./context";
-import { launch, metrics, openPage, setSettings, sleep, tabIdOf, tempDir, type Browser, type Metrics } from "./rig";
+import { busiestRenderer, launch, openPage, rendererMainThreads, setSettings, sleep, tabIdOf, tempDir } from "./rig";
 import { alternate, median } from "./stats";
 
 type PageB = { B: { open(u: string): Promise<boolean>; flood(n: number, size: number): Promise<number>; close(): void } };
@@ -198,56 +198,50 @@ export async function heapCost(ctx: Ctx): Promise<void> {
 export async function cpuCost(ctx: Ctx): Promise<void> {
   const messages = ctx.quick ? 500 : 10_000;
   const frames = messages * 2;
-  const rounds = ctx.quick ? 1 : 5;
+  const rounds = ctx.quick ? 1 : 7;
   await setSettings(ctx.ext, { rules: [] });
-  const open = async (browser: Browser, tag: string) => {
-    const url = `${ctx.server.origin}/page.html?cpu=${tag}&r=${Math.random()}`;
-    const { page, cdp } = await openPage(browser, url);
-    await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
-    await page.evaluate((u) => (window as unknown as PageB).B.open(u), `${ctx.server.wsOrigin}/echo`);
-    return { page, cdp, url };
-  };
-  const native = await open(ctx.native, "native");
-  const closed = await open(ctx.ext, "closed");
-  const opened = await open(ctx.ext, "open");
-  const panel = await openPage(ctx.ext, `chrome-extension://${ctx.ext.extensionId}/src/panel/index.html?tabId=${await tabIdOf(ctx.ext, opened.url)}`);
-  await panel.cdp.send("Performance.enable", { timeDomain: "threadTicks" });
-  await panel.page.waitForSelector('[data-testid="socket-row"]', { timeout: 10_000 });
-
   const configs = ["native", "panel-closed", "panel-open"] as const;
-  const pages = { native, "panel-closed": closed, "panel-open": opened };
+  // As in the throughput runs: a fresh page per sample, alone and in front, and no DevTools session on
+  // it; CPU from the kernel (see rendererMainThreads). The panel, when open, is a tab of its own.
   const run = async (config: (typeof configs)[number]) => {
-    const p = pages[config];
-    if (config === "panel-open") await panel.page.click('[data-testid="clear"]');
-    // The page measured is the browser's front tab, as in the throughput runs (see there).
-    await p.page.bringToFront();
-    const before = await metrics(p.cdp);
-    const panelBefore = await metrics(panel.cdp);
-    await p.page.evaluate((n) => (window as unknown as PageB).B.flood(n, 1024), messages);
-    // The panel's work trails the page's by a batch or two.
-    await sleep(300);
-    const after = await metrics(p.cdp);
-    const panelAfter = await metrics(panel.cdp);
-    const per = (a: Metrics, b: Metrics, k: string) => ((a[k]! - b[k]!) * 1000) / (frames / 1000);
-    return {
-      task: per(after, before, "TaskDuration"),
-      script: per(after, before, "ScriptDuration"),
-      panelTask: per(panelAfter, panelBefore, "TaskDuration"),
-    };
+    const browser = config === "native" ? ctx.native : ctx.ext;
+    const url = `${ctx.server.origin}/page.html?cpu=${config}&r=${Math.random()}`;
+    const page = await browser.context.newPage();
+    let panel: Page | null = null;
+    try {
+      await page.goto(url);
+      await page.evaluate((u) => (window as unknown as PageB).B.open(u), `${ctx.server.wsOrigin}/echo`);
+      if (config === "panel-open") {
+        panel = await browser.context.newPage();
+        await panel.goto(`chrome-extension://${ctx.ext.extensionId}/src/panel/index.html?tabId=${await tabIdOf(ctx.ext, url)}`);
+        await panel.waitForSelector('[data-testid="socket-row"]', { timeout: 10_000 });
+      }
+      await page.bringToFront();
+      // Warm-up (JIT), not counted.
+      await page.evaluate((n) => (window as unknown as PageB).B.flood(n, 1024), Math.min(500, messages));
+      const before = rendererMainThreads();
+      await page.evaluate((n) => (window as unknown as PageB).B.flood(n, 1024), messages);
+      // The panel's work trails the page's by a batch or two.
+      await sleep(300);
+      const after = rendererMainThreads();
+      const per = (us: number) => us / 1000 / (frames / 1000);
+      return { task: per(busiestRenderer(before, after, "page")), panelTask: per(busiestRenderer(before, after, "extension")) };
+    } finally {
+      await panel?.close();
+      await page.close();
+    }
   };
-  await run("native");
   const samples = await alternate(configs, rounds, run);
-  const nativeTask = median(samples.native.map((s) => s.task));
+  const paired = (c: (typeof configs)[number]) => median(samples[c].map((s, i) => s.task / samples.native[i]!.task));
   for (const config of configs) {
     const task = median(samples[config].map((s) => s.task));
-    const script = median(samples[config].map((s) => s.script));
     ctx.rows.push({
       id: `page.cpu.${config}`,
       section: "Page cost",
-      label: `page CPU per 1,000 frames, ${config} (ScriptDuration ${script.toFixed(2)} ms)`,
+      label: `page main-thread CPU per 1,000 frames, ${config}`,
       value: task,
       unit: "ms",
-      ratio: task / nativeTask,
+      ratio: config === "native" ? 1 : paired(config),
       holds: null,
       samples: samples[config].map((s) => s.task),
     });
@@ -255,10 +249,9 @@ export async function cpuCost(ctx: Ctx): Promise<void> {
   ctx.rows.push({
     id: "page.cpu.panel",
     section: "Page cost",
-    label: "panel page CPU per 1,000 frames (panel open)",
+    label: "panel main-thread CPU per 1,000 frames (panel open)",
     value: median(samples["panel-open"].map((s) => s.panelTask)),
     unit: "ms",
     holds: null,
   });
-  for (const p of [native, closed, opened, panel]) await p.page.close();
 }

@@ -4,7 +4,7 @@
  * bundled for the page, one HTTP + WebSocket server for the bench pages, and Chromium launchers.
  */
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build, type Plugin } from "vite";
@@ -149,6 +149,50 @@ export type Metrics = Record<string, number>;
 export async function metrics(cdp: CDPSession): Promise<Metrics> {
   const { metrics: list } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+/**
+ * CPU time (µs) each renderer's main thread has run, by pid, from the kernel's scheduler statistics
+ * (`/proc/<pid>/task/<pid>/schedstat`; a renderer's main thread has the process's id). Unlike CDP's
+ * `Performance.getMetrics`, it needs no DevTools session on the page: with one attached, Chromium
+ * times every call into script, which costs each extra event listener (Lifeguard's) about 3 µs per
+ * message and made the extension look 10 % slower than it is (BENCHMARKS.md, "Method").
+ * Empty where there is no /proc (not Linux).
+ */
+export function rendererMainThreads(): Map<number, { us: number; extension: boolean }> {
+  const times = new Map<number, { us: number; extension: boolean }>();
+  if (!existsSync("/proc/self/task")) return times;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmdline.includes("--type=renderer")) continue;
+      const us = Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ")[0]) / 1000;
+      times.set(Number(pid), { us, extension: cmdline.includes("--extension-process") });
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return times;
+}
+
+/**
+ * The main-thread CPU (µs) of the busiest web page renderer between two `rendererMainThreads` readings
+ * (the page's, while it runs a workload: one page at a time), or of the busiest extension renderer (the
+ * panel's, while it shows the page's frames). NaN where the readings are empty.
+ */
+export function busiestRenderer(
+  before: ReturnType<typeof rendererMainThreads>,
+  after: ReturnType<typeof rendererMainThreads>,
+  kind: "page" | "extension" = "page",
+): number {
+  let most = NaN;
+  for (const [pid, t] of after) {
+    if (t.extension !== (kind === "extension")) continue;
+    const d = t.us - (before.get(pid)?.us ?? t.us);
+    if (!(d <= most)) most = d;
+  }
+  return most;
 }
 
 export function tempDir(prefix: string): { path: string; remove(): void } {

@@ -5,7 +5,7 @@
  */
 import { CONFIGS, isExtensionUrl, openConfig, protectedRule, type Config, type Ctx } from "./context";
 import { profiled, summarise } from "./profile";
-import { metrics, setSettings } from "./rig";
+import { busiestRenderer, rendererMainThreads, setSettings } from "./rig";
 import { alternate, median, quantile } from "./stats";
 import type { Row } from "./report";
 
@@ -16,7 +16,7 @@ interface Sample {
   binary: number;
   p50: number;
   p99: number;
-  /** Page main-thread CPU (Performance.getMetrics TaskDuration, thread ticks) per echoed 1 KiB message, µs. */
+  /** Page main-thread CPU per echoed 1 KiB message, µs (the kernel's account; see rendererMainThreads). */
   cpu: number;
 }
 
@@ -38,23 +38,20 @@ export async function throughputAndLatency(ctx: Ctx): Promise<void> {
 
   const once = async (config: ThroughputConfig): Promise<Sample> => {
     const c: Config = config === "native-b" ? "native" : config;
-    const browser = c === "inspect" || c === "protected" ? ctx.ext : ctx.native;
     const page = await openConfig(ctx, c);
     try {
       await page.bringToFront();
-      const cdp = await browser.context.newCDPSession(page);
-      await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
+      // No DevTools session on the page while it is timed (see rendererMainThreads).
       const B = (k: string, count: number, size: number) =>
         page.evaluate(([a, b, d]) => (window as unknown as PageB).B.throughput(a, b, d), [k, count, size] as const);
       // Warm-up (JIT, socket buffers), not counted.
       await B("text", n.warm, 1024);
       await B("binary", Math.max(2, n.warm / 20), 65536);
-      const before = (await metrics(cdp)).TaskDuration!;
+      const before = rendererMainThreads();
       const text = await B("text", n.text, 1024);
-      const cpu = (((await metrics(cdp)).TaskDuration! - before) * 1e6) / n.text;
+      const cpu = busiestRenderer(before, rendererMainThreads()) / n.text;
       const binary = await B("binary", n.binary, 65536);
       const rtts = await page.evaluate(([k, m]) => (window as unknown as PageB).B.latency(k, m), [n.rtt, 32] as const);
-      await cdp.detach();
       return { text: (n.text / text) * 1000, binary: (n.binary / binary) * 1000, p50: quantile(rtts, 0.5), p99: quantile(rtts, 0.99), cpu };
     } finally {
       await page.close();
