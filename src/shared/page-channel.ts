@@ -3,11 +3,13 @@
  *
  * `window.postMessage` would show every Lifeguard message to the page's own `message` listeners: a
  * marker, and a leak. Instead the two scripts hand a MessagePort across once, with synchronous DOM
- * events dispatched while both run at document_start, before any page script can listen. Either script
- * may run first: the page world offers its port at once (`hello`); if nobody took it, it waits for the
- * relay's `ready` and offers it then. The event names carry a per-build random token, both listeners are
- * removed after the first handshake, and later events (a page forging them) find nobody listening;
- * before it, a page cannot forge one without the token.
+ * events. Either script may run first: the page world offers its port (`hello`) a task after
+ * document_start (see world.ts: it keeps the MessageChannel out of the page's start-up); if nobody took
+ * it, it waits for the relay's `ready` and offers it then. Page scripts may be running by then, but the
+ * event names carry a per-build random token that a page cannot read (the page-world script is not
+ * web-accessible, and its functions' source reads as native code), so it can neither listen for the
+ * handshake nor forge one; both listeners are removed after the first handshake, so later events find
+ * nobody listening.
  *
  * This module is bundled into the page world: no imports, no extension APIs.
  */
