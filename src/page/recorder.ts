@@ -433,7 +433,8 @@ export class Recorder {
 
 const objectTag = (x: object): string => Object.prototype.toString.call(x);
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** Byte to two hex digits; made on first use, not at document_start in every frame of every page. */
+let hexTable: string[] | null = null;
 
 /**
  * Binary previews stop here whatever `maxPreviewBytes` says: the panel's hex dump and decoders need no
@@ -489,6 +490,7 @@ export function describePayload(data: unknown, maxPreviewBytes: number): Payload
 
 export function toHex(bytes: Uint8Array): string {
   const parts = new Array<string>(bytes.length);
-  for (let i = 0; i < bytes.length; i++) parts[i] = HEX[bytes[i]!]!;
+  const hex = (hexTable ??= Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0")));
+  for (let i = 0; i < bytes.length; i++) parts[i] = hex[bytes[i]!]!;
   return parts.join("");
 }
