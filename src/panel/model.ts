@@ -136,6 +136,7 @@ export const pageMessageHandlers: { [K in keyof PageToPanel]: Handler<PageToPane
       );
       for (const event of snap.events) model.log.append(event);
     }
+    model.log.sortFramesByTime();
     return { ...model, sockets: next, logVersion: model.log.version };
   },
   events: (model, { events }) => {

@@ -160,10 +160,27 @@ export class SocketLog {
     const gone = new Set([...this.sockets.keys()].filter(drop));
     if (gone.size === 0) return;
     for (const id of gone) this.sockets.delete(id);
-    const kept = this.frames.filter((f) => !gone.has(f.socket));
+    this.reindex(this.frames.filter((f) => !gone.has(f.socket)));
+  }
+
+  /**
+   * Puts the frames of every socket in time order, if they are not. Frames arrive per socket and per
+   * page frame: a snapshot lists one socket's ring after another, and each frame of the tab answers
+   * with its own, so "All sockets" would read socket by socket. Called after a snapshot; live batches
+   * append as they come. Ties keep their order (the sort is stable), so each socket stays in seq order.
+   */
+  sortFramesByTime(): void {
+    const frames = this.frames;
+    let sorted = true;
+    for (let i = 1; i < frames.length && sorted; i++) sorted = frames[i - 1]!.t <= frames[i]!.t;
+    if (!sorted) this.reindex([...frames].sort((a, b) => a.t - b.t));
+  }
+
+  /** `frames` becomes `list`, every socket's indices rebuilt; indices held elsewhere are void (epoch). */
+  private reindex(list: FrameRecord[]): void {
     this.frames.length = 0;
     for (const entries of this.sockets.values()) entries.frames = [];
-    for (const frame of kept) {
+    for (const frame of list) {
       this.entries(frame.socket).frames.push(this.frames.length);
       this.frames.push(frame);
     }

@@ -48,6 +48,26 @@ describe("SocketLog: 100k frames cheaply", () => {
     expect(log.eventsOf("a:1").map((e) => e.t)).toEqual([10, 20]);
   });
 
+  it("a snapshot of several sockets, and one per page frame, reads in time order across sockets", () => {
+    // Two page frames answer in turn; each lists its sockets' rings one after the other.
+    const top = [frame("a:1", 1, { t: 10 }), frame("a:1", 2, { t: 30 }), frame("a:2", 1, { t: 20 })];
+    const child = [frame("b:1", 1, { t: 5 }), frame("b:1", 2, { t: 25 })];
+    let model = reduce(createModel(), snapshotMessage([socketSnapshot("a:1", { lastSeq: 2, events: frameEvents(top.slice(0, 2)) }), socketSnapshot("a:2", { lastSeq: 1, events: frameEvents(top.slice(2)) })]));
+    model = reduce(model, snapshotMessage([socketSnapshot("b:1", { lastSeq: 2, events: frameEvents(child) })]));
+    const log = model.log;
+    expect(log.frames.map((f) => `${f.socket}#${f.seq}@${f.t}`)).toEqual(["b:1#1@5", "a:1#1@10", "a:2#1@20", "b:1#2@25", "a:1#2@30"]);
+    // Every socket's own list still points at its frames, in seq order.
+    for (const id of ["a:1", "a:2", "b:1"]) {
+      const seqs = log.framesOf(id).map((i) => log.frames[i]!);
+      expect(seqs.every((f) => f.socket === id)).toBe(true);
+      expect(seqs.map((f) => f.seq)).toEqual([...seqs.map((f) => f.seq)].sort((x, y) => x - y));
+    }
+    // Already in order: nothing moves, and indices the views hold stay valid.
+    const epoch = log.epoch;
+    log.sortFramesByTime();
+    expect(log.epoch).toBe(epoch);
+  });
+
   it("clear drops everything but remembers each socket's last seq; removeSockets reindexes", () => {
     const log = new SocketLog();
     for (const f of [frame("a:1", 1), frame("b:1", 1), frame("a:1", 2)]) log.appendFrame(f);
