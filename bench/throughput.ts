@@ -61,7 +61,11 @@ export async function throughputAndLatency(ctx: Ctx): Promise<void> {
 
   const med = (c: ThroughputConfig, k: keyof Sample) => median(samples[c].map((s) => s[k]));
   /** The median of the per-round ratios to native (each round's samples ran back to back). */
-  const paired = (c: ThroughputConfig, k: keyof Sample) => median(samples[c].map((s, i) => s[k] / samples.native[i]![k]));
+  const ratios = (c: ThroughputConfig, k: keyof Sample) => samples[c].map((s, i) => s[k] / samples.native[i]![k]);
+  const paired = (c: ThroughputConfig, k: keyof Sample) => median(ratios(c, k));
+  /** The middle half of the per-round ratios: how far one run's median can be trusted. */
+  const spread = (c: ThroughputConfig, k: keyof Sample) =>
+    c === "native" ? "" : ` (per-round ratios ${quantile(ratios(c, k), 0.25).toFixed(2)}-${quantile(ratios(c, k), 0.75).toFixed(2)}, middle half)`;
   const rows: Row[] = [];
   const section = "Throughput";
   for (const [kind, label] of [
@@ -80,7 +84,7 @@ export async function throughputAndLatency(ctx: Ctx): Promise<void> {
         holds = ratio >= 0.95;
       }
       const what = c === "native-b" ? "native again (A/A control: the noise floor)" : c;
-      rows.push({ id: `throughput.${kind}.${c}`, section, label: `${label}, ${what}`, value: med(c, kind), unit: "msg/s", ratio, target, holds, samples: samples[c].map((s) => s[kind]) });
+      rows.push({ id: `throughput.${kind}.${c}`, section, label: `${label}, ${what}${spread(c, kind)}`, value: med(c, kind), unit: "msg/s", ratio, target, holds, samples: samples[c].map((s) => s[kind]) });
     }
     // Compared like the rest: each configuration's per-round ratio to native, medians compared.
     const lifeguardWorst = Math.min(paired("inspect", kind), paired("protected", kind));
@@ -100,7 +104,7 @@ export async function throughputAndLatency(ctx: Ctx): Promise<void> {
     rows.push({
       id: `throughput.cpu.${c}`,
       section,
-      label: `page main-thread CPU per 1 KiB echo (send + receive), ${what}`,
+      label: `page main-thread CPU per 1 KiB echo (send + receive), ${what}${spread(c, "cpu")}`,
       value: med(c, "cpu"),
       unit: "µs",
       ratio: c === "native" ? 1 : paired(c, "cpu"),
