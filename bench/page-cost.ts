@@ -191,8 +191,8 @@ export async function heapCost(ctx: Ctx): Promise<void> {
 
 
 /**
- * CPU per 1,000 frames (Performance.getMetrics TaskDuration and ScriptDuration deltas over an echo
- * flood): the page natively, with Lifeguard and no panel, with Lifeguard and the panel open on the tab
+ * Main-thread CPU per 1,000 frames (the kernel's account, see rendererMainThreads) over an echo
+ * flood: the page natively, with Lifeguard and no panel, with Lifeguard and the panel open on the tab
  * (the panel page's own CPU reported too).
  */
 export async function cpuCost(ctx: Ctx): Promise<void> {

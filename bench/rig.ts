@@ -143,14 +143,6 @@ export async function tabIdOf(browser: Browser, url: string): Promise<number> {
   return id;
 }
 
-export type Metrics = Record<string, number>;
-
-/** The page's `Performance.getMetrics` by name (TaskDuration, ScriptDuration... in seconds). */
-export async function metrics(cdp: CDPSession): Promise<Metrics> {
-  const { metrics: list } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
-  return Object.fromEntries(list.map((m) => [m.name, m.value]));
-}
-
 /**
  * CPU time (µs) each renderer's main thread has run, by pid, from the kernel's scheduler statistics
  * (`/proc/<pid>/task/<pid>/schedstat`; a renderer's main thread has the process's id). Unlike CDP's
