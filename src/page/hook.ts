@@ -4,8 +4,10 @@
  *
  * - The constructor is a Proxy of the native one: `new`, subclassing, statics, `prototype`, `length`
  *   and `name` behave natively; its `toString` reads native (see disguise.ts).
- * - On each new socket Lifeguard registers its own listeners first, before the page can add any, so it
- *   sees every trusted event and, for a protected socket, can stop one from reaching the page.
+ * - On each new socket Lifeguard registers its own `open`/`error`/`close` listeners first, before the
+ *   page can add any, so it sees every trusted event and, for a protected socket, can stop one from
+ *   reaching the page. `message` listeners, one per message, are the page's own, routed through
+ *   Lifeguard (listeners.ts): the first to hear a message asks Lifeguard, which records it.
  * - Prototype accessors and methods are replaced by functions that call the native ones first (so
  *   brand checks and argument errors are the browser's own) and then consult the socket's controller.
  * - Per-socket state lives in a WeakMap: no own property on the instance, no marker in the page.
@@ -16,6 +18,7 @@ import { apply, NO_ARGS, captureNatives, type Natives } from "./natives";
 import type { Disguise } from "./disguise";
 import type { SocketFaults } from "./faults";
 import type { SocketLog } from "./recorder";
+import { newRoute, routeMessageListeners, type MessageRoute } from "./listeners";
 
 /** What the page world does with a socket; the facade only observes and asks. */
 export interface SocketController {
@@ -41,6 +44,13 @@ export interface TrackedSocket {
   faults: SocketFaults | null;
   /** The recorder's entry for this socket, once the host records it (every frame goes there directly). */
   log: SocketLog | null;
+  /** The page's `message` listeners, routed through Lifeguard (listeners.ts). */
+  route: MessageRoute;
+  /**
+   * Whether a `message` event may reach the page's listeners. The first ask of an event records it
+   * (and lets a fault or the engine hold it back); the page's other listeners get the same answer.
+   */
+  verdict(ev: Event): boolean;
   /** The page-facing `send` (Lifeguard's), as the page would call it. */
   pageSend(data: unknown): void;
 }
@@ -50,8 +60,8 @@ export interface HookHost {
   disguise: Disguise;
   created(socket: TrackedSocket, win: Window): void;
   /**
-   * A trusted `message` event. Each event type has its own listener, so the hot path (a message) never
-   * reads `ev.type`, a call into the browser.
+   * A trusted `message` event, before any page listener hears it. Messages come by their own path
+   * (`TrackedSocket.verdict`), so the hot path never reads `ev.type`, a call into the browser.
    */
   message(socket: TrackedSocket, ev: MessageEvent): void;
   /** A trusted `open`, `error` or `close` event. */
@@ -98,14 +108,18 @@ export function hookWindow(
     return replacement;
   };
 
-  const onEvent = (socket: TrackedSocket, ev: Event, message: boolean): void => {
+  /** Whether a trusted event of the page's socket may reach the page (see `TrackedSocket.verdict`). */
+  const admit = (socket: TrackedSocket, ev: Event, message: boolean): boolean => {
     // Events the page dispatches itself are its own business (and so are Lifeguard's copies, below).
-    if (!ev.isTrusted) return;
+    if (!ev.isTrusted) return true;
     // A fault holds the event back: a copy comes later through `redeliver`, or never.
-    if (socket.faults?.pageWire?.hold(ev)) return void apply(n.stopImmediatePropagation, ev, NO_ARGS);
+    if (socket.faults?.pageWire?.hold(ev)) return false;
     if (message) host.message(socket, ev as MessageEvent);
     else host.event(socket, ev);
-    if (socket.controller && !socket.controller.handleInitialEvent(ev)) apply(n.stopImmediatePropagation, ev, NO_ARGS);
+    return !socket.controller || socket.controller.handleInitialEvent(ev);
+  };
+  const onEvent = (socket: TrackedSocket, ev: Event): void => {
+    if (!admit(socket, ev, false)) apply(n.stopImmediatePropagation, ev, NO_ARGS);
   };
 
   const WebSocketHook = new Proxy(n.WebSocket, {
@@ -120,13 +134,19 @@ export function hookWindow(
         controller: null,
         faults: null,
         log: null,
+        route: null!,
+        verdict: (ev) => {
+          const r = socket.route;
+          if (ev === r.lastEv) return r.lastOk;
+          r.lastEv = ev;
+          return (r.lastOk = admit(socket, ev, true));
+        },
         pageSend: (data) => void apply(methods.send, ws, [data]),
       };
       tracked.set(ws, socket);
-      const onMessage = (ev: Event): void => onEvent(socket, ev, true);
-      const onOther = (ev: Event): void => onEvent(socket, ev, false);
+      const onOther = (ev: Event): void => onEvent(socket, ev);
       apply(n.addEventListener, ws, ["open", onOther]);
-      apply(n.addEventListener, ws, ["message", onMessage]);
+      socket.route = newRoute(ws, n, socket.verdict);
       apply(n.addEventListener, ws, ["error", onOther]);
       apply(n.addEventListener, ws, ["close", onOther]);
       host.created(socket, win);
@@ -192,6 +212,7 @@ export function hookWindow(
     },
   };
   define("send", { value: fake(methods.send, n.send) });
+  routeMessageListeners(win, n, fake, (target) => tracked.get(target as object));
   define("close", { value: fake(methods.close, n.close) });
 
   const winDesc = Reflect.getOwnPropertyDescriptor(win, "WebSocket")!;

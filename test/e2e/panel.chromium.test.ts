@@ -81,4 +81,63 @@ describe("the panel (Chromium)", () => {
     await page.close();
     await panel.close();
   });
+
+  it("records every frame once, whatever message listeners the page has, adds or takes away", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/fixtures/blank.html`);
+    // Each socket ends with no listener of the page's (or never had one): Lifeguard's own must be back.
+    const cases = await page.evaluate(async (wso) => {
+      const made: Record<string, WebSocket> = {};
+      const open = (name: string) => {
+        const ws = new WebSocket(`${wso}/echo?case=${name}`);
+        made[name] = ws;
+        return ws;
+      };
+      const f = () => {};
+      open("none");
+      open("handler").onmessage = f;
+      const cleared = open("handler-cleared");
+      cleared.onmessage = f;
+      cleared.onmessage = null;
+      const removed = open("removed");
+      removed.addEventListener("message", f);
+      removed.addEventListener("message", f, true);
+      removed.removeEventListener("message", f);
+      removed.removeEventListener("message", f, { capture: true });
+      open("once").addEventListener("message", f, { once: true });
+      const ac = new AbortController();
+      open("signal").addEventListener("message", () => ac.abort(), { signal: ac.signal });
+      const self = open("removes-itself");
+      self.addEventListener("message", function me() {
+        self.removeEventListener("message", me);
+      });
+      open("throws").addEventListener("message", () => {
+        throw new Error("a page's listener throws");
+      });
+      window.addEventListener("error", (e) => e.preventDefault());
+      await Promise.all(Object.values(made).map((ws) => new Promise((r) => (ws.readyState === 1 ? r(0) : ws.addEventListener("open", r, { once: true })))));
+      for (const ws of Object.values(made)) for (let i = 0; i < 3; i++) ws.send(`frame ${i}`);
+      (window as unknown as { made: typeof made }).made = made;
+      return Object.keys(made);
+    }, server.wsOrigin);
+
+    const tabId = await activeTabId(browser);
+    const panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`);
+    const counts = () =>
+      panel.locator('[data-testid="socket-row"]').evaluateAll((rows) =>
+        // URL cell -> frames cell ("in / out").
+        Object.fromEntries(rows.map((r) => [/case=([\w-]+)/.exec(r.children[0]!.textContent!)?.[1], r.children[3]!.textContent])),
+      );
+    const expected = Object.fromEntries(cases.map((c) => [c, "3 / 3"]));
+    await panel.waitForFunction((n) => document.querySelectorAll('[data-testid="socket-row"]').length === n, cases.length);
+    await expect.poll(counts, { timeout: 10_000 }).toEqual(expected);
+    // And live, with the panel open: three more each.
+    await page.evaluate(() => {
+      for (const ws of Object.values((window as unknown as { made: Record<string, WebSocket> }).made)) for (let i = 3; i < 6; i++) ws.send(`frame ${i}`);
+    });
+    await expect.poll(counts, { timeout: 10_000 }).toEqual(Object.fromEntries(cases.map((c) => [c, "6 / 6"])));
+    await page.close();
+    await panel.close();
+  });
 });

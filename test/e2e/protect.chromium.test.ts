@@ -135,6 +135,48 @@ describe("protection (Chromium)", () => {
     await page.close();
   });
 
+  it("hides heartbeat replies from every kind of message listener the page has", async () => {
+    const page = await newPage();
+    await page.evaluate((u) => {
+      type Seen = Record<string, string[]>;
+      const w = window as unknown as W & { seen: Seen };
+      w.seen = {};
+      const note = (who: string) => (e: Event) => void (w.seen[who] ??= []).push(String((e as MessageEvent).data));
+      w.ws = new WebSocket(u);
+      w.ws.onmessage = note("onmessage");
+      w.ws.addEventListener("message", note("listener"));
+      w.ws.addEventListener("message", note("capture"), true);
+      w.ws.addEventListener("message", { handleEvent: note("object") });
+      w.ws.addEventListener("message", note("signal"), { signal: new AbortController().signal });
+      const once = note("once");
+      w.ws.addEventListener("message", once, { once: true });
+      w.ws.addEventListener("message", (e) => {
+        // Each time the `once` listener has heard its message, it comes back.
+        if ((w.seen.once?.length ?? 0) === (w.seen.listener?.length ?? 0)) w.ws.addEventListener("message", once, { once: true });
+        void e;
+      });
+    }, server.url);
+    await page.waitForFunction(() => (window as unknown as W).ws.readyState === 1);
+    let pings = 0;
+    const peer = server.latest();
+    peer.on("message", (data) => void (String(data) === "ping" && pings++));
+    // Heartbeats every 500 ms when idle: wait for three pings (each answered "pong" by the server).
+    await until(() => pings >= 3, 5000, "three heartbeats");
+    peer.send("one");
+    peer.send("two");
+    await page.waitForFunction(() => ((window as unknown as { seen: Record<string, string[]> }).seen.listener?.length ?? 0) >= 2);
+    const seen = await page.evaluate(() => (window as unknown as { seen: Record<string, string[]> }).seen);
+    expect(seen).toEqual({
+      onmessage: ["one", "two"],
+      listener: ["one", "two"],
+      capture: ["one", "two"],
+      object: ["one", "two"],
+      signal: ["one", "two"],
+      once: ["one", "two"],
+    });
+    await page.close();
+  });
+
   it("a page close() ends it the native way and nothing reconnects", async () => {
     const page = await newPage();
     await openLogged(page, server.url);
