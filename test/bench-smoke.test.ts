@@ -14,6 +14,7 @@ const CONFIGS = ["native", "inspect", "protected", "partysocket", "reconnecting-
 const ROWS = [
   ...["text", "binary"].flatMap((k) => [...CONFIGS, "native-b", "ahead-of-libraries"].map((c) => `throughput.${k}.${c}`)),
   ...[...CONFIGS, "native-b"].map((c) => `throughput.cpu.${c}`),
+  ...[...CONFIGS, "native-b"].map((c) => `throughput.cpu-binary.${c}`),
   ...["p50", "p99"].flatMap((q) => CONFIGS.map((c) => `latency.${q}.${c}`)),
   "page.install.first-script",
   "page.install.empty-script",
@@ -64,7 +65,7 @@ it("bench --quick prints the table and writes results.json with every row and pr
     expect(row.value === null || typeof row.value === "number", row.id).toBe(true);
     expect(stdout, row.id).toContain(row.label);
     // CPU comes from the kernel's account of the page's renderer (bench/rig.ts): one not found is NaN.
-    if (/^(throughput|page)\.cpu\./.test(row.id)) expect(row.value, row.id).toBeGreaterThan(0);
+    if (/^(throughput|page)\.cpu(-binary)?\./.test(row.id)) expect(row.value, row.id).toBeGreaterThan(0);
   }
   expect(stdout).toMatch(/^\| Section +\| Measurement/m);
   // inspect and protected text echo, inspect binary echo, panel import, filters and scrolling.
