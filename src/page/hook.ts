@@ -139,7 +139,13 @@ export function hookWindow(
           const r = socket.route;
           if (ev === r.lastEv) return r.lastOk;
           r.lastEv = ev;
-          return (r.lastOk = admit(socket, ev, true));
+          try {
+            return (r.lastOk = admit(socket, ev, true));
+          } catch {
+            // A fault of Lifeguard's must not cost the page its message: the wrapper calls the
+            // page's listener whatever happens here.
+            return (r.lastOk = true);
+          }
         },
         pageSend: (data) => void apply(methods.send, ws, [data]),
       };
@@ -186,6 +192,14 @@ export function hookWindow(
   accessor("protocol");
   accessor("extensions");
 
+  /** The frame went out: a fault in recording it must not become the page's exception. */
+  const recordSent = (socket: TrackedSocket, data: unknown): void => {
+    try {
+      host.sent(socket, data);
+    } catch {
+      // Only the record of this frame is lost (a page that replaced a built-in the recorder uses).
+    }
+  };
   const methods = {
     send(this: WebSocket, _data: unknown) {
       const socket = tracked.get(this);
@@ -197,11 +211,11 @@ export function hookWindow(
         const wire = socket?.faults?.pageWire;
         if (wire && wasOpen && args.length > 0) wire.send(args[0]);
         else apply(n.send, this, args);
-        if (socket && wasOpen) host.sent(socket, args[0]);
+        if (socket && wasOpen) recordSent(socket, args[0]);
         return;
       }
       socket.controller.send(args[0]);
-      host.sent(socket, args[0]);
+      recordSent(socket, args[0]);
     },
     close(this: WebSocket) {
       // eslint-disable-next-line prefer-rest-params

@@ -4,15 +4,15 @@
  *
  * Why: Lifeguard must see every message before the page does (to record it, and on a protected socket
  * to hide a heartbeat reply). A listener of its own next to the page's costs the browser one more
- * listener call per message, about 1.3 us of a 36 us echo (BENCHMARKS.md, "One native listener per
- * message"). Instead, each `message` listener the page adds goes to the browser as a wrapper that asks
+ * listener call per message, 1.3-1.8 us of a 36 us echo (BENCHMARKS.md, "What changed in this
+ * round"). Instead, each `message` listener the page adds goes to the browser as a wrapper that asks
  * Lifeguard first (once per event, the answer cached on the socket) and then calls the page's listener
  * with the browser's own event and `this`. Lifeguard's own listener is registered only while the page
  * has no `message` listener, so the browser calls as many listeners per message as it would without
  * Lifeguard.
  *
  * What stays native: each registration is the browser's (its order among the page's listeners and
- * `onmessage`, `capture`, `once`, `passive`, `signal`, duplicates, removal during dispatch, a
+ * `onmessage`, `capture`, `passive`, `signal`, duplicates, removal during dispatch, a
  * microtask checkpoint after each listener, an exception reported and the next listener still called);
  * the options are read once, in the browser's order; `onmessage` reads back what the page set. One
  * thing is Lifeguard's: `once` is done by the wrapper, which removes its registration when it calls the
