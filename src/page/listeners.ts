@@ -144,7 +144,6 @@ export function routeMessageListeners(
 ): void {
   const etProto = win.EventTarget.prototype;
   const aborted = getter<AbortSignal>(win.AbortSignal.prototype, "aborted");
-  const gecko = "mozInnerScreenX" in win;
 
   const forget = (s: Routed, listener: unknown, slot: 0 | 1, reg: Registration): void => {
     if (!reg.live) return;
@@ -172,7 +171,7 @@ export function routeMessageListeners(
       const handle = (listener as { handleEvent: unknown }).handleEvent;
       if (typeof handle === "function") return apply(handle as (ev: Event) => unknown, listener, [ev]);
       // Not callable: Firefox reports its own TypeError; Chromium fires no `error` event.
-      if (gecko) throw new win.TypeError("Property 'handleEvent' is not callable.");
+      if ("mozInnerScreenX" in win) throw new win.TypeError("Property 'handleEvent' is not callable.");
       return undefined;
     };
     return reg;
