@@ -139,6 +139,11 @@ export function hookWindow(
           const r = socket.route;
           if (ev === r.lastEv) return r.lastOk;
           r.lastEv = ev;
+          if (!r.releasing) {
+            // At most one timer a second per socket; a timer never runs inside a dispatch.
+            r.releasing = true;
+            n.setTimeout(r.release, 1000);
+          }
           try {
             return (r.lastOk = admit(socket, ev, true));
           } catch {

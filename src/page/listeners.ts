@@ -47,6 +47,12 @@ export interface MessageRoute {
   /** The last event asked about, and the answer (each wrapper of one dispatch asks). */
   lastEv: Event | null;
   lastOk: boolean;
+  /**
+   * Lets go of `lastEv` a second later, a task after its dispatch: an idle socket must not keep its
+   * last message (16 MiB, say) alive. Pending while `releasing`.
+   */
+  readonly release: () => void;
+  releasing: boolean;
 }
 
 /** Whether a `message` event may reach the page's listeners; records it the first time it is asked. */
@@ -71,6 +77,11 @@ export function newRoute(ws: WebSocket, n: Natives, verdict: Verdict): MessageRo
     handlerW: null,
     lastEv: null,
     lastOk: true,
+    release: () => {
+      route.lastEv = null;
+      route.releasing = false;
+    },
+    releasing: false,
   };
   apply(n.addEventListener, ws, ["message", route.own]);
   return route;

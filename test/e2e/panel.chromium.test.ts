@@ -140,4 +140,38 @@ describe("the panel (Chromium)", () => {
     await page.close();
     await panel.close();
   });
+
+  it("keeps no large message alive once the page has let go of it (the wrappers' answer cache lets go a second later)", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/fixtures/blank.html`);
+    const cdp = await browser.context.newCDPSession(page);
+    const heap = async () => {
+      for (let i = 0; i < 3; i++) await cdp.send("HeapProfiler.collectGarbage");
+      const u = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number; backingStorageSize?: number };
+      return u.usedSize + (u.backingStorageSize ?? 0);
+    };
+    await page.evaluate(async (wso) => {
+      const ws = new WebSocket(`${wso}/echo?case=big`);
+      ws.binaryType = "arraybuffer";
+      (window as unknown as { bigSocket: WebSocket }).bigSocket = ws;
+      await new Promise((r) => ws.addEventListener("open", r, { once: true }));
+    }, server.wsOrigin);
+    const before = await heap();
+    const sizes = await page.evaluate(async () => {
+      const ws = (window as unknown as { bigSocket: WebSocket }).bigSocket;
+      const got: number[] = [];
+      // Two listeners: the wrappers share one answer per event.
+      await new Promise<void>((resolve) => {
+        ws.addEventListener("message", (e) => void got.push((e.data as ArrayBuffer).byteLength));
+        ws.onmessage = () => resolve();
+        ws.send(new ArrayBuffer(16 * 1024 * 1024));
+      });
+      return got;
+    });
+    expect(sizes).toEqual([16 * 1024 * 1024]);
+    await new Promise((r) => setTimeout(r, 1500));
+    const retained = (await heap()) - before;
+    expect(retained, `${(retained / 2 ** 20).toFixed(1)} MiB retained`).toBeLessThan(4 * 1024 * 1024);
+    await page.close();
+  });
 });
