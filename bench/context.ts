@@ -1,5 +1,5 @@
 import type { Page } from "playwright-core";
-import type { BenchServer, Browser } from "./rig";
+import { assertQuiet, quiet, type BenchServer, type Browser } from "./rig";
 import type { Profile, Row } from "./report";
 
 export interface Ctx {
@@ -32,7 +32,7 @@ export function protectedRule(wsOrigin: string): unknown {
 /** The page for one configuration, with its socket open. */
 export async function openConfig(ctx: Ctx, config: Config, browser?: Browser): Promise<Page> {
   const b = browser ?? (config === "inspect" || config === "protected" ? ctx.ext : ctx.native);
-  const page = await b.context.newPage();
+  const page = await quiet(await b.context.newPage());
   await page.goto(`${ctx.server.origin}/page.html?config=${config}&r=${Math.random()}`);
   if (config === "partysocket" || config === "reconnecting-websocket") {
     await page.addScriptTag({ url: `/lib/${config}.js` });
@@ -42,7 +42,9 @@ export async function openConfig(ctx: Ctx, config: Config, browser?: Browser): P
     });
   }
   const path = config === "protected" ? "/protected/echo" : "/echo";
-  await page.evaluate((u) => (window as unknown as { B: { open(u: string): Promise<boolean> } }).B.open(u), `${ctx.server.wsOrigin}${path}`);
+  await assertQuiet(page, () =>
+    page.evaluate((u) => (window as unknown as { B: { open(u: string): Promise<boolean> } }).B.open(u), `${ctx.server.wsOrigin}${path}`),
+  );
   return page;
 }
 

@@ -6,7 +6,7 @@
 import type { Page } from "playwright-core";
 import { startProxy, startServer } from "../test/integration/harness";
 import type { Ctx } from "./context";
-import { setSettings, sleep } from "./rig";
+import { quiet, setSettings, sleep } from "./rig";
 import { median } from "./stats";
 
 type Logged = { type: string; t: number; detail: { delayMs?: number } | null };
@@ -65,9 +65,9 @@ export async function detection(ctx: Ctx): Promise<void> {
       heartbeat: { enabled: true, intervalMs: s.interval, timeoutMs: s.timeout, message: "ping", reply: "pong", hideReplies: true },
     })),
   });
-  const lg = await ctx.ext.context.newPage();
+  const lg = await quiet(await ctx.ext.context.newPage());
   await lg.goto(`${ctx.server.origin}/page.html?detection`);
-  const base = await ctx.native.context.newPage();
+  const base = await quiet(await ctx.native.context.newPage());
   await base.goto(`${ctx.server.origin}/page.html?detection-baseline`);
 
   const ids: Record<string, { lg: number[]; base: number[] }> = {};
@@ -155,7 +155,7 @@ export async function recovery(ctx: Ctx): Promise<void> {
       { match: `${server.url}online/*`, reconnect: { minDelayMs: 30000, maxDelayMs: 60000, factor: 2 }, heartbeat: { enabled: false } },
     ],
   });
-  const page = await ctx.ext.context.newPage();
+  const page = await quiet(await ctx.ext.context.newPage());
   await page.goto(`${ctx.server.origin}/page.html?recovery`);
   const cdp = await ctx.ext.context.newCDPSession(page);
   await cdp.send("Network.enable");
