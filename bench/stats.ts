@@ -15,9 +15,24 @@ export function quantile(xs: readonly number[], q: number): number {
 }
 
 /**
- * Runs every configuration once per round, in a rotating order (A B C, B C A, C A B ...), so that a
- * slow spell of the machine (others run browsers on it too) falls on all of them alike. Returns the
- * samples per configuration, in the order the configurations were given.
+ * The orders of a Williams design for `n` configurations: a Latin square (each configuration once in
+ * each position) in which each configuration comes right after each other one equally often: once for
+ * even `n` (n orders), twice for odd `n` (2n orders: the square and its reverse).
+ */
+export function williamsOrders(n: number): number[][] {
+  // 0, 1, n-1, 2, n-2 ... and that shifted by 1, 2 ... n-1.
+  const base = Array.from({ length: n }, (_, k) => (k === 0 ? 0 : k % 2 === 1 ? (k + 1) / 2 : n - k / 2));
+  const rows = Array.from({ length: n }, (_, i) => base.map((x) => (x + i) % n));
+  return n % 2 === 0 || n === 1 ? rows : [...rows, ...rows.map((r) => [...r].reverse())];
+}
+
+/**
+ * Runs every configuration once per round, the rounds' orders taken in turn from a Williams design
+ * (`williamsOrders`), so that a slow spell of the machine (others run browsers on it too) falls on all
+ * of them alike, and so does whatever one sample leaves behind for the next. A fixed rotation (A B C,
+ * B C A ...) always ran each configuration right after the same one: in the throughput section,
+ * Lifeguard inspect-only always came right after native. Returns the samples per configuration, in
+ * the order the configurations were given.
  */
 export async function alternate<K extends string, T>(
   configs: readonly K[],
@@ -25,9 +40,10 @@ export async function alternate<K extends string, T>(
   run: (config: K, round: number) => Promise<T>,
 ): Promise<Record<K, T[]>> {
   const samples = Object.fromEntries(configs.map((c) => [c, [] as T[]])) as Record<K, T[]>;
+  const orders = williamsOrders(configs.length);
   for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < configs.length; i++) {
-      const config = configs[(i + r) % configs.length]!;
+    for (const i of orders[r % orders.length]!) {
+      const config = configs[i]!;
       samples[config].push(await run(config, r));
     }
   }
