@@ -20,6 +20,7 @@ const ROWS = [
   "page.install.empty-script",
   "page.install.patch",
   "page.install.trace",
+  "page.install.trace-relay",
   "page.heap.native",
   "page.heap.ring-10000",
   "page.heap.ring-1000",
