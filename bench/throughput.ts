@@ -35,9 +35,12 @@ const THROUGHPUT_CONFIGS: readonly ThroughputConfig[] = [...CONFIGS, "native-b"]
 export async function throughputAndLatency(ctx: Ctx): Promise<void> {
   const n = ctx.quick
     ? { text: 100, binary: 10, rtt: 50, rounds: 1, warm: 20 }
-    : // 1,500 binary echoes (about 2 s): with 600, one page's ratio to native spread 0.88-1.11. 21 rounds:
-      // with 11, the A/A control alone read 0.955-1.04 x, as wide as the margins of the targets.
-      { text: 10_000, binary: 1500, rtt: 1000, rounds: 21, warm: 500 };
+    : // About 1.5 s of each kind per sample, after a longer warm-up: once Playwright's Network domain
+      // was off (see quiet), 10,000 text echoes took 0.5 s, and a fresh page's start-up (JIT and the
+      // like) weighed in the timed part: inspect-only read 0.945 x native with 10,000 echoes after 500,
+      // 0.989 x with 30,000 after 3,000, in the same hour. 18 rounds: three whole Williams designs of
+      // the six configurations (see alternate).
+      { text: 30_000, binary: 5000, rtt: 1000, rounds: 18, warm: 3000 };
   await setSettings(ctx.ext, { rules: [protectedRule(ctx.server.wsOrigin)] });
 
   const once = async (config: ThroughputConfig): Promise<Sample> => {
