@@ -18,6 +18,7 @@ const ROWS = [
   ...["p50", "p99"].flatMap((q) => CONFIGS.map((c) => `latency.${q}.${c}`)),
   "page.install.first-script",
   "page.install.empty-script",
+  "page.install.relay",
   "page.install.patch",
   "page.install.trace",
   "page.install.trace-relay",
