@@ -6,9 +6,9 @@ import { startRelay } from "./relay";
 
 /**
  * The browser's own extension API, not webextension-polyfill's wrapper: this script runs at
- * document_start in every frame of every page, and evaluating the polyfill cost each frame about
- * 0.5 ms there (BENCHMARKS.md, "Page cost"). The three calls below need none of it: Firefox's
- * `browser` and Chrome's MV3 `chrome` both return promises, and `runtime.connect` gives the same port.
+ * document_start in every frame of every page, and with the polyfill it took 0.49-0.52 ms there, about
+ * half of it evaluating the polyfill (0.26-0.30 ms without; BENCHMARKS.md). The three calls below need
+ * none of it: Firefox's `browser` and Chrome's MV3 `chrome` both return promises for them.
  */
 const api = ((globalThis as { browser?: unknown }).browser ?? (globalThis as { chrome?: unknown }).chrome) as typeof Browser;
 
