@@ -4,8 +4,8 @@
  *
  * Why: Lifeguard must see every message before the page does (to record it, and on a protected socket
  * to hide a heartbeat reply). A listener of its own next to the page's costs the browser one more
- * listener call per message, 1.3-1.8 us of a 36 us echo (BENCHMARKS.md, "What changed in this
- * round"). Instead, each `message` listener the page adds goes to the browser as a wrapper that asks
+ * listener call per message, most of what Lifeguard cost per message (docs/benchmark-rounds.md, the
+ * fourth round). Instead, each `message` listener the page adds goes to the browser as a wrapper that asks
  * Lifeguard first (once per event, the answer cached on the socket) and then calls the page's listener
  * with the browser's own event and `this`. Lifeguard's own listener is registered only while the page
  * has no `message` listener, so the browser calls as many listeners per message as it would without

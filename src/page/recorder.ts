@@ -62,7 +62,7 @@ export const PREVIEW_SLAB = 1 << 20;
  * A socket's binary previews, copied into one buffer that wraps around, instead of an ArrayBuffer per
  * frame. Each of those was an allocation V8 counts as external memory; 10,000 of 8 KiB in a ring made
  * it collect again and again, and a 64 KiB binary echo cost 5 % more page CPU than without previews
- * (BENCHMARKS.md, "What changed in this round"). The buffer keeps the newest `PREVIEW_SLAB` bytes;
+ * (docs/benchmark-rounds.md, the third round). The buffer keeps the newest `PREVIEW_SLAB` bytes;
  * a frame older than that keeps its size and loses its preview, like a `Blob` frame.
  */
 class PreviewSlab {
@@ -284,7 +284,7 @@ export class Recorder {
     if (typeof data === "string" && data.length <= max) {
       // The common case: the payload is its own preview. Measured now, while the string is in the CPU's
       // cache: measured when the ring dropped it, 10,000 frames later, the scan was a cache miss per
-      // 64 bytes and cost an echo of 1 KiB 1-3 us (BENCHMARKS.md, "What changed in this round").
+      // 64 bytes and cost an echo of 1 KiB 1-3 us (docs/benchmark-rounds.md, the third round).
       size = utf8Length(data);
       preview = data;
     } else {
