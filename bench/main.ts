@@ -12,6 +12,7 @@ import { throughputAndLatency, throughputProfiles } from "./throughput";
 import { cpuCost, heapCost, installCost } from "./page-cost";
 import { detection, recovery } from "./outage";
 import { panel, panelProfiles } from "./panel";
+import { poolMain } from "./pool";
 
 const SECTIONS: [string, (ctx: Ctx) => Promise<void>][] = [
   ["throughput and latency", throughputAndLatency],
@@ -26,6 +27,8 @@ const SECTIONS: [string, (ctx: Ctx) => Promise<void>][] = [
 ];
 
 export async function main(argv: string[]): Promise<number> {
+  // Pools the throughput rounds of earlier runs' results files; runs nothing.
+  if (argv[0] === "--pool") return poolMain(argv.slice(1));
   const quick = argv.includes("--quick");
   const outArg = argv.indexOf("--out");
   const out = outArg >= 0 ? argv[outArg + 1]! : join(import.meta.dirname, "results.json");

@@ -4,7 +4,7 @@
  * the numbers are (they come from a 2-core machine shared with other browser tests).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -73,3 +73,19 @@ it("bench --quick prints the table and writes results.json with every row and pr
   // inspect and protected text echo, inspect binary echo, panel import, filters and scrolling.
   expect(results.profiles.length).toBe(6);
 }, 120_000);
+
+it("bench --pool pools the throughput rounds of the runs kept in bench/runs", async () => {
+  const runs = readdirSync(join(ROOT, "bench/runs")).filter((f) => f.endsWith(".json")).map((f) => join("bench/runs", f));
+  expect(runs.length).toBeGreaterThan(1);
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, ["bench/run.mjs", "--pool", ...runs], { cwd: ROOT }, (err, so, se) =>
+      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: so, stderr: se }),
+    );
+  });
+  expect(code, stderr).toBe(0);
+  const rows = stdout.split("\n").filter((l) => /^\| (1 KiB|64 KiB|page CPU)/.test(l));
+  // Four measurements x five configurations, each over every run's rounds.
+  expect(rows).toHaveLength(20);
+  for (const row of rows) expect(row).toMatch(/\| \d+ \| \d\.\d{3} \| \d\.\d{3}-\d\.\d{3} \|/);
+  expect(stdout).toContain(`${runs.length} runs:`);
+}, 60_000);

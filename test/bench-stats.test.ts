@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { alternate, williamsOrders } from "../bench/stats";
+import { alternate, median, williamsOrders } from "../bench/stats";
+import { bootstrapMedian, pool, roundRatios, type Run } from "../bench/pool";
 
 describe("the bench's alternating schedule", () => {
   for (const n of [1, 2, 3, 4, 5, 6, 7]) {
@@ -27,5 +28,50 @@ describe("the bench's alternating schedule", () => {
     expect(seen.slice(0, 8).join("")).toBe("abdcbcad");
     expect(samples.a).toEqual([0, 1, 2, 3, 4]);
     expect(samples.d).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe("pooling several runs' throughput rounds (npm run bench -- --pool)", () => {
+  const run = (native: number[], inspect: number[], when = "t"): Run => ({
+    when,
+    rows: [
+      { id: "throughput.text.native", samples: native },
+      { id: "throughput.text.inspect", samples: inspect },
+    ],
+  });
+
+  it("pairs each round's sample with native's sample of the same round, then takes the median", () => {
+    const r = run([100, 100, 300], [100, 300, 900]);
+    expect(roundRatios(r, "throughput.text", "inspect")).toEqual([1, 3, 3]);
+    // The medians of the samples give 300/200 = 1.5; the per-round ratios are 3, 1, 3.
+    const [row] = pool([run([100, 200, 300], [300, 200, 900])]);
+    expect(row!.pooled).toBe(3);
+  });
+
+  it("pools the rounds of all runs, keeps each run's own median, and skips a run without the row", () => {
+    const a = run([10, 10, 10], [9, 9, 9]);
+    const b = run([10, 10, 10, 10, 10], [11, 11, 11, 11, 11]);
+    const c: Run = { rows: [{ id: "throughput.text.native", samples: [10] }] };
+    const rows = pool([a, b, c]);
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(row.config).toBe("inspect");
+    expect(row.rounds).toBe(8);
+    expect(row.pooled).toBeCloseTo(1.1);
+    expect(row.perRun[0]).toBeCloseTo(0.9);
+    expect(row.perRun[1]).toBeCloseTo(1.1);
+    expect(row.perRun[2]).toBeNaN();
+  });
+
+  it("gives a bootstrap interval around the median that narrows with more rounds, the same every time", () => {
+    const noisy = (n: number) => Array.from({ length: n }, (_, i) => 0.97 + 0.04 * Math.sin(i * 12.9898));
+    const [lo, hi] = bootstrapMedian(noisy(30));
+    expect(lo).toBeLessThanOrEqual(median(noisy(30)));
+    expect(hi).toBeGreaterThanOrEqual(median(noisy(30)));
+    expect(hi).toBeGreaterThan(lo);
+    const [lo2, hi2] = bootstrapMedian(noisy(600));
+    expect(hi2 - lo2).toBeLessThan((hi - lo) / 2);
+    expect(bootstrapMedian(noisy(30))).toEqual([lo, hi]);
+    expect(bootstrapMedian([0.98, 0.98, 0.98])).toEqual([0.98, 0.98]);
   });
 });
