@@ -22,6 +22,12 @@ const unhexed = new WeakMap<FrameRecord, Uint8Array>();
 const MAX_CLOSED_SOCKETS = 200;
 /** A batch is sent early once it holds this many events (a page sending faster than the batch interval). */
 const MAX_PENDING = 20_000;
+/**
+ * ... or once its frame previews reach this many characters (binary: hex), so that one message stays
+ * a few MiB: 20,000 frames of 64 KiB were one 1.3 GB message to clone into the relay and then
+ * serialize onto the runtime port (Chrome caps an extension message at 64 MiB).
+ */
+export const MAX_PENDING_CHARS = 2 << 20;
 
 export interface RecordLimits {
   maxFramesPerSocket: number;
@@ -232,6 +238,8 @@ export type Post = (events: RecorderEvent[]) => void;
 export class Recorder {
   private readonly sockets = new Map<SocketId, SocketRecord>();
   private pending: RecorderEvent[] = [];
+  /** Preview characters in `pending` (see MAX_PENDING_CHARS). */
+  private pendingChars = 0;
   private listening = false;
   private flushScheduled = false;
   private post: Post | null = null;
@@ -305,7 +313,8 @@ export class Recorder {
       return;
     }
     const kept = typeof preview === "string" ? preview : preview.slice();
-    this.push(rec.info.id, { kind: "frame", frame: this.frameRecord(rec, { flags, seq, t, size, data: kept }) }, rec);
+    const chars = typeof kept === "string" ? kept.length : kept.length * 2;
+    this.push(rec.info.id, { kind: "frame", frame: this.frameRecord(rec, { flags, seq, t, size, data: kept }) }, rec, chars);
   }
 
   /** A frame as the panel gets it, from its columns; its binary preview waits to be hexed (see `settle`). */
@@ -373,14 +382,14 @@ export class Recorder {
 
   /** A snapshot for the channel: what is pending is in it, so it is not sent again as events. */
   takeSnapshot(): SocketSnapshot[] {
-    this.pending = [];
+    this.dropPending();
     return this.snapshot();
   }
 
   /** The channel to the extension is up: batches go there while a panel listens. */
   connect(post: Post): void {
     this.post = post;
-    this.pending = [];
+    this.dropPending();
   }
 
   /**
@@ -389,7 +398,7 @@ export class Recorder {
    */
   setListening(on: boolean): void {
     this.listening = on;
-    if (!on) this.pending = [];
+    if (!on) this.dropPending();
   }
 
   setLimits(limits: RecordLimits): void {
@@ -397,12 +406,13 @@ export class Recorder {
     for (const rec of this.sockets.values()) rec.events.resize(limits.maxFramesPerSocket);
   }
 
-  private push(socket: SocketId, event: RecorderEvent, rec = this.sockets.get(socket)): void {
+  private push(socket: SocketId, event: RecorderEvent, rec = this.sockets.get(socket), chars = 0): void {
     rec?.events.pushEvent(event);
     if (!this.listening) return;
     this.pending.push(event);
+    this.pendingChars += chars;
     // A page faster than the batch interval: send what is there rather than drop events.
-    if (this.pending.length >= MAX_PENDING) return this.flush();
+    if (this.pending.length >= MAX_PENDING || this.pendingChars >= MAX_PENDING_CHARS) return this.flush();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.timers.setTimeout(() => this.flush(), BATCH_MS);
@@ -413,8 +423,13 @@ export class Recorder {
     this.flushScheduled = false;
     if (!this.post || this.pending.length === 0) return;
     const batch = this.pending;
-    this.pending = [];
+    this.dropPending();
     this.post(batch.map((e) => this.settle(e)));
+  }
+
+  private dropPending(): void {
+    this.pending = [];
+    this.pendingChars = 0;
   }
 
   private forgetOldClosed(): void {

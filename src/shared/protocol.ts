@@ -425,10 +425,12 @@ function isSocketSnapshot(x: unknown): x is SocketSnapshot {
     isFiniteNumber(x.bytesIn) &&
     isFiniteNumber(x.bytesOut) &&
     isFiniteNumber(x.lastSeq) &&
-    Array.isArray(x.events) &&
-    x.events.length <= LIMITS.eventsPerBatch &&
-    x.events.every(isRecorderEvent)
+    isEventBatch(x.events)
   );
+}
+
+function isEventBatch(x: unknown): x is RecorderEvent[] {
+  return Array.isArray(x) && x.length <= LIMITS.eventsPerBatch && x.every(isRecorderEvent);
 }
 
 /** Validates a page -> panel message. Structure and bounds only: payload text is still untrusted. */
@@ -437,7 +439,7 @@ export function isPageToPanel(x: unknown): x is PageToPanelMessage {
   const m = x as unknown as Record<string, unknown>;
   switch (x.type) {
     case "events":
-      return Array.isArray(m.events) && m.events.length <= LIMITS.eventsPerBatch && m.events.every(isRecorderEvent);
+      return isEventBatch(m.events);
     case "snapshot":
       return (
         isShortString(m.frameUrl) &&

@@ -82,6 +82,54 @@ describe("the panel (Chromium)", () => {
     await panel.close();
   });
 
+  it("shows live frames exactly as sent, also on a page that gave arrays and objects a toJSON (Prototype.js)", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/fixtures/blank.html`);
+    const tabId = await activeTabId(browser);
+    const panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`);
+    await panel.waitForSelector('[data-testid="socket-count"]');
+    // What a JSON encoding on the way (Chrome's runtime port) has to escape and bring back unchanged.
+    const TRICKY = ['a "quoted" \\ back\\slash', "line\nbreak\ttab \u0001", "astral 😀, zé, \u2028"];
+    const send = (texts: string[]) =>
+      page.evaluate(
+        async ([wso, texts]) => {
+          const w = window as unknown as { ws?: WebSocket };
+          w.ws ??= new WebSocket(`${wso}/echo?case=packed`);
+          const ws = w.ws;
+          if (ws.readyState !== 1) await new Promise((r) => ws.addEventListener("open", r, { once: true }));
+          let left = texts.length;
+          const echoed = new Promise((r) => ws.addEventListener("message", function on() {
+            if (--left === 0) r(ws.removeEventListener("message", on));
+          }));
+          for (const t of texts) ws.send(t);
+          await echoed;
+        },
+        [server.wsOrigin, texts] as const,
+      );
+    const total = () => panel.locator('[data-testid="frame-count"]').getAttribute("data-total").then(Number);
+    await send(TRICKY);
+    await expect.poll(total, { timeout: 10_000 }).toBe(6);
+    // The three sent, then their echoes.
+    for (const [i, text] of [...TRICKY, ...TRICKY].entries()) {
+      await panel.locator('[data-testid="frame-row"]').nth(i).click();
+      await expect.poll(() => panel.locator('[data-testid="frame-text"]').textContent()).toBe(text);
+    }
+    // Prototype.js gives arrays a toJSON that JSON.stringify calls: none of it may reach Lifeguard's messages.
+    await page.evaluate(() => {
+      (Array.prototype as unknown as { toJSON: () => string }).toJSON = function () {
+        return "broken";
+      };
+      (Object.prototype as unknown as { toJSON: () => object }).toJSON = function () {
+        return {};
+      };
+    });
+    await send(["after toJSON 1", "after toJSON 2"]);
+    await expect.poll(total, { timeout: 10_000 }).toBe(10);
+    await page.close();
+    await panel.close();
+  });
+
   it("records every frame once, whatever message listeners the page has, adds or takes away", async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.origin}/fixtures/blank.html`);

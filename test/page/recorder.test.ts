@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { BATCH_MS, MAX_BINARY_PREVIEW, PREVIEW_SLAB, Recorder, describePayload, toHex } from "../../src/page/recorder";
+import { BATCH_MS, MAX_BINARY_PREVIEW, MAX_PENDING_CHARS, PREVIEW_SLAB, Recorder, describePayload, toHex } from "../../src/page/recorder";
 import { utf8Length } from "../../src/shared/settings";
 import type { RecorderEvent, SocketInfo } from "../../src/shared/protocol";
 
@@ -28,6 +28,32 @@ describe("page recorder", () => {
     expect(batches).toHaveLength(1);
     vi.advanceTimersByTime(1);
     expect(batches).toHaveLength(2);
+    vi.useRealTimers();
+  });
+
+  it("sends a batch early once its previews reach MAX_PENDING_CHARS, so one message stays a few MiB", () => {
+    const { rec, batches } = setup();
+    rec.created(info("s:1"));
+    // Text counts its characters; binary its hex preview, two characters a byte (8 KiB kept a frame).
+    for (const [data, chars] of [
+      ["x".repeat(65_536), 65_536],
+      [new Uint8Array(MAX_BINARY_PREVIEW * 2).buffer, MAX_BINARY_PREVIEW * 2],
+    ] as const) {
+      const n = MAX_PENDING_CHARS / chars;
+      const before = batches.length;
+      for (let i = 0; i < n - 1; i++) rec.frame("s:1", "in", data);
+      expect(batches).toHaveLength(before);
+      rec.frame("s:1", "in", data);
+      // Sent at once, without waiting for the timer.
+      expect(batches).toHaveLength(before + 1);
+      expect(batches.at(-1)!.filter((e) => e.kind === "frame")).toHaveLength(n);
+    }
+    // The count starts again: one more frame waits for the timer.
+    rec.frame("s:1", "out", "small");
+    vi.advanceTimersByTime(BATCH_MS - 1);
+    expect(batches).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(batches).toHaveLength(3);
     vi.useRealTimers();
   });
 
