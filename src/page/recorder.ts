@@ -28,6 +28,8 @@ const MAX_PENDING = 20_000;
  * serialize onto the runtime port (Chrome caps an extension message at 64 MiB).
  */
 export const MAX_PENDING_CHARS = 2 << 20;
+/** A snapshot goes in messages of at most this many characters of previews (see `takeSnapshotParts`). */
+export const MAX_SNAPSHOT_CHARS = 4 << 20;
 
 export interface RecordLimits {
   maxFramesPerSocket: number;
@@ -384,6 +386,36 @@ export class Recorder {
   takeSnapshot(): SocketSnapshot[] {
     this.dropPending();
     return this.snapshot();
+  }
+
+  /**
+   * `takeSnapshot` in parts of at most `maxChars` characters of previews, one message each (one event
+   * bigger than that makes a part alone). Chrome drops an extension message past 64 MiB whole: a ring
+   * of 4,000 frames of 20 KB made a panel opened late show nothing at all. A socket whose events do not
+   * fit one part is in several, each with the socket's counters and the next run of its events; the
+   * panel takes them as repeated snapshots. At least one part, empty when there are no sockets.
+   */
+  takeSnapshotParts(maxChars = MAX_SNAPSHOT_CHARS): SocketSnapshot[][] {
+    const parts: SocketSnapshot[][] = [];
+    let part: SocketSnapshot[] = [];
+    let chars = 0;
+    for (const snap of this.takeSnapshot()) {
+      let from = 0;
+      snap.events.forEach((event, i) => {
+        const weight = event.kind === "frame" ? event.frame.preview.length : 0;
+        if (chars + weight > maxChars && chars > 0) {
+          if (i > from) part.push({ ...snap, events: snap.events.slice(from, i) });
+          from = i;
+          parts.push(part);
+          part = [];
+          chars = 0;
+        }
+        chars += weight;
+      });
+      part.push(from === 0 ? snap : { ...snap, events: snap.events.slice(from) });
+    }
+    parts.push(part);
+    return parts;
   }
 
   /** The channel to the extension is up: batches go there while a panel listens. */

@@ -140,7 +140,9 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       apply(postMessage, port, [envelope<PageToPanel, K>("lifeguard-page", type, payload)]);
     };
     const handlers: PageHandlers = {
-      "snapshot-request": () => post("snapshot", { frameUrl: win.location.href, sockets: recorder.takeSnapshot() }),
+      "snapshot-request": () => {
+        for (const sockets of recorder.takeSnapshotParts()) post("snapshot", { frameUrl: win.location.href, sockets });
+      },
       listening: (msg) => recorder.setListening(msg.on),
       settings: (msg) => {
         settings = msg.settings as Settings;

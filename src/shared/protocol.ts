@@ -201,6 +201,8 @@ export const LIMITS = {
   eventsPerBatch: 50_000,
   socketsPerSnapshot: 10_000,
   stringLength: 1 << 20,
+  /** A frame's preview: up to the largest `record.maxPreviewBytes` the settings allow (16 MiB). */
+  previewLength: 16 << 20,
 } as const;
 
 export function envelope<M, K extends keyof M>(source: Source, type: K, payload: M[K]): Message<M, K> {
@@ -260,7 +262,8 @@ function isFrameRecord(x: unknown): x is FrameRecord {
     (x.dir === "in" || x.dir === "out") &&
     (x.opcode === "text" || x.opcode === "binary") &&
     isFiniteNumber(x.size) &&
-    isShortString(x.preview) &&
+    typeof x.preview === "string" &&
+    x.preview.length <= LIMITS.previewLength &&
     typeof x.truncated === "boolean" &&
     optional(x.injected, (y): y is boolean => typeof y === "boolean")
   );

@@ -130,6 +130,30 @@ describe("the panel (Chromium)", () => {
     await panel.close();
   });
 
+  it("shows a history past Chrome's 64 MiB message cap to a panel opened late (the snapshot goes in parts)", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/fixtures/blank.html`);
+    // 1,000 echoes of 40 KB: 80 MB of previews in the ring. In one message, Chrome dropped it whole.
+    await page.evaluate(async (wso) => {
+      const ws = new WebSocket(`${wso}/echo?case=big-history`);
+      await new Promise((r) => (ws.onopen = r));
+      const text = JSON.stringify({ pad: "y".repeat(40_000) });
+      let left = 1000;
+      await new Promise((r) => {
+        ws.onmessage = () => --left === 0 && r(0);
+        for (let i = 0; i < 1000; i++) ws.send(text);
+      });
+    }, server.wsOrigin);
+    const tabId = await activeTabId(browser);
+    const panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`);
+    await panel.waitForSelector('[data-testid="frame-count"]', { timeout: 20_000 });
+    await expect.poll(() => panel.locator('[data-testid="frame-count"]').getAttribute("data-total"), { timeout: 20_000 }).toBe("2000");
+    expect(await rowText(panel)).toEqual([expect.stringContaining("1000 / 1000")]);
+    await page.close();
+    await panel.close();
+  });
+
   it("records every frame once, whatever message listeners the page has, adds or takes away", async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.origin}/fixtures/blank.html`);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { BATCH_MS, MAX_BINARY_PREVIEW, MAX_PENDING_CHARS, PREVIEW_SLAB, Recorder, describePayload, toHex } from "../../src/page/recorder";
+import { BATCH_MS, MAX_BINARY_PREVIEW, MAX_PENDING_CHARS, MAX_SNAPSHOT_CHARS, PREVIEW_SLAB, Recorder, describePayload, toHex } from "../../src/page/recorder";
 import { utf8Length } from "../../src/shared/settings";
 import type { RecorderEvent, SocketInfo } from "../../src/shared/protocol";
 
@@ -55,6 +55,38 @@ describe("page recorder", () => {
     vi.advanceTimersByTime(1);
     expect(batches).toHaveLength(3);
     vi.useRealTimers();
+  });
+
+  it("gives its snapshot in parts of at most MAX_SNAPSHOT_CHARS of previews: Chrome drops a message past 64 MiB whole", () => {
+    const { rec } = setup();
+    rec.setListening(false);
+    rec.setLimits({ maxFramesPerSocket: 100, maxPreviewBytes: 16 << 20 });
+    expect(rec.takeSnapshotParts()).toEqual([[]]);
+    rec.created(info("s:1"));
+    rec.created(info("s:2"));
+    rec.created(info("s:3"));
+    const chunk = "z".repeat(MAX_SNAPSHOT_CHARS / 4);
+    for (let i = 0; i < 10; i++) rec.frame("s:1", i % 2 ? "out" : "in", chunk + i);
+    rec.frame("s:2", "in", "small");
+    const whole = rec.takeSnapshot();
+    const parts = rec.takeSnapshotParts();
+    expect(parts.length).toBeGreaterThan(2);
+    for (const part of parts) {
+      const chars = part.flatMap((s) => s.events).reduce((n, e) => n + (e.kind === "frame" ? e.frame.preview.length : 0), 0);
+      expect(chars).toBeLessThanOrEqual(MAX_SNAPSHOT_CHARS);
+    }
+    // Each socket's counters in every part it is in; its events, run after run, are all of it, in order.
+    for (const snap of whole) {
+      const pieces = parts.flat().filter((s) => s.info.id === snap.info.id);
+      expect(pieces.length).toBeGreaterThan(0);
+      for (const piece of pieces) expect({ ...piece, events: [] }).toEqual({ ...snap, events: [] });
+      expect(pieces.flatMap((p) => p.events)).toEqual(snap.events);
+    }
+    expect(parts.flat().filter((s) => s.info.id === "s:1").length).toBeGreaterThan(2);
+    // One frame bigger than a part goes alone.
+    rec.frame("s:3", "in", "w".repeat(MAX_SNAPSHOT_CHARS + 1));
+    const alone = rec.takeSnapshotParts().find((part) => part.some((s) => s.events.some((e) => e.kind === "frame" && e.frame.preview.length > MAX_SNAPSHOT_CHARS)))!;
+    expect(alone.flatMap((s) => s.events).filter((e) => e.kind === "frame")).toHaveLength(1);
   });
 
   it("posts nothing while no panel listens, yet keeps everything for the snapshot a panel asks for", () => {

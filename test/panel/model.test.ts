@@ -34,6 +34,30 @@ describe("panel model", () => {
     });
   });
 
+  it("takes a snapshot given in parts (one socket's events over several messages) as the whole one", () => {
+    const events = [
+      { kind: "created", t: 1000, socket: socketInfo("a:1") } as const,
+      frameEvent("a:1", "out", 3, 1500, 1),
+      stateEvent("a:1", "open", 1600),
+      frameEvent("a:1", "in", 7, 2000, 2),
+      { kind: "delivery", t: 2100, socket: "a:1", id: "1", status: "resent" } as const,
+      frameEvent("a:1", "in", 5, 2200, 3),
+      stateEvent("a:1", "closed", 2300, { code: 4000, reason: "bye" }),
+    ];
+    const snap = socketSnapshot("a:1", { state: "closed", framesIn: 2, framesOut: 1, bytesIn: 12, bytesOut: 3, lastSeq: 3, events });
+    const whole = run(snapshotMessage([snap]));
+    const parts = run(
+      snapshotMessage([{ ...snap, events: events.slice(0, 2) }]),
+      snapshotMessage([{ ...snap, events: events.slice(2, 5) }, socketSnapshot("b:1")]),
+      snapshotMessage([{ ...snap, events: events.slice(5) }]),
+    );
+    expect(parts.sockets.get("a:1")).toEqual(whole.sockets.get("a:1"));
+    const frames = (m: typeof whole) => m.log.framesOf("a:1").map((i) => m.log.frames[i]!.seq);
+    expect(frames(parts)).toEqual([1, 2, 3]);
+    expect(frames(parts)).toEqual(frames(whole));
+    expect(parts.log.eventsOf("a:1")).toEqual(whole.log.eventsOf("a:1"));
+  });
+
   it("applies events on top of a snapshot: state, frames, bytes, last activity", () => {
     const model = run(
       snapshotMessage([socketSnapshot("a:1", { framesIn: 1, bytesIn: 5, lastSeq: 1 })]),

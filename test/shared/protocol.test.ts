@@ -14,6 +14,7 @@ import {
   type PageToPanel,
   type RecorderEvent,
 } from "../../src/shared/protocol";
+import { LIMITS as SETTINGS_LIMITS } from "../../src/shared/settings";
 
 const info = { id: "a:1", url: "wss://x/", protocols: [], frameUrl: "https://x/", topFrame: true, createdAt: 1 };
 const frame = { socket: "a:1", seq: 1, t: 2, dir: "in", opcode: "text", size: 3, preview: "abc", truncated: false };
@@ -46,10 +47,17 @@ describe("protocol guards: what arrives from another context is untrusted", () =
     ["a state that does not exist", events([{ kind: "state", t: 1, socket: "a", state: "hacked" }])],
     ["a frame with a numeric preview", events([{ kind: "frame", frame: { ...frame, preview: 5 } }])],
     ["an over-long string", events([{ kind: "note", t: 1, socket: "a", text: "x".repeat(LIMITS.stringLength + 1) }])],
+    ["a preview past the largest the settings allow", events([{ kind: "frame", frame: { ...frame, preview: "x".repeat(LIMITS.previewLength + 1) } }])],
     ["null", null],
     ["an array", [1, 2]],
   ])("reject %s", (_name, msg) => {
     expect(isPageToPanel(msg)).toBe(false);
+  });
+
+  it("let a frame's preview be as long as the settings allow (record.maxPreviewBytes up to 16 MiB)", () => {
+    expect(LIMITS.previewLength).toBe(SETTINGS_LIMITS.maxPreviewBytes);
+    const long = { ...frame, preview: "x".repeat(LIMITS.stringLength + 1) };
+    expect(isPageToPanel(events([{ kind: "frame", frame: long }]))).toBe(true);
   });
 
   it("tell a message of another protocol version from garbage", () => {
