@@ -4,6 +4,7 @@
  * batched delivery: at most one message per `BATCH_MS`, never one per frame.
  */
 import { utf8Length } from "../shared/settings";
+import { LIMITS } from "../shared/protocol";
 import type {
   FrameRecord,
   RecorderEvent,
@@ -389,30 +390,42 @@ export class Recorder {
   }
 
   /**
-   * `takeSnapshot` in parts of at most `maxChars` characters of previews, one message each (one event
-   * bigger than that makes a part alone). Chrome drops an extension message past 64 MiB whole: a ring
-   * of 4,000 frames of 20 KB made a panel opened late show nothing at all. A socket whose events do not
-   * fit one part is in several, each with the socket's counters and the next run of its events; the
-   * panel takes them as repeated snapshots. At least one part, empty when there are no sockets.
+   * `takeSnapshot` in parts, one message each, that the protocol's guards and Chrome both take: at most
+   * `maxChars` characters of previews (one event bigger than that makes a part alone) and at most
+   * `LIMITS.eventsPerBatch` events and `LIMITS.socketsPerSnapshot` sockets. Chrome drops an extension
+   * message past 64 MiB whole (a ring of 4,000 frames of 20 KB made a panel opened late show nothing at
+   * all), and the guard drops a snapshot whose socket holds more events than that (a ring set above
+   * 50,000 frames). A socket that does not fit one part is in several, each with the socket's counters
+   * and the next run of its events; the panel takes them as repeated snapshots. At least one part,
+   * empty when there are no sockets.
    */
-  takeSnapshotParts(maxChars = MAX_SNAPSHOT_CHARS): SocketSnapshot[][] {
+  takeSnapshotParts(maxChars = MAX_SNAPSHOT_CHARS, maxEvents: number = LIMITS.eventsPerBatch): SocketSnapshot[][] {
     const parts: SocketSnapshot[][] = [];
     let part: SocketSnapshot[] = [];
     let chars = 0;
+    let count = 0;
+    const next = (): void => {
+      parts.push(part);
+      part = [];
+      chars = 0;
+      count = 0;
+    };
     for (const snap of this.takeSnapshot()) {
+      if (part.length >= LIMITS.socketsPerSnapshot) next();
+      const events = snap.events;
       let from = 0;
-      snap.events.forEach((event, i) => {
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
         const weight = event.kind === "frame" ? event.frame.preview.length : 0;
-        if (chars + weight > maxChars && chars > 0) {
-          if (i > from) part.push({ ...snap, events: snap.events.slice(from, i) });
+        if ((chars + weight > maxChars && chars > 0) || count >= maxEvents) {
+          if (i > from) part.push({ ...snap, events: events.slice(from, i) });
           from = i;
-          parts.push(part);
-          part = [];
-          chars = 0;
+          next();
         }
         chars += weight;
-      });
-      part.push(from === 0 ? snap : { ...snap, events: snap.events.slice(from) });
+        count++;
+      }
+      part.push(from === 0 ? snap : { ...snap, events: events.slice(from) });
     }
     parts.push(part);
     return parts;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { BATCH_MS, MAX_BINARY_PREVIEW, MAX_PENDING_CHARS, MAX_SNAPSHOT_CHARS, PREVIEW_SLAB, Recorder, describePayload, toHex } from "../../src/page/recorder";
 import { utf8Length } from "../../src/shared/settings";
-import type { RecorderEvent, SocketInfo } from "../../src/shared/protocol";
+import { LIMITS, envelope, isPageToPanel, type PageToPanel, type RecorderEvent, type SocketInfo } from "../../src/shared/protocol";
 
 const info = (id: string): SocketInfo => ({ id, url: `ws://x/${id}`, protocols: [], frameUrl: "http://x/", topFrame: true, createdAt: 1 });
 
@@ -90,6 +90,27 @@ describe("page recorder", () => {
     rec.frame("s:3", "in", "w".repeat(MAX_SNAPSHOT_CHARS + 1));
     const alone = rec.takeSnapshotParts().find((part) => part.some((s) => s.events.some((e) => e.kind === "frame" && e.frame.preview.length > MAX_SNAPSHOT_CHARS)))!;
     expect(alone.flatMap((s) => s.events).filter((e) => e.kind === "frame")).toHaveLength(1);
+  });
+
+  it("gives a ring of more events than the guard takes per snapshot in parts the guard takes, in order", () => {
+    const { rec } = setup();
+    rec.setListening(false);
+    rec.setLimits({ maxFramesPerSocket: 2 * LIMITS.eventsPerBatch, maxPreviewBytes: 65_536 });
+    rec.created(info("s:1"));
+    rec.created(info("s:2"));
+    const n = LIMITS.eventsPerBatch + 10_000;
+    for (let i = 0; i < n; i++) rec.frame("s:1", "in", `m${i}`);
+    rec.frame("s:2", "in", "other");
+    const whole = rec.takeSnapshot();
+    expect(isPageToPanel(envelope<PageToPanel, "snapshot">("lifeguard-page", "snapshot", { frameUrl: "", sockets: whole }))).toBe(false);
+    const parts = rec.takeSnapshotParts();
+    expect(parts.length).toBe(2);
+    for (const sockets of parts) expect(isPageToPanel(envelope<PageToPanel, "snapshot">("lifeguard-page", "snapshot", { frameUrl: "", sockets }))).toBe(true);
+    expect(parts.flat().filter((s) => s.info.id === "s:1").flatMap((s) => s.events)).toEqual(whole[0]!.events);
+    // Any bound on events: parts of at most that many, the sockets' runs in order.
+    const small = rec.takeSnapshotParts(MAX_SNAPSHOT_CHARS, 7_000);
+    for (const part of small) expect(part.reduce((k, s) => k + s.events.length, 0)).toBeLessThanOrEqual(7_000);
+    expect(small.flat().flatMap((s) => s.events)).toEqual(whole.flatMap((s) => s.events));
   });
 
   it("posts nothing while no panel listens, yet keeps everything for the snapshot a panel asks for", () => {
