@@ -8,6 +8,7 @@
  * over native's sample of the same round, which ran right before or after it), then pooled.
  */
 import { readFileSync } from "node:fs";
+import { CONFIGS } from "./context";
 import { median, quantile } from "./stats";
 
 interface RunRow {
@@ -27,7 +28,8 @@ export const POOLED = [
   { base: "throughput.cpu-binary", what: "page CPU per binary echo" },
 ] as const;
 
-export const POOLED_CONFIGS = ["inspect", "protected", "partysocket", "reconnecting-websocket", "native-b"] as const;
+/** Every configuration the throughput section runs, against native: the same list, native again last. */
+export const POOLED_CONFIGS: readonly string[] = [...CONFIGS.filter((c) => c !== "native"), "native-b"];
 
 /** One run's per-round ratios of `base.config` to `base.native`; empty when the run lacks either row. */
 export function roundRatios(run: Run, base: string, config: string): number[] {
