@@ -10,11 +10,17 @@ import { backgroundMessageHandlers, pageMessageHandlers } from "../src/panel/mod
 import {
   BACKGROUND_TO_PANEL_TYPES,
   PAGE_TO_PANEL_TYPES,
+  PAGE_TO_RELAY_TYPES,
   PANEL_TO_PAGE_TYPES,
+  RELAY_TO_PAGE_TYPES,
+  RELAY_TO_PANEL_TYPES,
   envelope,
   isBackgroundToPanel,
   isPageToPanel,
+  isPageToRelay,
   isPanelToPage,
+  isRelayToPage,
+  isRelayToPanel,
 } from "../src/shared/protocol";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -82,28 +88,42 @@ describe("protocol handlers", () => {
     expect(Object.keys(backgroundMessageHandlers).sort()).toEqual([...BACKGROUND_TO_PANEL_TYPES].sort());
   });
 
-  it("the page world handles every panel -> page message type", async () => {
+  it("the page world handles every panel -> page and relay -> page message type", async () => {
     // The page world's handler table is private to startPageWorld; it exports its keys for this check.
     const { pageHandlersForTest } = await import("../src/page/world");
-    expect([...pageHandlersForTest].sort()).toEqual([...PANEL_TO_PAGE_TYPES].sort());
+    expect([...pageHandlersForTest].sort()).toEqual([...PANEL_TO_PAGE_TYPES, ...RELAY_TO_PAGE_TYPES].sort());
+  });
+
+  it("the relay answers every page -> relay message type", () => {
+    const relay = readFileSync(join(ROOT, "src/content/relay.ts"), "utf8");
+    for (const type of PAGE_TO_RELAY_TYPES) expect(relay, type).toContain(`isPageToRelay(message)`);
+    expect(PAGE_TO_RELAY_TYPES).toEqual(["rule-query"]);
   });
 
   it("every declared type passes its guard with an empty-enough payload", () => {
     // A type listed but unknown to its guard would be dropped on the wire before any handler saw it.
+    const drops = { messages: 0, events: 0, sockets: 0, chars: 0 };
     const minimal: Record<string, object> = {
-      events: { events: [] },
-      snapshot: { frameUrl: "", sockets: [] },
+      events: { stream: "s", from: 1, to: 0, events: [] },
+      snapshot: { stream: "s", upTo: 0, part: 0, parts: 1, frameUrl: "", sockets: [] },
       "snapshot-request": {},
-      settings: { settings: null },
       fault: { target: { tab: true }, fault: { kind: "drop" } },
       listening: { on: true },
+      "rule-query": { url: "" },
+      config: { enabled: true, record: { maxFramesPerSocket: 1, maxPreviewBytes: 1 } },
+      rule: { url: "", rule: null },
+      "bridge-refused": { relay: "r", frameUrl: "", reason: "late", count: 1 },
       "frame-connected": { frameId: 0, url: "" },
       "frame-disconnected": { frameId: 0 },
       "version-mismatch": { expected: 1, got: 2 },
     };
-    const wire = (type: string) => envelope<Record<string, object>, string>("lifeguard-page", type, minimal[type]!);
+    const wire = (type: string, over: object = {}) =>
+      envelope<Record<string, object>, string>("lifeguard-relay", type, { ...minimal[type], ...over });
     for (const type of PAGE_TO_PANEL_TYPES) expect(isPageToPanel(wire(type)), type).toBe(true);
     for (const type of PANEL_TO_PAGE_TYPES) expect(isPanelToPage(wire(type)), type).toBe(true);
-    for (const type of BACKGROUND_TO_PANEL_TYPES) expect(isBackgroundToPanel(wire(type)), type).toBe(true);
+    for (const type of PAGE_TO_RELAY_TYPES) expect(isPageToRelay(wire(type)), type).toBe(true);
+    for (const type of RELAY_TO_PAGE_TYPES) expect(isRelayToPage(wire(type)), type).toBe(true);
+    for (const type of RELAY_TO_PANEL_TYPES) expect(isRelayToPanel(wire(type, { relay: "r", frameUrl: "", dropped: drops })), type).toBe(true);
+    for (const type of BACKGROUND_TO_PANEL_TYPES) expect(isBackgroundToPanel(wire(type, { dropped: drops })), type).toBe(true);
   });
 });

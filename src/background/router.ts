@@ -4,8 +4,11 @@
  *
  * It keeps no history and no business logic: the service worker may be killed at any moment, and
  * then relays and panels reconnect and the panel asks the page for a snapshot. The only state here is
- * which ports are open now.
+ * which ports are open now, and each tab's budget: a page can have many frames, each within its
+ * relay's budget, so the tab as a whole is bounded here too (src/shared/budget.ts); what is dropped is
+ * counted and the tab's panels told (`over-budget`, at most once a second).
  */
+import { Budget, TAB_BUDGET } from "../shared/budget";
 import {
   CONTENT_PORT,
   PROTOCOL_VERSION,
@@ -13,8 +16,11 @@ import {
   isForeignVersion,
   isPageToPanel,
   isPanelToPage,
+  isRelayToPanel,
   tabIdOfPanelPort,
+  weigh,
   type BackgroundToPanel,
+  type PageToPanelMessage,
   type PanelToPage,
 } from "../shared/protocol";
 import type { PortLike } from "../shared/transports";
@@ -25,7 +31,18 @@ export interface RouterOptions {
    * extension page: a content script cannot name itself a panel and read another tab.
    */
   extensionOrigin?: string;
+  /** Clock for the tabs' budgets (tests drive it). */
+  now?: () => number;
 }
+
+/** A tab's budget, and when its panels were last told what it dropped. */
+interface TabBudget {
+  budget: Budget;
+  toldAt: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+const NOTICE_EVERY_MS = 1000;
 
 interface ContentEnd {
   port: PortLike;
@@ -44,8 +61,12 @@ interface PanelEnd {
 export class TabRouter {
   private readonly contents = new Map<number, Set<ContentEnd>>();
   private readonly panels = new Map<number, Set<PanelEnd>>();
+  private readonly budgets = new Map<number, TabBudget>();
+  private readonly now: () => number;
 
-  constructor(private readonly options: RouterOptions = {}) {}
+  constructor(private readonly options: RouterOptions = {}) {
+    this.now = options.now ?? (() => Date.now());
+  }
 
   /** Takes a newly connected port (from `runtime.onConnect`). Ports it does not know are disconnected. */
   connect(port: PortLike): void {
@@ -75,10 +96,14 @@ export class TabRouter {
     const end: ContentEnd = { port, tabId, frameId: port.sender?.frameId ?? 0, url: port.sender?.url ?? "" };
     addTo(this.contents, tabId, end);
     this.notifyPanels(tabId, "frame-connected", { frameId: end.frameId, url: end.url });
+    // A relay that connects (again) answers with a snapshot of its own (a new background, a new frame).
+    this.budgetOf(tabId).budget.expectAnswer();
     if (this.panels.get(tabId)?.size) post(port, listening(true));
 
     port.onMessage.addListener((message) => {
       if (isPageToPanel(message)) {
+        if (this.admit(tabId, message)) this.forwardToPanels(tabId, message);
+      } else if (isRelayToPanel(message)) {
         this.forwardToPanels(tabId, message);
       } else if (isForeignVersion(message) && end.foreignVersion === undefined) {
         end.foreignVersion = versionOf(message);
@@ -89,7 +114,44 @@ export class TabRouter {
     port.onDisconnect.addListener(() => {
       removeFrom(this.contents, tabId, end);
       this.notifyPanels(tabId, "frame-disconnected", { frameId: end.frameId });
+      this.forgetBudget(tabId);
     });
+  }
+
+  private budgetOf(tabId: number): TabBudget {
+    let tab = this.budgets.get(tabId);
+    if (!tab) this.budgets.set(tabId, (tab = { budget: new Budget(TAB_BUDGET, this.now), toldAt: -Infinity }));
+    return tab;
+  }
+
+  /** A tab nobody is connected for has nothing to bound. */
+  private forgetBudget(tabId: number): void {
+    if (this.contents.get(tabId)?.size || this.panels.get(tabId)?.size) return;
+    clearTimeout(this.budgets.get(tabId)?.timer);
+    this.budgets.delete(tabId);
+  }
+
+  /** Whether the tab's budget takes the message; what it does not take is counted and reported. */
+  private admit(tabId: number, message: PageToPanelMessage): boolean {
+    // With no panel there is nobody to cost anything: the message goes nowhere.
+    if (!this.panels.get(tabId)?.size) return false;
+    const tab = this.budgetOf(tabId);
+    const weight = weigh(message);
+    if (message.type === "snapshot" ? tab.budget.admitAnswer(weight) : tab.budget.admitLive(weight)) return true;
+    this.reportDrops(tabId, tab);
+    return false;
+  }
+
+  private reportDrops(tabId: number, tab: TabBudget): void {
+    if (tab.timer !== undefined) return;
+    const tell = (): void => {
+      tab.timer = undefined;
+      tab.toldAt = this.now();
+      this.notifyPanels(tabId, "over-budget", { dropped: { ...tab.budget.dropped } });
+    };
+    const wait = tab.toldAt + NOTICE_EVERY_MS - this.now();
+    if (wait <= 0) tell();
+    else tab.timer = setTimeout(tell, wait);
   }
 
   private connectPanel(port: PortLike, tabId: number): void {
@@ -112,8 +174,12 @@ export class TabRouter {
       }
     }
 
+    const dropped = this.budgets.get(tabId)?.budget.dropped;
+    if (dropped?.messages) post(port, envelope<BackgroundToPanel, "over-budget">("lifeguard-background", "over-budget", { dropped: { ...dropped } }));
+
     port.onMessage.addListener((message) => {
       if (isPanelToPage(message)) {
+        if (message.type === "snapshot-request") this.budgetOf(tabId).budget.expectAnswer();
         for (const content of this.contents.get(tabId) ?? []) post(content.port, message);
       } else if (isForeignVersion(message)) {
         post(port, envelope<BackgroundToPanel, "version-mismatch">("lifeguard-background", "version-mismatch", {
@@ -125,6 +191,7 @@ export class TabRouter {
     port.onDisconnect.addListener(() => {
       removeFrom(this.panels, tabId, end);
       if (!this.panels.get(tabId)?.size) for (const content of this.contents.get(tabId) ?? []) post(content.port, listening(false));
+      this.forgetBudget(tabId);
     });
   }
 

@@ -13,12 +13,17 @@ import { startRelay } from "./relay";
 const api = ((globalThis as { browser?: unknown }).browser ?? (globalThis as { chrome?: unknown }).chrome) as typeof Browser;
 
 startRelay({
-  // The port is taken at once, inside the page world's synchronous hand-over (whose time the page
-  // waits for at document_start); connecting to the background and reading settings wait a task.
-  acceptPort: (onPort) => acceptPort(window, (port) => setTimeout(() => onPort(port), 0)),
+  // The hand-over happens inside document_start (the page waits for it); the relay connects to the
+  // background and reads settings a task later.
+  acceptPort: (handlers) =>
+    acceptPort(window, {
+      port: (port) => setTimeout(() => handlers.port(port), 0),
+      refused: handlers.refused,
+    }),
   connect: () => api.runtime.connect({ name: CONTENT_PORT }),
+  frameUrl: () => location.href,
   settings: {
-    // Validated here, so the page world gets a complete settings object and no validator to carry.
+    // Validated here: the page world gets well-formed values and no validator to carry.
     get: async () => validateSettings((await api.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY]).settings,
     onChange: (listener) =>
       api.storage.onChanged.addListener((changes, area) => {

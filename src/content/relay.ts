@@ -1,35 +1,55 @@
 /**
- * The relay (isolated world): carries messages between the page world's private MessagePort and the
- * background's runtime port, running the protocol guards in both directions.
+ * The relay (isolated world): the one door between a page and the extension. It carries messages
+ * between the page world's private MessagePort and the background's runtime port, and it is where
+ * what a page sends is checked and bounded:
  *
- * It connects to the background only once the page world offered its port: with Lifeguard disabled
- * there is no page-world script, and then the relay does nothing at all. When the background dies
- * (MV3 service worker), the runtime port reconnects and the relay asks the page for a snapshot itself,
- * so a panel that is open gets the whole history back.
+ * - Pairing: it takes the page world's port once, during document_start (src/shared/page-channel.ts);
+ *   every other hand-over is refused and reported to the panel (`bridge-refused`).
+ * - Guards: only page -> panel messages of the page's own stream pass, each speaking only of its own
+ *   sockets and small enough to parse in a few ms (`LIMITS`); live batches within the frame's budget,
+ *   snapshots only in answer to a request (src/shared/budget.ts). What is dropped is counted and the
+ *   panel told (`over-budget`), at most once a second.
+ * - Settings: it keeps them. The page world gets `config` (on/off, recorder bounds) and, for each socket
+ *   URL it asks about, the one rule that matches: it never holds the rules of other sites.
+ *
+ * It connects to the background only once it has something to carry: the page world's port, or a
+ * refused hand-over to report while Lifeguard is enabled. When the background dies (MV3 service
+ * worker), the runtime port reconnects and the relay asks the page for a snapshot itself.
  *
  * Page messages travel on unchanged (source `lifeguard-page`); commands reach the page re-stamped with
  * source `lifeguard-relay`, the only source the page world obeys.
  */
+import type { AcceptHandlers, Refusal } from "../shared/page-channel";
+import { Budget, FRAME_BUDGET } from "../shared/budget";
 import {
+  LIMITS,
   envelope,
   isForeignVersion,
   isPageToPanel,
+  isPageToRelay,
   isPanelToPage,
+  speaksForItsOwn,
+  weigh,
   type PanelToPage,
+  type RelayToPage,
+  type RelayToPanel,
+  type StreamId,
 } from "../shared/protocol";
+import { findRule, type Settings } from "../shared/settings";
 import type { Transport } from "../shared/transport";
 import { messagePortTransport, runtimePortTransport, type PortLike, type RuntimePortOptions } from "../shared/transports";
 
 export interface RelayOptions {
-  /** Hands over the page world's port once it offers one (`acceptPort` from page-channel.ts). */
-  acceptPort: (onPort: (port: MessagePort) => void) => void;
+  /** Takes the page world's port, and reports refused hand-overs (`acceptPort` from page-channel.ts). */
+  acceptPort: (handlers: AcceptHandlers) => void;
   /** Opens the runtime port to the background (`runtime.connect({ name: CONTENT_PORT })`). */
   connect: () => PortLike;
-  /**
-   * The stored `settings` value and its changes (`storage.local`): handed to the page world as they
-   * are, at once and on every change. The page world validates them.
-   */
-  settings?: { get(): Promise<unknown>; onChange(listener: (value: unknown) => void): void };
+  /** The validated settings (`storage.local`) and their changes. */
+  settings?: { get(): Promise<Settings>; onChange(listener: (settings: Settings) => void): void };
+  /** The frame's URL, for the panel's notices. */
+  frameUrl?: () => string;
+  /** Clock for the budget (tests drive it). */
+  now?: () => number;
   /** Passed to the runtime port transport (tests shorten the backoff). */
   reconnectDelay?: RuntimePortOptions["reconnectDelay"];
 }
@@ -39,52 +59,163 @@ export interface Relay {
   stop(): void;
 }
 
+/** Notices of one kind go at most this often; the counts are running totals, so none is lost. */
+const NOTICE_EVERY_MS = 1000;
+/** Rule questions a page world may ask: one per socket URL it opens, and again after a settings change. */
+const RULE_QUERIES = { perSecond: 200, burst: 2_000 };
+
 export function startRelay(options: RelayOptions): Relay {
+  const now = options.now ?? (() => Date.now());
+  const relayId = Math.floor(Math.random() * 36 ** 10).toString(36) || "relay";
+  const frameUrl = (): string => (options.frameUrl?.() ?? "").slice(0, 4096);
+  const budget = new Budget(FRAME_BUDGET, now);
   let page: Transport | null = null;
   let extension: Transport | null = null;
   let stopped = false;
+  let stream: StreamId | null = null;
+  let refusals = 0;
+  let lastRefusal: Refusal = "late";
+  let settings: Settings | null = null;
+  // Read on first need (a pairing, a refusal), not in every frame the relay merely starts in.
+  let loading: Promise<Settings | null> | null = null;
+  const loaded = (): Promise<Settings | null> =>
+    (loading ??= options.settings
+      ? options.settings.get().then(
+          (s) => (settings ??= s),
+          () => null,
+        )
+      : Promise.resolve(null));
 
-  options.acceptPort((port) => {
-    if (stopped) {
-      port.close();
-      return;
-    }
-    const toPage = messagePortTransport(port);
-    page = toPage;
-    const toExtension = runtimePortTransport(options.connect, {
+  // --- To the panel -------------------------------------------------------------------------------
+
+  const openExtension = (): Transport => {
+    if (extension) return extension;
+    const opened = runtimePortTransport(options.connect, {
       reconnectDelay: options.reconnectDelay,
       onReconnect: () => {
         // A new background knows of no panel yet: the page goes quiet until it says one is there,
         // and answers with its history for a panel that is.
-        toPage.post(envelope<PanelToPage, "listening">("lifeguard-relay", "listening", { on: false }));
-        toPage.post(envelope<PanelToPage, "snapshot-request">("lifeguard-relay", "snapshot-request", {}));
+        toPage("listening", { on: false });
+        budget.expectAnswer();
+        toPage("snapshot-request", {});
+        // What was refused or dropped stays on record for the new background's panels.
+        noticeNow("bridge-refused");
+        noticeNow("over-budget");
       },
     });
-    extension = toExtension;
-
-    toPage.onMessage((message) => {
-      if (isPageToPanel(message) && message.source === "lifeguard-page") {
-        toExtension.post(message);
-      } else if (isForeignVersion(message) && (message as { source: string }).source === "lifeguard-page") {
-        // Only the version travels on, so the background can tell the panel; the unchecked payload stays here.
-        toExtension.post({ source: "lifeguard-page", v: (message as { v: unknown }).v });
-      }
-    });
-    if (options.settings) {
-      const push = (settings: unknown): void =>
-        toPage.post(envelope<PanelToPage, "settings">("lifeguard-relay", "settings", { settings }));
-      options.settings.onChange(push);
-      void options.settings.get().then(push, () => push(undefined));
-    }
-    toExtension.onMessage((message) => {
+    opened.onMessage((message) => {
       // `source` names who put the envelope on this wire; the page world takes commands from the relay only.
-      if (isPanelToPage(message)) toPage.post({ ...message, source: "lifeguard-relay" });
+      if (!isPanelToPage(message)) return;
+      if (message.type === "snapshot-request" && (message.stream === undefined || message.stream === stream)) budget.expectAnswer();
+      page?.post({ ...message, source: "lifeguard-relay" });
     });
+    extension = opened;
+    return opened;
+  };
+
+  const notice = {
+    "bridge-refused": (): RelayToPanel["bridge-refused"] => ({ relay: relayId, frameUrl: frameUrl(), reason: lastRefusal, count: refusals }),
+    "over-budget": (): RelayToPanel["over-budget"] => ({
+      relay: relayId,
+      frameUrl: frameUrl(),
+      ...(stream === null ? {} : { stream }),
+      dropped: { ...budget.dropped },
+    }),
+  };
+  const lastSent: Record<keyof RelayToPanel, number> = { "bridge-refused": -Infinity, "over-budget": -Infinity };
+  const timers: Partial<Record<keyof RelayToPanel, ReturnType<typeof setTimeout>>> = {};
+  const noticeNow = (type: keyof RelayToPanel): void => {
+    if (!extension || (type === "bridge-refused" ? refusals === 0 : budget.dropped.messages === 0)) return;
+    lastSent[type] = now();
+    extension.post(envelope<RelayToPanel, typeof type>("lifeguard-relay", type, notice[type]() as never));
+  };
+  /** At most one notice of a kind a second; the latest totals always go, a little later if need be. */
+  const report = (type: keyof RelayToPanel): void => {
+    if (stopped || timers[type] !== undefined) return;
+    const wait = lastSent[type] + NOTICE_EVERY_MS - now();
+    if (wait <= 0) return noticeNow(type);
+    timers[type] = setTimeout(() => {
+      timers[type] = undefined;
+      noticeNow(type);
+    }, wait);
+  };
+
+  // --- To the page world ----------------------------------------------------------------------------
+
+  const toPage = <K extends keyof (PanelToPage & RelayToPage)>(type: K, payload: (PanelToPage & RelayToPage)[K]): void => {
+    page?.post(envelope<PanelToPage & RelayToPage, K>("lifeguard-relay", type, payload));
+  };
+  const pushConfig = (s: Settings): void => toPage("config", { enabled: s.enabled, record: s.record });
+  let queryTokens = RULE_QUERIES.burst;
+  let queryAt = now();
+  const answerRule = (url: string): void => {
+    const t = now();
+    queryTokens = Math.min(RULE_QUERIES.burst, queryTokens + ((t - queryAt) / 1000) * RULE_QUERIES.perSecond);
+    queryAt = t;
+    if (queryTokens < 1) {
+      budget.reject({ events: 0, chars: url.length, sockets: 0 });
+      return report("over-budget");
+    }
+    queryTokens -= 1;
+    void loaded().then(() => toPage("rule", { url, rule: settings ? findRule(settings, url) : null }));
+  };
+
+  /** A page message on its way to the panel: whole, of this page's stream, within the budget. */
+  const forward = (message: unknown): void => {
+    if (!isPageToPanel(message) || message.source !== "lifeguard-page") {
+      if (isForeignVersion(message) && (message as { source: unknown }).source === "lifeguard-page") {
+        // Only the version travels on, so the background can tell the panel; the unchecked payload stays here.
+        extension?.post({ source: "lifeguard-page", v: (message as { v: unknown }).v });
+      }
+      return;
+    }
+    stream ??= message.stream;
+    const weight = weigh(message);
+    const whole = message.stream === stream && speaksForItsOwn(message) && weight.chars <= LIMITS.charsPerMessage;
+    const admitted = !whole
+      ? budget.reject(weight)
+      : message.type === "snapshot"
+        ? budget.admitAnswer(weight)
+        : budget.admitLive(weight);
+    if (admitted) extension?.post(message);
+    else report("over-budget");
+  };
+
+  options.acceptPort({
+    port(port) {
+      if (stopped) return port.close();
+      const toPageWorld = messagePortTransport(port);
+      page = toPageWorld;
+      openExtension();
+      toPageWorld.onMessage((message) => {
+        if (isPageToRelay(message) && message.source === "lifeguard-page") answerRule(message.url);
+        else forward(message);
+      });
+      if (options.settings) {
+        options.settings.onChange((s) => {
+          settings = s;
+          pushConfig(s);
+        });
+        void loaded().then((s) => s && pushConfig(s));
+      }
+    },
+    refused(reason) {
+      refusals += 1;
+      lastRefusal = reason;
+      if (extension) return report("bridge-refused");
+      // Not paired: speak up only while Lifeguard is on (off, the relay stays out of the way).
+      void loaded().then((s) => {
+        if (stopped || (s && !s.enabled)) return;
+        openExtension();
+        report("bridge-refused");
+      });
+    },
   });
 
   return {
     stop() {
       stopped = true;
+      for (const timer of Object.values(timers)) clearTimeout(timer);
       extension?.close();
       page?.close();
     },

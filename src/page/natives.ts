@@ -30,6 +30,7 @@ export interface Natives {
   Event: typeof Event;
   CustomEvent: typeof CustomEvent;
   MessageChannel: typeof MessageChannel;
+  MutationObserver: typeof MutationObserver;
   ArrayBuffer: typeof ArrayBuffer;
   Blob: typeof Blob;
   setTimeout: typeof setTimeout;
@@ -82,6 +83,7 @@ export function captureNatives(win: Window & typeof globalThis): Natives {
     Event: win.Event,
     CustomEvent: win.CustomEvent,
     MessageChannel: win.MessageChannel,
+    MutationObserver: win.MutationObserver,
     ArrayBuffer: win.ArrayBuffer,
     Blob: win.Blob,
     setTimeout: win.setTimeout.bind(win),

@@ -1,12 +1,14 @@
 /**
- * Protection in the page world: settings arrive from the relay, each socket whose URL a rule matches
- * gets a `ResilientConnection` (src/core/) as its controller, and the engine speaks to the page through
- * synthetic events on the page's own object. Sockets already open when settings arrive (or change)
- * become protected then.
+ * Protection in the page world: for each socket URL the page opens, the relay answers with the one
+ * rule that matches it (the page world never holds the rules of other sites); each socket whose URL
+ * has a rule gets a `ResilientConnection` (src/core/) as its controller, and the engine speaks to the
+ * page through synthetic events on the page's own object. A socket opened before its URL's answer
+ * arrives (the first to a URL, a millisecond or so) starts unprotected and becomes protected then, as
+ * one opened before settings arrive always did; a settings change asks again for every live socket.
  */
 import { ResilientConnection, type PageEvent } from "../core/connection";
 import type { SocketLike } from "../core/types";
-import { DEFAULTS, findRule, type Settings } from "../shared/settings";
+import type { ResolvedRule } from "../shared/settings";
 import type { SocketController, TrackedSocket } from "./hook";
 import { apply, NO_ARGS, getter, type Natives } from "./natives";
 import type { Recorder } from "./recorder";
@@ -107,13 +109,21 @@ function controllerFor(socket: TrackedSocket, conn: ResilientConnection): Socket
 }
 
 export class Protection {
-  private settings: Settings | null = null;
+  /** Lifeguard on (the relay's `config`; on until it says otherwise). */
+  private enabled = true;
+  /** The relay's answers, by socket URL: the rule, or null for none. */
+  private readonly rules = new Map<string, ResolvedRule | null>();
+  /** URLs asked about and not yet answered. */
+  private readonly asked = new Set<string>();
+  private configured = false;
   private readonly live = new Set<TrackedSocket>();
   private readonly connections = new WeakMap<TrackedSocket, ResilientConnection>();
 
   constructor(
     private readonly recorder: Recorder,
     private readonly n: Natives,
+    /** Asks the relay for the rule of a socket URL; the answer comes to `setRule`. */
+    private readonly ask: (url: string) => void,
     /** Faults from the panel reach the engine's replacement connections too. */
     private readonly faults?: Faults,
   ) {
@@ -128,28 +138,50 @@ export class Protection {
     on(n.win.document, "visibilitychange", "visible", () => !apply(hidden, n.win.document, NO_ARGS));
   }
 
-  get enabled(): boolean {
-    return this.settings?.enabled !== false;
+  /**
+   * The settings changed (or first arrived): every answer may be stale, so each live socket's URL is
+   * asked again; until its answer comes, a socket keeps what it had.
+   */
+  configure(enabled: boolean): void {
+    this.enabled = enabled;
+    // The first config comes before the relay answers any question: nothing is stale yet.
+    if (!this.configured) {
+      this.configured = true;
+      if (!enabled) for (const socket of this.live) this.reconsider(socket);
+      return;
+    }
+    this.rules.clear();
+    this.asked.clear();
+    for (const socket of this.live) {
+      if (!enabled) this.reconsider(socket);
+      else this.askFor(socket.url);
+    }
   }
 
-  /**
-   * Settings, already validated by the relay (the validator stays out of the page-world bundle; the
-   * private channel cannot be forged by the page). A settings object this code cannot use leaves
-   * every socket as it is.
-   */
-  applySettings(settings: Settings): void {
-    try {
-      this.settings = settings;
-      this.recorder.setLimits(settings.record ?? DEFAULTS.record);
-      for (const socket of this.live) this.reconsider(socket);
-    } catch {
-      this.settings = null;
+  /** The relay's answer for `url` (validated and resolved there, over the private channel). */
+  setRule(url: string, rule: ResolvedRule | null): void {
+    this.asked.delete(url);
+    this.rules.set(url, rule);
+    for (const socket of this.live) {
+      if (socket.url !== url) continue;
+      try {
+        this.reconsider(socket);
+      } catch {
+        // A rule this code cannot use leaves the socket as it is.
+      }
     }
   }
 
   track(socket: TrackedSocket): void {
     this.live.add(socket);
-    this.reconsider(socket);
+    if (this.rules.has(socket.url)) this.reconsider(socket);
+    else if (this.enabled) this.askFor(socket.url);
+  }
+
+  private askFor(url: string): void {
+    if (this.asked.has(url)) return;
+    this.asked.add(url);
+    this.ask(url);
   }
 
   private reconsider(socket: TrackedSocket): void {
@@ -163,7 +195,9 @@ export class Protection {
       this.live.delete(socket);
       return;
     }
-    const rule = this.settings && this.enabled ? findRule(this.settings, socket.url) : null;
+    // Not yet answered: as it was (unprotected, or the last rule it had until the new answer).
+    if (this.enabled && !this.rules.has(socket.url)) return;
+    const rule = this.enabled ? (this.rules.get(socket.url) ?? null) : null;
     if (conn) {
       conn.updateRule(rule);
       this.recorder.setProtected(socket.id, rule !== null, rule ? { rule: rule.match, ...conn.strategyChoice } : {});

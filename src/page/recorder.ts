@@ -5,6 +5,7 @@
  */
 import { utf8Length } from "../shared/settings";
 import { LIMITS } from "../shared/protocol";
+import { FRAME_BUDGET } from "../shared/budget";
 import type {
   FrameRecord,
   RecorderEvent,
@@ -21,16 +22,20 @@ const unhexed = new WeakMap<FrameRecord, Uint8Array>();
 
 /** Closed sockets kept for the panel beyond this many are forgotten, oldest first. */
 const MAX_CLOSED_SOCKETS = 200;
-/** A batch is sent early once it holds this many events (a page sending faster than the batch interval). */
-const MAX_PENDING = 20_000;
 /**
- * ... or once its frame previews reach this many characters (binary: hex), so that one message stays
- * a few MiB: 20,000 frames of 64 KiB were one 1.3 GB message to clone into the relay and then
- * serialize onto the runtime port (Chrome caps an extension message at 64 MiB).
+ * A batch is sent early once it holds this many events (a page sending faster than the batch interval):
+ * the guard's bound, which keeps parsing one message a short task in the panel (protocol `LIMITS`).
+ */
+const MAX_PENDING = LIMITS.eventsPerBatch;
+/**
+ * ... or once its frame previews (binary: hex) and socket URLs reach this many characters, so that one
+ * message stays a few MiB: 20,000 frames of 64 KiB were one 1.3 GB message to clone into the relay and
+ * then serialize onto the runtime port (Chrome caps an extension message at 64 MiB), and the relay
+ * drops a message past `LIMITS.charsPerMessage`.
  */
 export const MAX_PENDING_CHARS = 2 << 20;
-/** A snapshot goes in messages of at most this many characters of previews (see `takeSnapshotParts`). */
-export const MAX_SNAPSHOT_CHARS = 4 << 20;
+/** A snapshot goes in messages of at most this many characters (see `takeSnapshotParts`). */
+export const MAX_SNAPSHOT_CHARS = 2 << 20;
 
 export interface RecordLimits {
   maxFramesPerSocket: number;
@@ -236,11 +241,22 @@ function addBytes(rec: SocketRecord, out: boolean, size: number): void {
 /** A socket's entry in the recorder, handed out by `created` so that the hot path needs no lookup. */
 export type SocketLog = SocketRecord;
 
-export type Post = (events: RecorderEvent[]) => void;
+/** A batch for the panel: the stream's events numbered `from` to `to`, every one of them. */
+export type Post = (events: RecorderEvent[], from: number, to: number) => void;
+
+/** A snapshot for the channel: the stream's state after its event `upTo`, in parts. */
+export interface SnapshotParts {
+  upTo: number;
+  parts: SocketSnapshot[][];
+}
 
 export class Recorder {
   private readonly sockets = new Map<SocketId, SocketRecord>();
+  /** Events recorded so far: each one's number in the stream (see protocol `StreamId`). */
+  private count = 0;
   private pending: RecorderEvent[] = [];
+  /** The number of `pending[0]`. */
+  private pendingFrom = 1;
   /** Preview characters in `pending` (see MAX_PENDING_CHARS). */
   private pendingChars = 0;
   private listening = false;
@@ -311,11 +327,16 @@ export class Recorder {
     const seq = ++rec.seq;
     const t = this.timers.now();
     if (!this.listening) {
+      this.count++;
       // Binary: `preview` is a view of the payload, which the page may reuse; its bytes are copied.
       rec.events.pushFrame(flags, seq, t, size, typeof preview === "string" ? preview : (rec.previews ??= new PreviewSlab()).write(preview));
       return;
     }
-    const kept = typeof preview === "string" ? preview : preview.slice();
+    let kept = typeof preview === "string" ? preview : preview.slice();
+    if (typeof kept === "string" && kept.length > LIMITS.previewLength) {
+      kept = wirePreview(kept);
+      flags |= TRUNCATED;
+    }
     const chars = typeof kept === "string" ? kept.length : kept.length * 2;
     this.push(rec.info.id, { kind: "frame", frame: this.frameRecord(rec, { flags, seq, t, size, data: kept }) }, rec, chars);
   }
@@ -331,9 +352,9 @@ export class Recorder {
       dir: c.flags & OUT ? "out" : "in",
       opcode: binary ? "binary" : "text",
       size: c.size,
-      preview: typeof c.data === "string" ? c.data : "",
+      preview: typeof c.data === "string" ? wirePreview(c.data) : "",
       // A preview the slab no longer holds is gone, as for a Blob: the size stays.
-      truncated: (c.flags & TRUNCATED) !== 0 || bytes === null,
+      truncated: (c.flags & TRUNCATED) !== 0 || bytes === null || (typeof c.data === "string" && c.data.length > LIMITS.previewLength),
     };
     if (c.flags & INJECTED) frame.injected = true;
     if (bytes !== null && typeof bytes !== "string") unhexed.set(frame, bytes);
@@ -389,17 +410,21 @@ export class Recorder {
     return this.snapshot();
   }
 
+  /** The number of the last event recorded: a snapshot taken now is the stream's state after it. */
+  get lastEvent(): number {
+    return this.count;
+  }
+
   /**
-   * `takeSnapshot` in parts, one message each, that the protocol's guards and Chrome both take: at most
-   * `maxChars` characters of previews (one event bigger than that makes a part alone) and at most
-   * `LIMITS.eventsPerBatch` events and `LIMITS.socketsPerSnapshot` sockets. Chrome drops an extension
-   * message past 64 MiB whole (a ring of 4,000 frames of 20 KB made a panel opened late show nothing at
-   * all), and the guard drops a snapshot whose socket holds more events than that (a ring set above
-   * 50,000 frames). A socket that does not fit one part is in several, each with the socket's counters
-   * and the next run of its events; the panel takes them as repeated snapshots. At least one part,
-   * empty when there are no sockets.
+   * `takeSnapshot` in parts, one message each, that the protocol's guards, the relay and Chrome all take:
+   * at most `maxChars` characters of previews and socket URLs (one event bigger than that makes a part
+   * alone), and at most `LIMITS.eventsPerBatch` events and sockets and `LIMITS.socketsPerSnapshot`
+   * sockets. Chrome drops an extension message past 64 MiB whole (a ring of 4,000 frames of 20 KB made a
+   * panel opened late show nothing at all), and the guard a snapshot past its bounds. A socket that does
+   * not fit one part is in several, each with the socket's counters and the next run of its events; the
+   * panel takes them as repeated snapshots. At least one part, empty when there are no sockets.
    */
-  takeSnapshotParts(maxChars = MAX_SNAPSHOT_CHARS, maxEvents: number = LIMITS.eventsPerBatch): SocketSnapshot[][] {
+  takeSnapshotParts(maxChars = MAX_SNAPSHOT_CHARS, maxEvents: number = LIMITS.eventsPerBatch): SnapshotParts {
     const parts: SocketSnapshot[][] = [];
     let part: SocketSnapshot[] = [];
     let chars = 0;
@@ -410,17 +435,25 @@ export class Recorder {
       chars = 0;
       count = 0;
     };
-    for (const snap of this.takeSnapshot()) {
-      if (part.length >= LIMITS.socketsPerSnapshot) next();
+    const snapshot = fitAnswer(this.takeSnapshot());
+    const upTo = this.count;
+    for (const snap of snapshot) {
+      const infoChars = infoLength(snap.info);
+      if (part.length >= LIMITS.socketsPerSnapshot || count + 1 > maxEvents || (chars + infoChars > maxChars && chars > 0)) next();
+      // Each part a socket is in repeats its info and counts as one event.
+      chars += infoChars;
+      count += 1;
       const events = snap.events;
       let from = 0;
       for (let i = 0; i < events.length; i++) {
-        const event = events[i]!;
-        const weight = event.kind === "frame" ? event.frame.preview.length : 0;
-        if ((chars + weight > maxChars && chars > 0) || count >= maxEvents) {
+        const weight = charsOf(events[i]!);
+        // Split before an event that does not fit, unless the part holds nothing else to send first.
+        if ((chars + weight > maxChars && (part.length > 0 || i > from)) || count + 1 > maxEvents) {
           if (i > from) part.push({ ...snap, events: events.slice(from, i) });
           from = i;
           next();
+          chars = infoChars;
+          count = 1;
         }
         chars += weight;
         count++;
@@ -428,7 +461,7 @@ export class Recorder {
       part.push(from === 0 ? snap : { ...snap, events: events.slice(from) });
     }
     parts.push(part);
-    return parts;
+    return { upTo, parts };
   }
 
   /** The channel to the extension is up: batches go there while a panel listens. */
@@ -453,9 +486,11 @@ export class Recorder {
 
   private push(socket: SocketId, event: RecorderEvent, rec = this.sockets.get(socket), chars = 0): void {
     rec?.events.pushEvent(event);
+    this.count++;
     if (!this.listening) return;
+    if (this.pending.length === 0) this.pendingFrom = this.count;
     this.pending.push(event);
-    this.pendingChars += chars;
+    this.pendingChars += event.kind === "created" ? infoLength(event.socket) : chars;
     // A page faster than the batch interval: send what is there rather than drop events.
     if (this.pending.length >= MAX_PENDING || this.pendingChars >= MAX_PENDING_CHARS) return this.flush();
     if (!this.flushScheduled) {
@@ -468,8 +503,9 @@ export class Recorder {
     this.flushScheduled = false;
     if (!this.post || this.pending.length === 0) return;
     const batch = this.pending;
+    const from = this.pendingFrom;
     this.dropPending();
-    this.post(batch.map((e) => this.settle(e)));
+    this.post(batch.map((e) => this.settle(e)), from, from + batch.length - 1);
   }
 
   private dropPending(): void {
@@ -489,6 +525,57 @@ export class Recorder {
       }
     }
   }
+}
+
+/**
+ * A snapshot within what the relay lets one answer carry (src/shared/budget.ts), with a margin: past it,
+ * the oldest frames go (the ring's counters stay), so the panel gets the newest history whole rather
+ * than a relay's cut through the middle of it.
+ */
+function fitAnswer(snapshot: SocketSnapshot[]): SocketSnapshot[] {
+  const maxChars = FRAME_BUDGET.answer.chars * 0.9;
+  const maxEvents = FRAME_BUDGET.answer.events * 0.9;
+  const maxSockets = FRAME_BUDGET.answer.sockets;
+  // The newest sockets, if a page ever holds more than an answer may name.
+  if (snapshot.length > maxSockets) snapshot = snapshot.slice(snapshot.length - maxSockets);
+  let chars = 0;
+  let events = 0;
+  for (const snap of snapshot) {
+    chars += infoLength(snap.info);
+    events += snap.events.length + 1;
+    for (const e of snap.events) chars += charsOf(e);
+  }
+  if (chars <= maxChars && events <= maxEvents) return snapshot;
+  const frames: { t: number; chars: number; event: RecorderEvent }[] = [];
+  for (const snap of snapshot) for (const e of snap.events) if (e.kind === "frame") frames.push({ t: e.frame.t, chars: e.frame.preview.length, event: e });
+  frames.sort((a, b) => a.t - b.t);
+  const gone = new Set<RecorderEvent>();
+  for (const f of frames) {
+    if (chars <= maxChars && events <= maxEvents) break;
+    gone.add(f.event);
+    chars -= f.chars;
+    events -= 1;
+  }
+  return snapshot.map((snap) => ({ ...snap, events: snap.events.filter((e) => !gone.has(e)) }));
+}
+
+/** Characters of a socket's info as it crosses (its URL, its frame's, its subprotocols). */
+function infoLength(info: SocketInfo): number {
+  let n = info.url.length + info.frameUrl.length + info.id.length;
+  for (const p of info.protocols) n += p.length;
+  return n;
+}
+
+/** Characters an event puts in a message, roughly: previews and URLs, which can be large. */
+function charsOf(event: RecorderEvent): number {
+  if (event.kind === "frame") return event.frame.preview.length;
+  if (event.kind === "created") return infoLength(event.socket);
+  return 0;
+}
+
+/** A text preview as it may leave the page: `LIMITS.previewLength` characters at most (a copy, see `ownCopy`). */
+function wirePreview(text: string): string {
+  return text.length > LIMITS.previewLength ? ownCopy(text.slice(0, LIMITS.previewLength)) : text;
 }
 
 const objectTag = (x: object): string => Object.prototype.toString.call(x);

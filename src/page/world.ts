@@ -1,16 +1,20 @@
 /**
  * The page world's host: what the hook reports goes to the recorder; the recorder's batches go to the
- * relay over the private channel; commands from the panel (snapshot, settings, faults) come back on it.
+ * relay over the private channel; commands from the panel (snapshot, faults) and from the relay
+ * (config, the rule for each socket URL asked about) come back on it.
  */
 import {
+  LIMITS,
   envelope,
   isPanelToPage,
+  isRelayToPage,
   type PageToPanel,
+  type PageToRelay,
   type PanelToPage,
-  type PanelToPageMessage,
+  type RelayToPage,
 } from "../shared/protocol";
 import { offerPort } from "../shared/page-channel";
-import type { Settings } from "../shared/settings";
+import type { ResolvedRule } from "../shared/settings";
 import { Disguise } from "./disguise";
 import { Faults } from "./faults";
 import { hookWindow, redeliver, type HookHost, type TrackedSocket } from "./hook";
@@ -25,9 +29,10 @@ const PRUNE_ABOVE = 256;
 export function startPageWorld(win: Window & typeof globalThis): void {
   const n = captureNatives(win);
   const recorder = new Recorder({ now: n.now, setTimeout: (fn, ms) => n.setTimeout(fn, ms) });
-  const frameToken = Math.floor(n.random() * 36 ** 8).toString(36);
+  // This document's stream of events, and the prefix of its sockets' ids.
+  const stream = Math.floor(n.random() * 36 ** 8).toString(36) || "0";
   let count = 0;
-  const counter = { next: () => `${frameToken}:${++count}` };
+  const counter = { next: () => `${stream}:${++count}` };
 
   /** Sockets of this page world by id, for commands from the panel. */
   const sockets = new Map<string, TrackedSocket>();
@@ -38,9 +43,9 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     for (const [id, s] of sockets) if (!usable(s)) sockets.delete(id);
   };
 
-  // Faults and protection are built on first need (the first socket, a fault, settings with rules):
-  // at document_start, in every frame of every page, only the hook and the channel are installed.
-  let settings: Settings | null = null;
+  // Faults and protection are built on first need (the first socket, a fault): at document_start, in
+  // every frame of every page, only the hook and the channel are installed.
+  let configured = false;
   let enabled = true;
   let engine: { faults: Faults; protection: Protection } | null = null;
   const ensure = (): { faults: Faults; protection: Protection } => {
@@ -59,9 +64,9 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       },
       () => [...sockets.values()].filter(usable),
     );
-    const protection = new Protection(recorder, n, faults);
+    const protection = new Protection(recorder, n, (url) => toRelay("rule-query", { url }), faults);
     engine = { faults, protection };
-    if (settings) protection.applySettings(settings);
+    if (configured) protection.configure(enabled);
     return engine;
   };
 
@@ -79,9 +84,9 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       }
       socket.log = recorder.created({
         id: socket.id,
-        url: socket.url,
-        protocols: socket.protocols,
-        frameUrl,
+        url: clipped(socket.url),
+        protocols: socket.protocols.map(clipped),
+        frameUrl: clipped(frameUrl),
         topFrame,
         createdAt: n.now(),
       });
@@ -127,43 +132,52 @@ export function startPageWorld(win: Window & typeof globalThis): void {
 
   hookWindow(win, host, counter, n);
 
-  // The channel to the relay, a task after document_start: making a MessageChannel and handing its port
-  // over cost ~0.2 ms of the ~0.9 ms the page-world script took before the page's first script could
-  // run (BENCHMARKS.md). Nothing needs it sooner: the recorder keeps what happens meanwhile, settings
-  // already arrived a task later at the soonest, and the event names stay secret (page-channel.ts).
-  n.setTimeout(connectChannel, 0);
-  function connectChannel(): void {
-    const channel = new n.MessageChannel();
-    const port = channel.port1;
-    const postMessage = port.postMessage;
-    const post = <K extends keyof PageToPanel>(type: K, payload: PageToPanel[K]): void => {
-      apply(postMessage, port, [envelope<PageToPanel, K>("lifeguard-page", type, payload)]);
-    };
-    const handlers: PageHandlers = {
-      "snapshot-request": () => {
-        for (const sockets of recorder.takeSnapshotParts()) post("snapshot", { frameUrl: win.location.href, sockets });
-      },
-      listening: (msg) => recorder.setListening(msg.on),
-      settings: (msg) => {
-        settings = msg.settings as Settings;
-        enabled = settings?.enabled !== false;
-        if (engine || sockets.size > 0) ensure().protection.applySettings(settings);
-        else if (settings?.record) recorder.setLimits(settings.record);
-      },
-      // Every frame of the tab hears a command; only the one that owns the socket acts on it.
-      fault: (msg) => ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id)),
-    };
-    port.onmessage = (ev: MessageEvent) => {
-      const msg: unknown = apply(n.messageData, ev, NO_ARGS);
-      if (!isPanelToPage(msg) || msg.source !== "lifeguard-relay") return;
-      (handlers[msg.type] as (m: PanelToPageMessage) => void)(msg);
-    };
-    recorder.connect((events) => post("events", { events }));
-    offerPort(win, channel.port2, n);
+  // The channel to the relay, now, at document_start: handed over before any page script can run, so
+  // no page can take it (src/shared/page-channel.ts). Doing it a task later saved ~0.2 ms of start-up
+  // and let a page's first script forge the hand-over.
+  const channel = new n.MessageChannel();
+  const port = channel.port1;
+  const postMessage = port.postMessage;
+  const post = <K extends keyof PageToPanel>(type: K, payload: PageToPanel[K]): void => {
+    apply(postMessage, port, [envelope<PageToPanel, K>("lifeguard-page", type, payload)]);
+  };
+  function toRelay<K extends keyof PageToRelay>(type: K, payload: PageToRelay[K]): void {
+    apply(postMessage, port, [envelope<PageToRelay, K>("lifeguard-page", type, payload)]);
   }
+  const handlers: PageHandlers = {
+    "snapshot-request": (msg) => {
+      if (msg.stream !== undefined && msg.stream !== stream) return;
+      const { upTo, parts } = recorder.takeSnapshotParts();
+      const frameUrl = clipped(win.location.href);
+      parts.forEach((sockets, part) => post("snapshot", { stream, upTo, part, parts: parts.length, frameUrl, sockets }));
+    },
+    listening: (msg) => recorder.setListening(msg.on),
+    config: (msg) => {
+      configured = true;
+      enabled = msg.enabled;
+      recorder.setLimits(msg.record);
+      engine?.protection.configure(enabled);
+    },
+    rule: (msg) => engine?.protection.setRule(msg.url, msg.rule as ResolvedRule | null),
+    // Every frame of the tab hears a command; only the one that owns the socket acts on it.
+    fault: (msg) => ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id)),
+  };
+  port.onmessage = (ev: MessageEvent) => {
+    const msg: unknown = apply(n.messageData, ev, NO_ARGS);
+    if ((!isPanelToPage(msg) && !isRelayToPage(msg)) || msg.source !== "lifeguard-relay") return;
+    (handlers[msg.type] as (m: typeof msg) => void)(msg);
+  };
+  recorder.connect((events, from, to) => post("events", { stream, from, to, events }));
+  offerPort(win.document, channel.port2, n);
 }
 
-type PageHandlers = { [K in keyof PanelToPage]: (msg: Extract<PanelToPageMessage, { type: K }>) => void };
+/** A string as it may cross: the guard's bound (a page may open a socket to a URL of any length). */
+function clipped(s: string): string {
+  return s.length > LIMITS.stringLength ? s.slice(0, LIMITS.stringLength) : s;
+}
+
+type Inbound = PanelToPage & RelayToPage;
+type PageHandlers = { [K in keyof Inbound]: (msg: Inbound[K] & { type: K }) => void };
 
 /** The command types the page world handles (the conventions test checks them against the protocol). */
-export const pageHandlersForTest: readonly (keyof PanelToPage)[] = ["snapshot-request", "settings", "fault", "listening"];
+export const pageHandlersForTest: readonly (keyof Inbound)[] = ["snapshot-request", "fault", "listening", "config", "rule"];

@@ -7,15 +7,22 @@
  * forge what the page world and the relay see.
  */
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Who put the envelope on the wire. */
 export type Source = "lifeguard-page" | "lifeguard-relay" | "lifeguard-background" | "lifeguard-panel";
 
 export type SocketState = "connecting" | "open" | "closing" | "closed" | "reconnecting";
 
-/** A page-world socket id, unique in the tab: `<frame token>:<counter>`. */
+/** A page-world socket id, unique in the tab: `<stream>:<counter>`. */
 export type SocketId = string;
+
+/**
+ * One page world's stream of recorder events: a random token per document (and frame), the prefix of
+ * every id of its sockets. Events are numbered from 1 in the stream, whether a panel listens or not, so
+ * a panel can tell a batch that follows what it has from one after a gap (see `events`, `snapshot`).
+ */
+export type StreamId = string;
 
 /** What the recorder knows about a socket when it is created. */
 export interface SocketInfo {
@@ -141,15 +148,60 @@ export interface SocketSnapshot {
 
 /** Page -> panel, carried by the relay and the background unchanged. */
 export interface PageToPanel {
-  /** A batch of recorder events (at most one batch per ~50 ms per frame). */
-  events: { events: RecorderEvent[] };
-  /** Everything this frame's recorder holds, in answer to `snapshot-request` or on (re)connect. */
-  snapshot: { frameUrl: string; sockets: SocketSnapshot[] };
+  /**
+   * A batch of recorder events (at most one batch per ~50 ms per frame): the stream's events numbered
+   * `from` to `to`, every one of them. A batch whose `from` is past the last number the panel has
+   * follows a gap (a port that went down, a page that was not heard): the panel asks for a snapshot.
+   */
+  events: { stream: StreamId; from: number; to: number; events: RecorderEvent[] };
+  /**
+   * Everything this frame's recorder holds, in answer to `snapshot-request`: the stream's state after
+   * its event `upTo`. Sent in `parts` messages (`part` from 0), each within the guard's bounds.
+   */
+  snapshot: { stream: StreamId; upTo: number; part: number; parts: number; frameUrl: string; sockets: SocketSnapshot[] };
 }
 
-/** Panel (or the relay, for settings) -> page. */
+/** Page world -> relay: what the page world asks of the extension, never forwarded. */
+export interface PageToRelay {
+  /**
+   * The rule for a socket URL the page opened. The page world holds no rule it did not ask for: the
+   * relay keeps the settings and answers with the one rule that matches (`rule`), now and on every change.
+   */
+  "rule-query": { url: string };
+}
+
+/** Relay -> page world: the settings a page world needs, and nothing of other sites. */
+export interface RelayToPage {
+  /** Whether Lifeguard is on, and the recorder's bounds (validated by the relay). */
+  config: { enabled: boolean; record: { maxFramesPerSocket: number; maxPreviewBytes: number } };
+  /** The rule (resolved, every field present) protecting sockets to `url`, or null: inspect only. */
+  rule: { url: string; rule: unknown };
+}
+
+/** What the relay or the router dropped past a budget, as running totals since it started. */
+export interface BudgetDrops {
+  messages: number;
+  events: number;
+  sockets: number;
+  chars: number;
+}
+
+/** Relay -> panel: what only the relay of a frame knows about its page. */
+export interface RelayToPanel {
+  /**
+   * The relay refused to pair with a port: a second or late handshake (after the page world's own, or
+   * after document_start) or one that was malformed. A page, or another frame, tried to take over
+   * Lifeguard's channel. `count` is the running total of this relay (one message per second at most).
+   */
+  "bridge-refused": { relay: string; frameUrl: string; reason: "second" | "late" | "malformed"; count: number };
+  /** This frame's page sent more than a frame may (see src/shared/budget.ts): running totals of what was dropped. */
+  "over-budget": { relay: string; frameUrl: string; stream?: StreamId; dropped: BudgetDrops };
+}
+
+/** Panel -> page. */
 export interface PanelToPage {
-  "snapshot-request": Record<string, never>;
+  /** Every frame of the tab answers, or only the page world of `stream`. */
+  "snapshot-request": { stream?: StreamId };
   /**
    * Whether a panel (or popup) of the tab is attached. Until one is, the recorder only fills its ring
    * and posts nothing: a page with no panel open pays for no cross-context traffic. The background
@@ -157,8 +209,6 @@ export interface PanelToPage {
    */
   listening: { on: boolean };
   fault: { target: FaultTarget; fault: FaultCommand };
-  /** The `settings` from `storage.local`, validated by the relay (`validateSettings`): all fields present. */
-  settings: { settings: unknown };
 }
 
 /** Background -> panel: facts only the background knows. */
@@ -168,6 +218,8 @@ export interface BackgroundToPanel {
   "frame-disconnected": { frameId: number };
   /** The other end speaks another protocol version. */
   "version-mismatch": { expected: number; got: unknown };
+  /** The tab's frames together sent more than a tab may (src/shared/budget.ts): running totals of what was dropped. */
+  "over-budget": { dropped: BudgetDrops };
 }
 
 export type Message<M, K extends keyof M = keyof M> = K extends keyof M
@@ -177,9 +229,12 @@ export type Message<M, K extends keyof M = keyof M> = K extends keyof M
 export type PageToPanelMessage = Message<PageToPanel>;
 export type PanelToPageMessage = Message<PanelToPage>;
 export type BackgroundToPanelMessage = Message<BackgroundToPanel>;
+export type RelayToPanelMessage = Message<RelayToPanel>;
+export type PageToRelayMessage = Message<PageToRelay>;
+export type RelayToPageMessage = Message<RelayToPage>;
 
 /** Messages that travel on a runtime port between the relay, the background and the panel. */
-export type ToPanel = PageToPanelMessage | BackgroundToPanelMessage;
+export type ToPanel = PageToPanelMessage | BackgroundToPanelMessage | RelayToPanelMessage;
 
 const SOURCES: ReadonlySet<string> = new Set<Source>([
   "lifeguard-page",
@@ -189,20 +244,33 @@ const SOURCES: ReadonlySet<string> = new Set<Source>([
 ]);
 
 export const PAGE_TO_PANEL_TYPES = ["events", "snapshot"] as const satisfies readonly (keyof PageToPanel)[];
-export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "settings", "fault", "listening"] as const satisfies readonly (keyof PanelToPage)[];
+export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "fault", "listening"] as const satisfies readonly (keyof PanelToPage)[];
+export const PAGE_TO_RELAY_TYPES = ["rule-query"] as const satisfies readonly (keyof PageToRelay)[];
+export const RELAY_TO_PAGE_TYPES = ["config", "rule"] as const satisfies readonly (keyof RelayToPage)[];
+export const RELAY_TO_PANEL_TYPES = ["bridge-refused", "over-budget"] as const satisfies readonly (keyof RelayToPanel)[];
 export const BACKGROUND_TO_PANEL_TYPES = [
   "frame-connected",
   "frame-disconnected",
   "version-mismatch",
+  "over-budget",
 ] as const satisfies readonly (keyof BackgroundToPanel)[];
 
-/** Caps on what a guard lets through; a message past them is dropped, not truncated. */
+/**
+ * Caps on what a guard lets through; a message past them is dropped, not truncated. They keep every
+ * message small enough that parsing it is a short task: all extension pages share one renderer, and
+ * Chrome parses a port message in one go (JSON.parse of 16 MiB takes ~55 ms, of 50,000 events ~40 ms).
+ */
 export const LIMITS = {
-  eventsPerBatch: 50_000,
-  socketsPerSnapshot: 10_000,
+  eventsPerBatch: 5_000,
+  socketsPerSnapshot: 1_000,
   stringLength: 1 << 20,
-  /** A frame's preview: up to the largest `record.maxPreviewBytes` the settings allow (16 MiB). */
-  previewLength: 16 << 20,
+  /**
+   * A frame's preview as it leaves the page: the recorder cuts longer ones here (marked truncated), so
+   * a `record.maxPreviewBytes` above 1 MiB keeps more in the page's ring but never more in a message.
+   */
+  previewLength: 1 << 20,
+  /** Characters of all strings in one message (see `weigh`): a few ms to parse. */
+  charsPerMessage: 4 << 20,
 } as const;
 
 export function envelope<M, K extends keyof M>(source: Source, type: K, payload: M[K]): Message<M, K> {
@@ -436,20 +504,49 @@ function isEventBatch(x: unknown): x is RecorderEvent[] {
   return Array.isArray(x) && x.length <= LIMITS.eventsPerBatch && x.every(isRecorderEvent);
 }
 
+function isCount(x: unknown): x is number {
+  return isFiniteNumber(x) && Number.isInteger(x) && x >= 0;
+}
+
+function isStream(x: unknown): x is StreamId {
+  return typeof x === "string" && x.length > 0 && x.length <= 64;
+}
+
 /** Validates a page -> panel message. Structure and bounds only: payload text is still untrusted. */
 export function isPageToPanel(x: unknown): x is PageToPanelMessage {
   if (!isEnvelope(x)) return false;
   const m = x as unknown as Record<string, unknown>;
   switch (x.type) {
     case "events":
-      return isEventBatch(m.events);
-    case "snapshot":
       return (
-        isShortString(m.frameUrl) &&
-        Array.isArray(m.sockets) &&
-        m.sockets.length <= LIMITS.socketsPerSnapshot &&
-        m.sockets.every(isSocketSnapshot)
+        isStream(m.stream) &&
+        isCount(m.from) &&
+        isCount(m.to) &&
+        m.from >= 1 &&
+        isEventBatch(m.events) &&
+        m.to - m.from + 1 === m.events.length
       );
+    case "snapshot": {
+      if (
+        !isStream(m.stream) ||
+        !isCount(m.upTo) ||
+        !isCount(m.part) ||
+        !isCount(m.parts) ||
+        m.part >= m.parts ||
+        !isShortString(m.frameUrl) ||
+        !Array.isArray(m.sockets) ||
+        m.sockets.length > LIMITS.socketsPerSnapshot
+      )
+        return false;
+      // A part's events together, not each socket's, stay within a batch's bound.
+      let events = 0;
+      for (const s of m.sockets as unknown[]) {
+        if (!isSocketSnapshot(s)) return false;
+        events += s.events.length;
+        if (events > LIMITS.eventsPerBatch) return false;
+      }
+      return true;
+    }
     default:
       return false;
   }
@@ -457,17 +554,59 @@ export function isPageToPanel(x: unknown): x is PageToPanelMessage {
 
 export function isPanelToPage(x: unknown): x is PanelToPageMessage {
   if (!isEnvelope(x)) return false;
+  const m = x as unknown as Record<string, unknown>;
   switch (x.type) {
     case "snapshot-request":
-      return true;
-    case "settings":
-      return "settings" in x;
+      return m.stream === undefined || isStream(m.stream);
     case "listening":
-      return typeof (x as unknown as Record<string, unknown>).on === "boolean";
-    case "fault": {
-      const m = x as unknown as Record<string, unknown>;
+      return typeof m.on === "boolean";
+    case "fault":
       return isFaultTarget(m.target) && isFaultCommand(m.fault);
+    default:
+      return false;
+  }
+}
+
+export function isPageToRelay(x: unknown): x is PageToRelayMessage {
+  if (!isEnvelope(x)) return false;
+  const m = x as unknown as Record<string, unknown>;
+  switch (x.type) {
+    case "rule-query":
+      return isShortString(m.url);
+    default:
+      return false;
+  }
+}
+
+/** The relay is trusted code, but the page world still checks the shape of what it acts on. */
+export function isRelayToPage(x: unknown): x is RelayToPageMessage {
+  if (!isEnvelope(x)) return false;
+  const m = x as unknown as Record<string, unknown>;
+  switch (x.type) {
+    case "config": {
+      const record = m.record as Record<string, unknown> | undefined;
+      return typeof m.enabled === "boolean" && isRecord(record) && isCount(record.maxFramesPerSocket) && isCount(record.maxPreviewBytes);
     }
+    case "rule":
+      return isShortString(m.url) && (m.rule === null || isRecord(m.rule));
+    default:
+      return false;
+  }
+}
+
+function isBudgetDrops(x: unknown): x is BudgetDrops {
+  return isRecord(x) && isCount(x.messages) && isCount(x.events) && isCount(x.sockets) && isCount(x.chars);
+}
+
+export function isRelayToPanel(x: unknown): x is RelayToPanelMessage {
+  if (!isEnvelope(x) || x.source !== "lifeguard-relay") return false;
+  const m = x as unknown as Record<string, unknown>;
+  if (!isStream(m.relay) || !isShortString(m.frameUrl)) return false;
+  switch (x.type) {
+    case "bridge-refused":
+      return (m.reason === "second" || m.reason === "late" || m.reason === "malformed") && isCount(m.count);
+    case "over-budget":
+      return isBudgetDrops(m.dropped) && (m.stream === undefined || isStream(m.stream));
     default:
       return false;
   }
@@ -483,9 +622,53 @@ export function isBackgroundToPanel(x: unknown): x is BackgroundToPanelMessage {
       return isFiniteNumber(m.frameId);
     case "version-mismatch":
       return isFiniteNumber(m.expected);
+    case "over-budget":
+      return isBudgetDrops(m.dropped);
     default:
       return false;
   }
+}
+
+/**
+ * What a page -> panel message costs whoever handles it: its events (a snapshot's sockets count as
+ * events too), the sockets it declares, and the characters of all its strings. Walks the message once;
+ * call it only on a message that passed `isPageToPanel`.
+ */
+export function weigh(message: PageToPanelMessage): { events: number; chars: number; sockets: number } {
+  let chars = 0;
+  const walk = (x: unknown): void => {
+    if (typeof x === "string") chars += x.length;
+    else if (Array.isArray(x)) for (const y of x) walk(y);
+    else if (typeof x === "object" && x !== null) for (const key in x) walk((x as Record<string, unknown>)[key]);
+  };
+  let events = 0;
+  let sockets = 0;
+  if (message.type === "events") {
+    events = message.events.length;
+    for (const e of message.events) if (e.kind === "created") sockets++;
+    walk(message.events);
+  } else {
+    sockets = message.sockets.length;
+    for (const s of message.sockets) events += s.events.length + 1;
+    walk(message.sockets);
+    chars += message.frameUrl.length;
+  }
+  return { events, chars, sockets };
+}
+
+/** The socket an event is about. */
+export function socketOfEvent(event: RecorderEvent): SocketId {
+  return event.kind === "created" ? event.socket.id : event.kind === "frame" ? event.frame.socket : event.socket;
+}
+
+/**
+ * Whether every socket a page -> panel message speaks of belongs to its stream (`<stream>:<n>`): a
+ * frame can only ever speak for its own sockets, never for another frame's.
+ */
+export function speaksForItsOwn(message: PageToPanelMessage): boolean {
+  const prefix = `${message.stream}:`;
+  if (message.type === "events") return message.events.every((e) => socketOfEvent(e).startsWith(prefix));
+  return message.sockets.every((s) => s.info.id.startsWith(prefix) && s.events.every((e) => socketOfEvent(e) === s.info.id));
 }
 
 /** Port names: the relay's port is `content`; a panel's is `panel:<tabId>`. */

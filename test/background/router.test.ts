@@ -6,8 +6,8 @@ import { eventsMessage, snapshotMessage, snapshotRequest, socketSnapshot, stateE
 
 const EXT = "chrome-extension://lifeguard/";
 
-function setup() {
-  const router = new TabRouter({ extensionOrigin: EXT });
+function setup(now?: () => number) {
+  const router = new TabRouter({ extensionOrigin: EXT, now });
   const content = (tabId: number, frameId = 0, url = `https://tab${tabId}.test/f${frameId}`): FakePort => {
     const { client, server } = fakePortPair(CONTENT_PORT, { tab: { id: tabId }, frameId, url });
     router.connect(server);
@@ -234,5 +234,42 @@ describe("listening: page worlds post only while a panel of their tab is attache
     const late = content(1, 0);
     await flush();
     expect(on(late)).toEqual([true]);
+  });
+
+  it("bounds a tab as a whole: many frames within their own budgets still cannot flood its panel", async () => {
+    const t = 0;
+    const { content, panel } = setup(() => t);
+    const frames = Array.from({ length: 4 }, (_, i) => content(1, i));
+    const devtools = panel(1);
+    const other = panel(2);
+    content(2, 0);
+    // Each frame sends 150 batches (within a frame's burst of 200); the tab's burst is 400.
+    for (const [i, frame] of frames.entries()) for (let k = 0; k < 150; k++) frame.postMessage(eventsMessage([stateEvent(`f${i}:1`, "open", k)], k + 1, `f${i}`));
+    await flush();
+    await new Promise((r) => setTimeout(r, 10));
+    await flush();
+    const passed = devtools.received.filter((m) => (m as { type: string }).type === "events").length;
+    expect(passed).toBe(400);
+    // Told at once, then the running totals at most once a second.
+    const notices = () => devtools.received.filter((m) => (m as { type: string }).type === "over-budget");
+    expect(notices()).toEqual([expect.objectContaining({ source: "lifeguard-background", dropped: expect.objectContaining({ messages: 1 }) })]);
+    await new Promise((r) => setTimeout(r, 1100));
+    await flush();
+    expect(notices()).toHaveLength(2);
+    expect(notices()[1]).toMatchObject({ dropped: { messages: 200, events: 200 } });
+    // Another tab's panel hears none of it.
+    expect(typesOf(other).filter((x) => x === "events" || x === "over-budget")).toEqual([]);
+  });
+
+  it("forwards a relay's notices to the tab's panels, and never takes them from a panel", async () => {
+    const { content, panel } = setup();
+    const page = content(1);
+    const devtools = panel(1);
+    const notice = { source: "lifeguard-relay", v: PROTOCOL_VERSION, type: "bridge-refused", relay: "r", frameUrl: "https://x/", reason: "second", count: 1 };
+    page.postMessage(notice);
+    devtools.postMessage(notice);
+    await flush();
+    expect(devtools.received).toContainEqual(notice);
+    expect(commands(page)).toEqual([]);
   });
 });

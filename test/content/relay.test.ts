@@ -5,7 +5,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TabRouter } from "../../src/background/router";
 import { startRelay, type Relay } from "../../src/content/relay";
-import { CONTENT_PORT, PROTOCOL_VERSION, panelPortName } from "../../src/shared/protocol";
+import { CONTENT_PORT, PROTOCOL_VERSION, envelope, panelPortName, type PageToRelay } from "../../src/shared/protocol";
+import type { AcceptHandlers, Refusal } from "../../src/shared/page-channel";
+import { DEFAULTS, type Settings } from "../../src/shared/settings";
 import type { PortLike } from "../../src/shared/transports";
 import { fakePortPair, type FakePort } from "../support/fake-ports";
 import { eventsMessage, snapshotMessage, snapshotRequest, socketSnapshot, stateEvent } from "../support/messages";
@@ -40,16 +42,26 @@ function fakeBackground() {
   return { state, connectContent, openPanel, kill };
 }
 
-function setup(offer = true) {
+function setup(offer = true, opts: { settings?: Settings; now?: () => number } = {}) {
   const bg = fakeBackground();
   const channel = new MessageChannel();
   const pageReceived: unknown[] = [];
   channel.port1.onmessage = (ev) => pageReceived.push(ev.data);
+  let handlers: AcceptHandlers | null = null;
+  let current = opts.settings;
+  const changeListeners: ((s: Settings) => void)[] = [];
   const relay: Relay = startRelay({
-    acceptPort: (onPort) => {
-      if (offer) onPort(channel.port2);
+    acceptPort: (h) => {
+      handlers = h;
+      if (offer) h.port(channel.port2);
     },
     connect: bg.connectContent,
+    frameUrl: () => "https://app.test/",
+    now: opts.now,
+    settings: current && {
+      get: async () => current!,
+      onChange: (l) => void changeListeners.push(l),
+    },
     reconnectDelay: () => 5,
   });
   cleanups.push(() => {
@@ -57,8 +69,15 @@ function setup(offer = true) {
     channel.port1.close();
   });
   const pagePost = (m: unknown) => channel.port1.postMessage(m);
-  return { bg, relay, pagePost, pageReceived };
+  const changeSettings = (s: Settings) => {
+    current = s;
+    for (const l of changeListeners) l(s);
+  };
+  const received = (type: string) => pageReceived.filter((m) => (m as { type: string }).type === type);
+  return { bg, relay, pagePost, pageReceived, received, refuse: (r: Refusal) => handlers!.refused(r), changeSettings };
 }
+
+const typeOf = (m: unknown) => (m as { type: string }).type;
 
 describe("relay", () => {
   it("does nothing when the page world offers no port (Lifeguard disabled)", () => {
@@ -69,12 +88,12 @@ describe("relay", () => {
   it("carries the page's messages to the panel and the panel's commands to the page", async () => {
     const { bg, pagePost, pageReceived } = setup();
     const panel = bg.openPanel();
-    const events = eventsMessage([stateEvent("a:1", "open", 10)]);
+    const events = eventsMessage([stateEvent("page:1", "open", 10)]);
     pagePost(events);
     await vi.waitFor(() => expect(panel.received).toContainEqual(events));
 
     panel.postMessage(snapshotRequest());
-    await vi.waitFor(() => expect(pageReceived.filter((m) => (m as { type: string }).type !== "listening")).toEqual([{ ...snapshotRequest(), source: "lifeguard-relay" }]));
+    await vi.waitFor(() => expect(pageReceived.filter((m) => typeOf(m) !== "listening")).toEqual([{ ...snapshotRequest(), source: "lifeguard-relay" }]));
   });
 
   it("drops what is not a page-to-panel message from the page, and what is not a command from outside", async () => {
@@ -83,16 +102,33 @@ describe("relay", () => {
     pagePost({ ...eventsMessage([]), source: "lifeguard-background" }); // forged source
     pagePost({ ...eventsMessage([]), events: "all of them" });
     pagePost({ ...snapshotRequest(), source: "lifeguard-page" }); // a command is not the page's to send
-    const marker = eventsMessage([stateEvent("m:1", "closed", 99)]);
+    const marker = eventsMessage([stateEvent("page:1", "closed", 99)]);
     pagePost(marker);
     await vi.waitFor(() => expect(panel.received).toContainEqual(marker));
-    expect(panel.received.filter((m) => (m as { type: string }).type !== "frame-connected")).toEqual([marker]);
+    expect(panel.received.filter((m) => typeOf(m) !== "frame-connected")).toEqual([marker]);
 
     // A malformed command from the extension side never reaches the page.
     bg.state.servers[0]!.postMessage({ ...snapshotRequest(), type: "eval" });
     panel.postMessage(snapshotRequest());
-    await vi.waitFor(() => expect(pageReceived.filter((m) => (m as { type: string }).type === "snapshot-request")).toHaveLength(1));
-    expect(pageReceived.filter((m) => (m as { type: string }).type !== "listening")).toEqual([{ ...snapshotRequest(), source: "lifeguard-relay" }]);
+    await vi.waitFor(() => expect(pageReceived.filter((m) => typeOf(m) === "snapshot-request")).toHaveLength(1));
+    expect(pageReceived.filter((m) => typeOf(m) !== "listening")).toEqual([{ ...snapshotRequest(), source: "lifeguard-relay" }]);
+  });
+
+  it("lets a page world speak only for its own stream and its own sockets", async () => {
+    const { bg, pagePost } = setup();
+    const panel = bg.openPanel();
+    pagePost(eventsMessage([stateEvent("page:1", "open", 1)], 1, "page"));
+    // Another frame's stream, another frame's socket, a snapshot of another frame's socket.
+    pagePost(eventsMessage([stateEvent("other:1", "open", 2)], 2, "other"));
+    pagePost(eventsMessage([stateEvent("other:1", "closed", 3)], 2, "page"));
+    const marker = eventsMessage([stateEvent("page:1", "closed", 4)], 3, "page");
+    pagePost(marker);
+    await vi.waitFor(() => expect(panel.received).toContainEqual(marker));
+    const events = panel.received.filter((m) => typeOf(m) === "events") as { events: { socket: string }[] }[];
+    expect(events.flatMap((m) => m.events.map((e) => e.socket))).toEqual(["page:1", "page:1"]);
+    await vi.waitFor(() =>
+      expect(panel.received).toContainEqual(expect.objectContaining({ type: "over-budget", source: "lifeguard-relay", dropped: expect.objectContaining({ messages: 2 }) })),
+    );
   });
 
   it("lets the panel know when the page speaks another protocol version", async () => {
@@ -112,13 +148,101 @@ describe("relay", () => {
     bg.kill();
     await vi.waitFor(() => expect(bg.state.connects).toBe(2));
     await vi.waitFor(() =>
-      expect(pageReceived.filter((m) => (m as { type: string }).type !== "listening")).toEqual([expect.objectContaining({ type: "snapshot-request", source: "lifeguard-relay" })]),
+      expect(pageReceived.filter((m) => typeOf(m) !== "listening")).toEqual([expect.objectContaining({ type: "snapshot-request", source: "lifeguard-relay" })]),
     );
 
     // The page recorder answers; the panel (reconnected too) gets the history back.
     const panel = bg.openPanel();
-    const snapshot = snapshotMessage([socketSnapshot("a:1", { framesIn: 3 })]);
+    const snapshot = snapshotMessage([socketSnapshot("page:1", { framesIn: 3 })]);
     pagePost(snapshot);
     await vi.waitFor(() => expect(panel.received).toContainEqual(snapshot));
+  });
+
+  it("lets a snapshot through only in answer to a request", async () => {
+    const { bg, pagePost } = setup();
+    const panel = bg.openPanel();
+    const unasked = snapshotMessage([socketSnapshot("page:1", { framesIn: 1 })]);
+    pagePost(unasked);
+    const marker = eventsMessage([stateEvent("page:1", "open", 1)]);
+    pagePost(marker);
+    await vi.waitFor(() => expect(panel.received).toContainEqual(marker));
+    expect(panel.received).not.toContainEqual(unasked);
+
+    panel.postMessage(snapshotRequest());
+    // Another page world's request (a targeted one) opens nothing here.
+    panel.postMessage(snapshotRequest("elsewhere"));
+    await new Promise((r) => setTimeout(r, 20));
+    const asked = snapshotMessage([socketSnapshot("page:1", { framesIn: 2 })]);
+    pagePost(asked);
+    await vi.waitFor(() => expect(panel.received).toContainEqual(asked));
+  });
+
+  it("drops a flood past the frame's budget, whole messages, and tells the panel the running totals at most once a second", async () => {
+    let t = 0;
+    const { bg, pagePost } = setup(true, { now: () => t });
+    const panel = bg.openPanel();
+    // 1,000 small batches at one instant: the message bucket holds a burst of 200.
+    for (let i = 0; i < 1000; i++) pagePost(eventsMessage([stateEvent("page:1", "open", i)], i + 1));
+    const passed = () => panel.received.filter((m) => typeOf(m) === "events").length;
+    const notices = () => panel.received.filter((m) => typeOf(m) === "over-budget") as { dropped: { messages: number; events: number } }[];
+    await vi.waitFor(() => expect(passed() + (notices().at(-1)?.dropped.messages ?? 0)).toBe(1000), { timeout: 5000 });
+    expect(passed()).toBe(200);
+    expect(notices().at(-1)!.dropped).toMatchObject({ messages: 800, events: 800 });
+    expect(notices().length).toBeLessThanOrEqual(2);
+    // Time refills the budget.
+    t += 1000;
+    const later = eventsMessage([stateEvent("page:1", "closed", 2000)], 1001);
+    pagePost(later);
+    await vi.waitFor(() => expect(panel.received).toContainEqual(later));
+  });
+
+  it("reports every refused hand-over to the panel, with a running count", async () => {
+    const { bg, refuse } = setup();
+    const panel = bg.openPanel();
+    refuse("second");
+    refuse("second");
+    refuse("late");
+    await vi.waitFor(() =>
+      expect(panel.received).toContainEqual(
+        expect.objectContaining({ type: "bridge-refused", source: "lifeguard-relay", count: 3, reason: "late", frameUrl: "https://app.test/" }),
+      ),
+      { timeout: 3000 },
+    );
+    // The first went at once; the rest waited for the second's turn: two notices, the latest totals last.
+    expect(panel.received.filter((m) => typeOf(m) === "bridge-refused")).toHaveLength(2);
+  });
+
+  it("not paired, reports a refused hand-over only while Lifeguard is enabled", async () => {
+    const on = setup(false, { settings: { ...DEFAULTS, enabled: true } });
+    const panel = on.bg.openPanel();
+    on.refuse("late");
+    await vi.waitFor(() => expect(panel.received).toContainEqual(expect.objectContaining({ type: "bridge-refused", count: 1 })));
+
+    const off = setup(false, { settings: { ...DEFAULTS, enabled: false } });
+    off.refuse("late");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(off.bg.state.connects).toBe(0);
+  });
+
+  it("answers a rule question with the one rule for that URL, and sends config, again on every change", async () => {
+    const settings: Settings = {
+      ...DEFAULTS,
+      rules: [{ match: "wss://bank.example/*" }, { match: "wss://chat.example/*", heartbeat: { message: "ping" } }],
+    };
+    const { pagePost, received, changeSettings } = setup(true, { settings });
+    await vi.waitFor(() => expect(received("config")).toEqual([expect.objectContaining({ enabled: true, record: DEFAULTS.record, source: "lifeguard-relay" })]));
+    pagePost(envelope<PageToRelay, "rule-query">("lifeguard-page", "rule-query", { url: "wss://chat.example/room" }));
+    pagePost(envelope<PageToRelay, "rule-query">("lifeguard-page", "rule-query", { url: "wss://nowhere.example/" }));
+    await vi.waitFor(() => expect(received("rule")).toHaveLength(2));
+    const [chat, none] = received("rule") as { url: string; rule: { match: string; heartbeat: { message: string } } | null }[];
+    expect(chat!.rule).toMatchObject({ match: "wss://chat.example/*", heartbeat: { message: "ping", intervalMs: 30000 } });
+    expect(none!.rule).toBeNull();
+    // Nothing the page world got names the other site's rule.
+    expect(JSON.stringify(received("rule"))).not.toContain("bank.example");
+    expect(JSON.stringify(received("config"))).not.toContain("bank.example");
+
+    changeSettings({ ...settings, enabled: false });
+    await vi.waitFor(() => expect(received("config")).toHaveLength(2));
+    expect(received("config")[1]).toMatchObject({ enabled: false });
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { BATCH_MS, MAX_BINARY_PREVIEW, MAX_PENDING_CHARS, MAX_SNAPSHOT_CHARS, PREVIEW_SLAB, Recorder, describePayload, toHex } from "../../src/page/recorder";
 import { utf8Length } from "../../src/shared/settings";
-import { LIMITS, envelope, isPageToPanel, type PageToPanel, type RecorderEvent, type SocketInfo } from "../../src/shared/protocol";
+import { LIMITS, envelope, isPageToPanel, type PageToPanel, type RecorderEvent, type SocketInfo, type SocketSnapshot } from "../../src/shared/protocol";
+import { FRAME_BUDGET } from "../../src/shared/budget";
 
 const info = (id: string): SocketInfo => ({ id, url: `ws://x/${id}`, protocols: [], frameUrl: "http://x/", topFrame: true, createdAt: 1 });
 
@@ -9,10 +10,19 @@ function setup() {
   vi.useFakeTimers();
   const rec = new Recorder({ now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms) });
   const batches: RecorderEvent[][] = [];
-  rec.connect((events) => batches.push(events));
+  /** Each batch's event numbers, [from, to]. */
+  const numbers: [number, number][] = [];
+  rec.connect((events, from, to) => {
+    batches.push(events);
+    numbers.push([from, to]);
+  });
   rec.setListening(true);
-  return { rec, batches };
+  return { rec, batches, numbers };
 }
+
+/** A snapshot part as the page world sends it. */
+const snapshotOf = (sockets: SocketSnapshot[]) =>
+  envelope<PageToPanel, "snapshot">("lifeguard-page", "snapshot", { stream: "s", upTo: 0, part: 0, parts: 1, frameUrl: "", sockets });
 
 /** One more frame of socket s:1 goes in a batch of its own, BATCH_MS later and not sooner. */
 function nextFrameWaitsForTheTimer(rec: Recorder, batches: RecorderEvent[][]): void {
@@ -60,11 +70,11 @@ describe("page recorder", () => {
     vi.useRealTimers();
   });
 
-  it("gives its snapshot in parts of at most MAX_SNAPSHOT_CHARS of previews: Chrome drops a message past 64 MiB whole", () => {
+  it("gives its snapshot in parts of at most MAX_SNAPSHOT_CHARS: Chrome drops a message past 64 MiB whole", () => {
     const { rec } = setup();
     rec.setListening(false);
     rec.setLimits({ maxFramesPerSocket: 100, maxPreviewBytes: 16 << 20 });
-    expect(rec.takeSnapshotParts()).toEqual([[]]);
+    expect(rec.takeSnapshotParts().parts).toEqual([[]]);
     rec.created(info("s:1"));
     rec.created(info("s:2"));
     rec.created(info("s:3"));
@@ -72,11 +82,12 @@ describe("page recorder", () => {
     for (let i = 0; i < 10; i++) rec.frame("s:1", i % 2 ? "out" : "in", chunk + i);
     rec.frame("s:2", "in", "small");
     const whole = rec.takeSnapshot();
-    const parts = rec.takeSnapshotParts();
+    const { parts } = rec.takeSnapshotParts();
     expect(parts.length).toBeGreaterThan(2);
     for (const part of parts) {
       const chars = part.flatMap((s) => s.events).reduce((n, e) => n + (e.kind === "frame" ? e.frame.preview.length : 0), 0);
       expect(chars).toBeLessThanOrEqual(MAX_SNAPSHOT_CHARS);
+      expect(isPageToPanel(snapshotOf(part))).toBe(true);
     }
     // Each socket's counters in every part it is in; its events, run after run, are all of it, in order.
     for (const snap of whole) {
@@ -87,30 +98,103 @@ describe("page recorder", () => {
     }
     expect(parts.flat().filter((s) => s.info.id === "s:1").length).toBeGreaterThan(2);
     // One frame bigger than a part goes alone.
-    rec.frame("s:3", "in", "w".repeat(MAX_SNAPSHOT_CHARS + 1));
-    const alone = rec.takeSnapshotParts().find((part) => part.some((s) => s.events.some((e) => e.kind === "frame" && e.frame.preview.length > MAX_SNAPSHOT_CHARS)))!;
+    rec.frame("s:3", "in", "w".repeat(2000));
+    const alone = rec.takeSnapshotParts(1000).parts.find((part) => part.some((s) => s.events.some((e) => e.kind === "frame" && e.frame.preview.length === 2000)))!;
     expect(alone.flatMap((s) => s.events).filter((e) => e.kind === "frame")).toHaveLength(1);
   });
 
   it("gives a ring of more events than the guard takes per snapshot in parts the guard takes, in order", () => {
     const { rec } = setup();
     rec.setListening(false);
-    rec.setLimits({ maxFramesPerSocket: 2 * LIMITS.eventsPerBatch, maxPreviewBytes: 65_536 });
+    rec.setLimits({ maxFramesPerSocket: 4 * LIMITS.eventsPerBatch, maxPreviewBytes: 65_536 });
     rec.created(info("s:1"));
     rec.created(info("s:2"));
-    const n = LIMITS.eventsPerBatch + 10_000;
+    const n = 3 * LIMITS.eventsPerBatch + 10;
     for (let i = 0; i < n; i++) rec.frame("s:1", "in", `m${i}`);
     rec.frame("s:2", "in", "other");
     const whole = rec.takeSnapshot();
-    expect(isPageToPanel(envelope<PageToPanel, "snapshot">("lifeguard-page", "snapshot", { frameUrl: "", sockets: whole }))).toBe(false);
-    const parts = rec.takeSnapshotParts();
-    expect(parts.length).toBe(2);
-    for (const sockets of parts) expect(isPageToPanel(envelope<PageToPanel, "snapshot">("lifeguard-page", "snapshot", { frameUrl: "", sockets }))).toBe(true);
+    expect(isPageToPanel(snapshotOf(whole))).toBe(false);
+    const { parts } = rec.takeSnapshotParts();
+    expect(parts.length).toBe(4);
+    for (const sockets of parts) expect(isPageToPanel(snapshotOf(sockets))).toBe(true);
     expect(parts.flat().filter((s) => s.info.id === "s:1").flatMap((s) => s.events)).toEqual(whole[0]!.events);
-    // Any bound on events: parts of at most that many, the sockets' runs in order.
-    const small = rec.takeSnapshotParts(MAX_SNAPSHOT_CHARS, 7_000);
-    for (const part of small) expect(part.reduce((k, s) => k + s.events.length, 0)).toBeLessThanOrEqual(7_000);
+    // Any bound on events: parts of at most that many, each socket in a part counting as one, the runs in order.
+    const small = rec.takeSnapshotParts(MAX_SNAPSHOT_CHARS, 700).parts;
+    for (const part of small) expect(part.reduce((k, s) => k + s.events.length + 1, 0)).toBeLessThanOrEqual(700);
     expect(small.flat().flatMap((s) => s.events)).toEqual(whole.flatMap((s) => s.events));
+  });
+
+  it("numbers every event it records, heard or not: batches say which, a snapshot up to which", () => {
+    const { rec, batches, numbers } = setup();
+    rec.created(info("s:1"));
+    rec.frame("s:1", "in", "a");
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(numbers).toEqual([[1, 2]]);
+    // Unheard: kept in the ring (columns for frames, objects for others), numbered all the same.
+    rec.setListening(false);
+    rec.frame("s:1", "in", "b");
+    rec.state("s:1", "open");
+    rec.setListening(true);
+    rec.frame("s:1", "out", "c");
+    rec.frame("s:1", "out", "d");
+    vi.advanceTimersByTime(BATCH_MS);
+    // The panel sees 3 and 4 missing: the batch starts at 5.
+    expect(numbers.at(-1)).toEqual([5, 6]);
+    expect(batches.at(-1)).toHaveLength(2);
+    rec.frame("s:1", "in", "e");
+    const { upTo } = rec.takeSnapshotParts();
+    expect(upTo).toBe(7);
+    // What was pending is in the snapshot; the next batch goes on from there.
+    rec.frame("s:1", "in", "f");
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(numbers.at(-1)).toEqual([8, 8]);
+    vi.useRealTimers();
+  });
+
+  it("cuts a preview to what may cross as the frame leaves the page, and keeps its true size", () => {
+    const { rec, batches } = setup();
+    rec.setLimits({ maxFramesPerSocket: 10, maxPreviewBytes: 4 << 20 });
+    rec.created(info("s:1"));
+    const big = "q".repeat(LIMITS.previewLength + 5);
+    rec.frame("s:1", "in", big);
+    vi.advanceTimersByTime(BATCH_MS);
+    const live = batches.flat().find((e) => e.kind === "frame")!;
+    expect(live).toMatchObject({ frame: { size: big.length, truncated: true } });
+    expect((live as Extract<RecorderEvent, { kind: "frame" }>).frame.preview).toHaveLength(LIMITS.previewLength);
+    // Unheard, the ring keeps what the settings say; the snapshot cuts it too.
+    rec.setListening(false);
+    rec.frame("s:1", "in", big);
+    const frames = rec.takeSnapshot()[0]!.events.filter((e) => e.kind === "frame");
+    for (const e of frames) expect(e.frame.preview).toHaveLength(LIMITS.previewLength);
+    expect(frames.every((e) => e.frame.truncated)).toBe(true);
+    vi.useRealTimers();
+  });
+
+  it("keeps a snapshot within what one answer may carry: the oldest frames go, counters stay", () => {
+    const { rec } = setup();
+    rec.setListening(false);
+    const room = Math.floor(FRAME_BUDGET.answer.events * 0.9);
+    rec.setLimits({ maxFramesPerSocket: room + 1000, maxPreviewBytes: 65_536 });
+    rec.created(info("s:1"));
+    rec.created(info("s:2"));
+    for (let i = 0; i < room / 2 + 500; i++) {
+      rec.frame("s:1", "in", `a${i}`);
+      rec.frame("s:2", "in", `b${i}`);
+    }
+    const { parts } = rec.takeSnapshotParts();
+    const sent = parts.flat();
+    // As the relay weighs it: each part a socket is in counts it once more.
+    const events = sent.reduce((k, s) => k + s.events.length, 0) + sent.length;
+    expect(events).toBeLessThanOrEqual(FRAME_BUDGET.answer.events);
+    expect(events).toBeGreaterThan(room - 10);
+    // The newest of each socket are there; the counters are the whole.
+    const frames = (id: string) => sent.filter((s) => s.info.id === id).flatMap((s) => s.events).filter((e) => e.kind === "frame");
+    expect(frames("s:1").at(-1)!.frame.preview).toBe(`a${room / 2 + 499}`);
+    expect(frames("s:2").at(-1)!.frame.preview).toBe(`b${room / 2 + 499}`);
+    expect(frames("s:1")[0]!.frame.preview).not.toBe("a0");
+    expect(sent.find((s) => s.info.id === "s:1")!.framesIn).toBe(room / 2 + 500);
+    // The lifecycle is kept whole.
+    expect(sent.filter((s) => s.info.id === "s:1").flatMap((s) => s.events).filter((e) => e.kind === "created")).toHaveLength(1);
   });
 
   it("posts nothing while no panel listens, yet keeps everything for the snapshot a panel asks for", () => {

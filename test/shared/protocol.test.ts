@@ -8,17 +8,30 @@ import {
   isPageToPanel,
   isPanelToPage,
   isRecorderEvent,
+  isRelayToPanel,
+  isPageToRelay,
+  isRelayToPage,
   isServerCloseCode,
   panelPortName,
+  speaksForItsOwn,
   tabIdOfPanelPort,
+  weigh,
   type PageToPanel,
   type RecorderEvent,
 } from "../../src/shared/protocol";
-import { LIMITS as SETTINGS_LIMITS } from "../../src/shared/settings";
+import { eventsMessage, snapshotMessage, socketSnapshot, stateEvent } from "../support/messages";
 
 const info = { id: "a:1", url: "wss://x/", protocols: [], frameUrl: "https://x/", topFrame: true, createdAt: 1 };
 const frame = { socket: "a:1", seq: 1, t: 2, dir: "in", opcode: "text", size: 3, preview: "abc", truncated: false };
-const events = (evs: unknown[]) => ({ source: "lifeguard-page", v: PROTOCOL_VERSION, type: "events", events: evs });
+const events = (evs: unknown[]) => ({
+  source: "lifeguard-page",
+  v: PROTOCOL_VERSION,
+  type: "events",
+  stream: "a",
+  from: 1,
+  to: Array.isArray(evs) ? evs.length : 1,
+  events: evs,
+});
 
 describe("protocol guards: what arrives from another context is untrusted", () => {
   it("accept well-formed messages", () => {
@@ -32,7 +45,7 @@ describe("protocol guards: what arrives from another context is untrusted", () =
       { kind: "fault", t: 1, socket: "a:1", fault: "offline", active: true, untilT: 9 },
       { kind: "note", t: 1, socket: "a:1", text: "hi" },
     ];
-    expect(isPageToPanel(envelope<PageToPanel, "events">("lifeguard-page", "events", { events: ok }))).toBe(true);
+    expect(isPageToPanel(envelope<PageToPanel, "events">("lifeguard-page", "events", { stream: "a", from: 3, to: 10, events: ok }))).toBe(true);
   });
 
   it.each([
@@ -47,17 +60,62 @@ describe("protocol guards: what arrives from another context is untrusted", () =
     ["a state that does not exist", events([{ kind: "state", t: 1, socket: "a", state: "hacked" }])],
     ["a frame with a numeric preview", events([{ kind: "frame", frame: { ...frame, preview: 5 } }])],
     ["an over-long string", events([{ kind: "note", t: 1, socket: "a", text: "x".repeat(LIMITS.stringLength + 1) }])],
-    ["a preview past the largest the settings allow", events([{ kind: "frame", frame: { ...frame, preview: "x".repeat(LIMITS.previewLength + 1) } }])],
+    ["a preview past what may cross", events([{ kind: "frame", frame: { ...frame, preview: "x".repeat(LIMITS.previewLength + 1) } }])],
+    ["a batch whose numbers do not count its events", { ...events([{ kind: "note", t: 1, socket: "a", text: "" }]), to: 2 }],
+    ["a batch numbered from 0", { ...events([]), from: 0, to: -1 }],
+    ["a batch with no stream", { ...events([]), stream: "" }],
+    ["a snapshot part past its parts", { ...snapshotMessage([]), part: 1, parts: 1 }],
+    ["a snapshot part with more events than a batch may hold", snapshotMessage(
+      [0, 1].map((i) => socketSnapshot(`a:${i}`, { events: Array.from({ length: LIMITS.eventsPerBatch / 2 + 1 }, () => stateEvent(`a:${i}`, "open", 1)) })),
+    )],
     ["null", null],
     ["an array", [1, 2]],
   ])("reject %s", (_name, msg) => {
     expect(isPageToPanel(msg)).toBe(false);
   });
 
-  it("let a frame's preview be as long as the settings allow (record.maxPreviewBytes up to 16 MiB)", () => {
-    expect(LIMITS.previewLength).toBe(SETTINGS_LIMITS.maxPreviewBytes);
-    const long = { ...frame, preview: "x".repeat(LIMITS.stringLength + 1) };
+  it("let a frame's preview be as long as may cross, and a message as many events as a batch may hold", () => {
+    const long = { ...frame, preview: "x".repeat(LIMITS.previewLength) };
     expect(isPageToPanel(events([{ kind: "frame", frame: long }]))).toBe(true);
+    const many = Array.from({ length: LIMITS.eventsPerBatch }, () => ({ kind: "note", t: 1, socket: "a", text: "" }));
+    expect(isPageToPanel(events(many))).toBe(true);
+  });
+
+  it("take relay notices only from the relay, and the relay's and page world's own messages by shape", () => {
+    const drops = { messages: 1, events: 2, sockets: 0, chars: 3 };
+    const notice = envelope("lifeguard-relay", "over-budget", { relay: "r1", frameUrl: "https://x/", stream: "s", dropped: drops });
+    expect(isRelayToPanel(notice)).toBe(true);
+    expect(isRelayToPanel({ ...notice, source: "lifeguard-page" })).toBe(false);
+    expect(isRelayToPanel({ ...notice, dropped: { ...drops, events: -1 } })).toBe(false);
+    const refused = envelope("lifeguard-relay", "bridge-refused", { relay: "r1", frameUrl: "", reason: "second", count: 2 });
+    expect(isRelayToPanel(refused)).toBe(true);
+    expect(isRelayToPanel({ ...refused, reason: "because" })).toBe(false);
+    expect(isPageToRelay(envelope("lifeguard-page", "rule-query", { url: "wss://x/" }))).toBe(true);
+    expect(isPageToRelay(envelope("lifeguard-page", "rule-query", { url: 5 }))).toBe(false);
+    expect(isRelayToPage(envelope("lifeguard-relay", "rule", { url: "wss://x/", rule: null }))).toBe(true);
+    expect(isRelayToPage(envelope("lifeguard-relay", "rule", { url: "wss://x/", rule: "all" }))).toBe(false);
+    expect(isRelayToPage(envelope("lifeguard-relay", "config", { enabled: true, record: { maxFramesPerSocket: -1, maxPreviewBytes: 1 } }))).toBe(false);
+  });
+
+  it("tell a message that speaks only for its own stream's sockets from one that speaks for another frame's", () => {
+    const mine = eventsMessage([stateEvent("s:1", "open", 1)], 1, "s");
+    expect(speaksForItsOwn(mine)).toBe(true);
+    expect(speaksForItsOwn(eventsMessage([stateEvent("t:1", "open", 1)], 1, "s"))).toBe(false);
+    // "s:" is the prefix, not "s": a stream "s" cannot speak for stream "s2"'s sockets.
+    expect(speaksForItsOwn(eventsMessage([stateEvent("s2:1", "open", 1)], 1, "s"))).toBe(false);
+    expect(speaksForItsOwn(snapshotMessage([socketSnapshot("s:1")], "", { stream: "s" }))).toBe(true);
+    expect(speaksForItsOwn(snapshotMessage([socketSnapshot("s:1", { events: [stateEvent("s:2", "open", 1)] })], "", { stream: "s" }))).toBe(false);
+  });
+
+  it("weigh a message by its events, the sockets it declares and the characters of all its strings", () => {
+    const created: RecorderEvent = { kind: "created", t: 1, socket: info };
+    const w = weigh(eventsMessage([created, { kind: "frame", frame: frame as never }], 1, "a"));
+    expect(w).toEqual({ events: 2, sockets: 1, chars: expect.any(Number) });
+    // Every string counts: ids, URLs, kinds, preview.
+    expect(w.chars).toBeGreaterThanOrEqual(info.url.length + info.frameUrl.length + frame.preview.length);
+    const snap = weigh(snapshotMessage([socketSnapshot("a:1", { events: [stateEvent("a:1", "open", 1)] })], "https://x/", { stream: "a" }));
+    expect(snap.events).toBe(2);
+    expect(snap.sockets).toBe(1);
   });
 
   it("tell a message of another protocol version from garbage", () => {

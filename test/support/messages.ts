@@ -36,16 +36,22 @@ export function socketSnapshot(id: string, over: Partial<SocketSnapshot> = {}, i
   };
 }
 
-export function snapshotMessage(sockets: SocketSnapshot[], frameUrl = "https://app.test/") {
-  return envelope<PageToPanel, "snapshot">("lifeguard-page", "snapshot", { frameUrl, sockets });
+/** A whole snapshot in one part, of stream `page` as of its event `upTo`. */
+export function snapshotMessage(
+  sockets: SocketSnapshot[],
+  frameUrl = "https://app.test/",
+  over: Partial<Pick<PageToPanel["snapshot"], "stream" | "upTo" | "part" | "parts">> = {},
+) {
+  return envelope<PageToPanel, "snapshot">("lifeguard-page", "snapshot", { stream: "page", upTo: 0, part: 0, parts: 1, ...over, frameUrl, sockets });
 }
 
-export function eventsMessage(events: RecorderEvent[]) {
-  return envelope<PageToPanel, "events">("lifeguard-page", "events", { events });
+/** A batch of stream `page` (or `stream`), its events numbered from `from`. */
+export function eventsMessage(events: RecorderEvent[], from = 1, stream = "page") {
+  return envelope<PageToPanel, "events">("lifeguard-page", "events", { stream, from, to: from + events.length - 1, events });
 }
 
-export function snapshotRequest() {
-  return envelope<PanelToPage, "snapshot-request">("lifeguard-panel", "snapshot-request", {});
+export function snapshotRequest(stream?: string) {
+  return envelope<PanelToPage, "snapshot-request">("lifeguard-panel", "snapshot-request", stream === undefined ? {} : { stream });
 }
 
 export function stateEvent(socket: string, state: SocketState, t: number, extra: Partial<RecorderEvent> = {}): RecorderEvent {
