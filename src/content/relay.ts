@@ -107,6 +107,11 @@ export function startRelay(options: RelayOptions): Relay {
       // `source` names who put the envelope on this wire; the page world takes commands from the relay only.
       if (!isPanelToPage(message)) return;
       if (message.type === "snapshot-request" && (message.stream === undefined || message.stream === stream)) budget.expectAnswer();
+      // A panel attached: it hears what this relay refused and dropped before it was there.
+      if (message.type === "listening" && message.on) {
+        noticeNow("bridge-refused");
+        noticeNow("over-budget");
+      }
       page?.post({ ...message, source: "lifeguard-relay" });
     });
     extension = opened;

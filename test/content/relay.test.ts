@@ -212,6 +212,15 @@ describe("relay", () => {
     expect(panel.received.filter((m) => typeOf(m) === "bridge-refused")).toHaveLength(2);
   });
 
+  it("tells a panel that attaches later what was refused before it was there", async () => {
+    const { bg, refuse } = setup();
+    refuse("second");
+    refuse("late");
+    await new Promise((r) => setTimeout(r, 20));
+    const panel = bg.openPanel();
+    await vi.waitFor(() => expect(panel.received).toContainEqual(expect.objectContaining({ type: "bridge-refused", count: 2 })));
+  });
+
   it("not paired, reports a refused hand-over only while Lifeguard is enabled", async () => {
     const on = setup(false, { settings: { ...DEFAULTS, enabled: true } });
     const panel = on.bg.openPanel();

@@ -34,6 +34,14 @@ export function probeToken(dist: string): string {
   return `lifeguard-probe-${uuid[0]}`;
 }
 
+/**
+ * The hand-over's per-build token (src/shared/page-channel.ts) as a page with the published build in
+ * hand reads it: the event names are `lifeguard-hello-<token>` and `lifeguard-ready-<token>`.
+ */
+export function channelToken(dist: string): string {
+  return probeToken(dist).replace(/^lifeguard-probe-/, "");
+}
+
 export interface TestServer {
   port: number;
   origin: string;
@@ -46,11 +54,11 @@ export interface TestServer {
 }
 
 /**
- * HTTP: `/fixtures/<file>` from test/e2e/fixtures (with `{{WS}}` and `{{PROBE}}` filled in).
+ * HTTP: `/fixtures/<file>` from test/e2e/fixtures (with `{{WS}}`, `{{PROBE}}` and `{{CHANNEL}}` filled in).
  * WebSocket paths: `/echo` echoes; `/close?code=C&reason=R` closes after the first message;
  * any path picks the last offered subprotocol.
  */
-export async function startServer(probe = ""): Promise<TestServer> {
+export async function startServer(probe = "", channel = probe.replace(/^lifeguard-probe-/, "")): Promise<TestServer> {
   const received: string[] = [];
   const sockets = new Set<ServerSocket>();
   const http: Server = createServer((req, res) => {
@@ -64,7 +72,8 @@ export async function startServer(probe = ""): Promise<TestServer> {
     const type = file.endsWith(".js") ? "text/javascript" : "text/html";
     const body = readFileSync(path, "utf8")
       .replaceAll("{{WS}}", `ws://127.0.0.1:${port}`)
-      .replaceAll("{{PROBE}}", probe);
+      .replaceAll("{{PROBE}}", probe)
+      .replaceAll("{{CHANNEL}}", channel);
     res.writeHead(200, { "content-type": `${type}; charset=utf-8`, "cache-control": "no-store" }).end(body);
   });
   const wss = new WebSocketServer({

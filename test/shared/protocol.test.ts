@@ -18,6 +18,7 @@ import {
   weigh,
   type PageToPanel,
   type RecorderEvent,
+  type RelayToPanel,
 } from "../../src/shared/protocol";
 import { eventsMessage, snapshotMessage, socketSnapshot, stateEvent } from "../support/messages";
 
@@ -83,18 +84,19 @@ describe("protocol guards: what arrives from another context is untrusted", () =
 
   it("take relay notices only from the relay, and the relay's and page world's own messages by shape", () => {
     const drops = { messages: 1, events: 2, sockets: 0, chars: 3 };
-    const notice = envelope("lifeguard-relay", "over-budget", { relay: "r1", frameUrl: "https://x/", stream: "s", dropped: drops });
+    const notice = envelope<RelayToPanel, "over-budget">("lifeguard-relay", "over-budget", { relay: "r1", frameUrl: "https://x/", stream: "s", dropped: drops });
     expect(isRelayToPanel(notice)).toBe(true);
     expect(isRelayToPanel({ ...notice, source: "lifeguard-page" })).toBe(false);
     expect(isRelayToPanel({ ...notice, dropped: { ...drops, events: -1 } })).toBe(false);
-    const refused = envelope("lifeguard-relay", "bridge-refused", { relay: "r1", frameUrl: "", reason: "second", count: 2 });
+    const refused = envelope<RelayToPanel, "bridge-refused">("lifeguard-relay", "bridge-refused", { relay: "r1", frameUrl: "", reason: "second", count: 2 });
     expect(isRelayToPanel(refused)).toBe(true);
     expect(isRelayToPanel({ ...refused, reason: "because" })).toBe(false);
-    expect(isPageToRelay(envelope("lifeguard-page", "rule-query", { url: "wss://x/" }))).toBe(true);
-    expect(isPageToRelay(envelope("lifeguard-page", "rule-query", { url: 5 }))).toBe(false);
-    expect(isRelayToPage(envelope("lifeguard-relay", "rule", { url: "wss://x/", rule: null }))).toBe(true);
-    expect(isRelayToPage(envelope("lifeguard-relay", "rule", { url: "wss://x/", rule: "all" }))).toBe(false);
-    expect(isRelayToPage(envelope("lifeguard-relay", "config", { enabled: true, record: { maxFramesPerSocket: -1, maxPreviewBytes: 1 } }))).toBe(false);
+    const wire = (source: string, type: string, payload: object) => ({ source, v: PROTOCOL_VERSION, type, ...payload });
+    expect(isPageToRelay(wire("lifeguard-page", "rule-query", { url: "wss://x/" }))).toBe(true);
+    expect(isPageToRelay(wire("lifeguard-page", "rule-query", { url: 5 }))).toBe(false);
+    expect(isRelayToPage(wire("lifeguard-relay", "rule", { url: "wss://x/", rule: null }))).toBe(true);
+    expect(isRelayToPage(wire("lifeguard-relay", "rule", { url: "wss://x/", rule: "all" }))).toBe(false);
+    expect(isRelayToPage(wire("lifeguard-relay", "config", { enabled: true, record: { maxFramesPerSocket: -1, maxPreviewBytes: 1 } }))).toBe(false);
   });
 
   it("tell a message that speaks only for its own stream's sockets from one that speaks for another frame's", () => {
