@@ -33,13 +33,17 @@ export function harWith(n: number): string {
   });
   let model = reduce(createModel(), {
     ...envelope<PageToPanel, "snapshot">("lifeguard-page", "snapshot", {
+      stream: "a",
+      upTo: 0,
+      part: 0,
+      parts: 1,
       frameUrl: "https://app.test/",
       sockets: [{ info: { id: "a:1", url: "wss://app.test/ws", protocols: [], frameUrl: "https://app.test/", topFrame: true, createdAt: 1_700_000_000_000 }, state: "open", protected: false, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, lastSeq: 0, events: [] }],
     }),
   });
   for (let i = 0; i < n; i += 1000) {
     const events: RecorderEvent[] = frames.slice(i, i + 1000).map((frame) => ({ kind: "frame", frame }));
-    model = reduce(model, envelope<PageToPanel, "events">("lifeguard-page", "events", { events }));
+    model = reduce(model, envelope<PageToPanel, "events">("lifeguard-page", "events", { stream: "a", from: i + 1, to: i + events.length, events }));
   }
   return exportHar([...model.sockets.values()], model.log);
 }

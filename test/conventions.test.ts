@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import manifest from "../manifest.json" with { type: "json" };
-import { backgroundMessageHandlers, pageMessageHandlers } from "../src/panel/model";
+import { backgroundMessageHandlers, pageMessageHandlers, relayMessageHandlers } from "../src/panel/model";
 import {
   BACKGROUND_TO_PANEL_TYPES,
   PAGE_TO_PANEL_TYPES,
@@ -86,6 +86,10 @@ describe("protocol handlers", () => {
 
   it("the panel handles every background -> panel message type", () => {
     expect(Object.keys(backgroundMessageHandlers).sort()).toEqual([...BACKGROUND_TO_PANEL_TYPES].sort());
+  });
+
+  it("the panel handles every relay -> panel message type", () => {
+    expect(Object.keys(relayMessageHandlers).sort()).toEqual([...RELAY_TO_PANEL_TYPES].sort());
   });
 
   it("the page world handles every panel -> page and relay -> page message type", async () => {

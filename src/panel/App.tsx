@@ -1,11 +1,15 @@
-import { useEffect, useReducer, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { SocketId } from "../shared/protocol";
-import { createModel, reduce } from "./model";
+import { createModel, type PanelModel } from "./model";
+import { PanelInbox, type InboxOptions } from "./inbox";
+import type { PanelLimits } from "./limits";
 import { openPanelPort, type ConnectPort, type PanelPort } from "./panel-port";
 import type { Decoder } from "./frame-decoding";
 import { exportHar, importHar } from "./har";
 import { Header } from "./Header";
 import { VersionBanner } from "./VersionBanner";
+import { OverflowBanner } from "./OverflowBanner";
+import { BridgeAlert } from "./BridgeAlert";
 import { EmptyState } from "./EmptyState";
 import { SocketList } from "./SocketList";
 import { Toolbar, type PanelView } from "./Toolbar";
@@ -13,7 +17,7 @@ import { PauseBanner } from "./PauseBanner";
 import { FramesView } from "./FramesView";
 import { Timeline } from "./Timeline";
 import { FaultBar } from "./FaultBar";
-import { activeFaults } from "./fault-state";
+import type { ActiveFaults } from "./fault-state";
 import type { SocketView } from "./model";
 import type { SettingsStore } from "../options/settings-store";
 import { validateSettings } from "../shared/settings";
@@ -29,8 +33,11 @@ export interface AppProps {
   reconnectDelay?: (attempt: number) => number;
   /** Protocol decoders for the frames table and detail (none: raw previews). */
   decoder?: Decoder;
-  /** Size of the frames table before layout (component tests, where nothing is laid out). */
+  /** Size of the frames table and of the socket list before layout (component tests, where nothing is laid out). */
   tableRect?: { width: number; height: number };
+  listRect?: { width: number; height: number };
+  /** How messages are taken in (tests run the slices themselves, and lower the caps). */
+  ingest?: InboxOptions & { limits?: Partial<PanelLimits> };
   /** Saves an exported HAR (tests capture it; the default downloads a file). */
   saveFile?: (name: string, text: string) => void;
   /** Where "Protect this site" writes the settings (`storage.local`); absent: no such button. */
@@ -46,8 +53,13 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFile = download, settings }: AppProps) {
-  const [model, dispatch] = useReducer(reduce, undefined, () => createModel());
+export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRect, ingest, saveFile = download, settings }: AppProps) {
+  // The model lives in the inbox, which applies what the port brings a slice at a time and hands each
+  // result here; what the user does goes through it too, so it keeps its place among the messages.
+  const [model, setModel] = useState<PanelModel>(() => createModel({ limits: ingest?.limits }));
+  const [inbox] = useState(() => new PanelInbox(model, setModel, ingest));
+  const dispatch = inbox.command;
+  useEffect(() => () => inbox.close(), [inbox]);
   const [view, setView] = useState<PanelView>("frames");
   const [selected, setSelected] = useState<SocketId | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
@@ -59,16 +71,16 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
 
   useEffect(() => {
     if (tabId === null) return;
-    const opened = openPanelPort(tabId, connect, dispatch, { reconnectDelay });
+    const opened = openPanelPort(tabId, connect, inbox.receive, { reconnectDelay });
     port.current = opened;
     return () => {
       opened.close();
       port.current = null;
     };
-  }, [tabId, connect, reconnectDelay]);
+  }, [tabId, connect, reconnectDelay, inbox]);
 
   // Countdowns tick while a fault that ends by itself is in force.
-  const ticking = faultsTicking(model, Date.now());
+  const ticking = model.faults.ticking(Date.now());
   useEffect(() => {
     if (!ticking) return;
     const timer = setInterval(() => setTick((n) => n + 1), 250);
@@ -89,6 +101,8 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
   const socket = selected !== null && model.sockets.has(selected) ? selected : null;
   const now = Date.now();
   const faults = faultsInForce(model, socket, now);
+  const drops = model.drops.total();
+  const refused = model.refusals.total();
 
   const onPause = (paused: boolean): void => {
     dispatch({ type: "pause", paused });
@@ -130,6 +144,8 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
     <main class="app">
       <Header tabId={tabId} count={model.sockets.size} connected={model.connected} />
       {model.versionMismatch && <VersionBanner mismatch={model.versionMismatch} />}
+      {refused > 0 && <BridgeAlert count={refused} frameUrl={model.refusals.frameUrl} />}
+      {drops.events + drops.sockets > 0 && <OverflowBanner drops={drops} />}
       <Toolbar
         view={view}
         onView={setView}
@@ -163,7 +179,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
       ) : (
         <div class="workspace">
           <aside class="workspace-sockets">
-            <SocketList model={model} selected={socket} onSelect={setSelected} />
+            <SocketList model={model} selected={socket} onSelect={setSelected} initialRect={listRect} />
           </aside>
           <section class="workspace-main">
             {view === "frames" ? (
@@ -179,20 +195,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, saveFi
 }
 
 /** Offline is the tab's (any socket's events say so); black-hole and latency are the selected socket's. */
-function faultsInForce(model: ReturnType<typeof createModel>, socket: SocketId | null, now: number) {
-  const mine = socket === null ? {} : activeFaults(model.log.eventsOf(socket), now);
-  let offlineUntil: number | undefined;
-  for (const id of model.sockets.keys()) {
-    const until = activeFaults(model.log.eventsOf(id), now).offlineUntil;
-    if (until !== undefined) offlineUntil = Math.max(offlineUntil ?? 0, until);
-  }
-  return { ...mine, offlineUntil };
-}
-
-function faultsTicking(model: ReturnType<typeof createModel>, now: number): boolean {
-  for (const id of model.sockets.keys()) {
-    const f = activeFaults(model.log.eventsOf(id), now);
-    if (f.offlineUntil !== undefined || f.blackholeUntil !== undefined) return true;
-  }
-  return false;
+function faultsInForce(model: PanelModel, socket: SocketId | null, now: number): ActiveFaults {
+  const mine = socket === null ? {} : model.faults.of(socket, now);
+  return { ...mine, offlineUntil: model.faults.offlineUntil(now) };
 }

@@ -1,15 +1,33 @@
+import { useCallback, useMemo, useRef } from "preact/hooks";
+import { observeElementRect } from "@tanstack/virtual-core";
 import type { SocketId } from "../shared/protocol";
 import { socketsByFrame, type FrameGroup, type PanelModel } from "./model";
 import { SocketRow } from "./SocketRow";
+import { useVirtualizer } from "./use-virtualizer";
 import { clip } from "./format";
 import "./SocketList.css";
 import { t } from "../shared/i18n";
+
+/** Heights the CSS gives a group's title and column heads, and a socket's row: the list is laid out from them. */
+export const GROUP_HEAD_HEIGHT = 42;
+export const SOCKET_ROW_HEIGHT = 20;
+
+/** Until the list is laid out (first paint, a DOM without layout) it shows what fits in this. */
+const UNMEASURED = { width: 640, height: 480 };
 
 export interface SocketListProps {
   model: PanelModel;
   /** null: "All sockets". */
   selected?: SocketId | null;
   onSelect?(socket: SocketId | null): void;
+  /** Size of the scroll box before it is laid out. */
+  initialRect?: { width: number; height: number };
+}
+
+/** A line of the list: one of a frame group's sockets, or (`row` -1) the group's title and column heads. */
+interface Entry {
+  group: number;
+  row: number;
 }
 
 function groupTitle(group: FrameGroup): string {
@@ -19,9 +37,43 @@ function groupTitle(group: FrameGroup): string {
   return frame;
 }
 
-export function SocketList({ model, selected = null, onSelect }: SocketListProps) {
-  let frames = 0;
-  for (const s of model.sockets.values()) frames += s.framesIn + s.framesOut;
+/**
+ * The sockets grouped by frame, virtualized: only the lines in view (and a few more) are in the DOM,
+ * so a page that declares thousands of sockets costs what one screenful does. Each group in view is
+ * positioned where it starts, with a spacer for its rows above the view.
+ */
+export function SocketList({ model, selected = null, onSelect, initialRect }: SocketListProps) {
+  // Laid out again only when sockets come, go or move group; a row reads its socket's latest view.
+  const { groups, entries, starts } = useMemo(() => layout(model), [model.sockets, model.sockets.membership]);
+  const { sockets } = model;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // A new key function when the lines change is what tells the virtualizer to lay them out again.
+  const getItemKey = useCallback(
+    (i: number) => {
+      const e = entries[i]!;
+      return e.row < 0 ? `g ${groups[e.group]!.key}` : `s ${groups[e.group]!.sockets[e.row]!.id}`;
+    },
+    [entries, groups],
+  );
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (entries[i]!.row < 0 ? GROUP_HEAD_HEIGHT : SOCKET_ROW_HEIGHT),
+    getItemKey,
+    overscan: 10,
+    initialRect: initialRect ?? UNMEASURED,
+    observeElementRect: (instance, cb) => observeElementRect(instance, (rect) => cb(rect.height === 0 ? (initialRect ?? UNMEASURED) : rect)),
+  });
+
+  // The groups in view, each with the range of its rows in view.
+  const shown = new Map<number, { first: number; last: number }>();
+  for (const item of virtualizer.getVirtualItems()) {
+    const { group, row } = entries[item.index]!;
+    const range = shown.get(group);
+    if (!range) shown.set(group, { first: Math.max(row, 0), last: row });
+    else range.last = row;
+  }
+
   return (
     <div class="socket-list" role="listbox" aria-label={t("panelSockets")}>
       <div
@@ -33,40 +85,69 @@ export function SocketList({ model, selected = null, onSelect }: SocketListProps
         onClick={() => onSelect?.(null)}
         onKeyDown={(e) => (e.key === "Enter" || e.key === " ") && onSelect?.(null)}
       >
-        {t("panelAllSockets")} <span class="socket-all-count">{t("panelFramesInParens", [String(frames)])}</span>
+        {t("panelAllSockets")} <span class="socket-all-count">{t("panelFramesInParens", [String(sockets.frames)])}</span>
       </div>
-      {socketsByFrame(model).map((group) => (
-        <section
-          class="socket-group"
-          key={group.key}
-          data-testid="frame-group"
-          data-top-frame={String(group.topFrame)}
-          data-origin={group.origin}
-        >
-          <h2 class="socket-group-title" title={clip(group.frameUrl, 4096)}>
-            {groupTitle(group)} <span class="socket-group-url">{clip(group.frameUrl)}</span>
-          </h2>
-          <table class="socket-table">
-            <thead>
-              <tr>
-                <th class="socket-col-url">{t("panelColUrl")}</th>
-                <th>{t("panelColState")}</th>
-                <th title={t("panelColProtectedTitle")}>{t("panelColProtected")}</th>
-                <th title={t("panelColFramesTitle")}>{t("panelColFrames")}</th>
-                <th title={t("panelColBytesTitle")}>{t("panelColBytes")}</th>
-                <th title={t("panelColReconnectsTitle")}>{t("panelColReconnects")}</th>
-                <th title={t("panelColDeliveryTitle")}>{t("panelColDelivery")}</th>
-                <th title={t("panelColLastTitle")}>{t("panelColLast")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {group.sockets.map((socket) => (
-                <SocketRow key={socket.id} socket={socket} selected={socket.id === selected} onSelect={onSelect} />
-              ))}
-            </tbody>
-          </table>
-        </section>
-      ))}
+      <div class="socket-list-scroll" ref={scrollRef}>
+        <div class="socket-list-spacer" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+          {[...shown].map(([index, range]) => {
+            const group = groups[index]!;
+            return (
+              <section
+                class="socket-group"
+                key={group.key}
+                data-testid="frame-group"
+                data-top-frame={String(group.topFrame)}
+                data-origin={group.origin}
+                style={{ transform: `translateY(${starts[index]}px)` }}
+              >
+                <h2 class="socket-group-title" title={clip(group.frameUrl, 4096)}>
+                  {groupTitle(group)} <span class="socket-group-url">{clip(group.frameUrl)}</span>
+                </h2>
+                <table class="socket-table">
+                  <thead>
+                    <tr>
+                      <th class="socket-col-url">{t("panelColUrl")}</th>
+                      <th>{t("panelColState")}</th>
+                      <th title={t("panelColProtectedTitle")}>{t("panelColProtected")}</th>
+                      <th title={t("panelColFramesTitle")}>{t("panelColFrames")}</th>
+                      <th title={t("panelColBytesTitle")}>{t("panelColBytes")}</th>
+                      <th title={t("panelColReconnectsTitle")}>{t("panelColReconnects")}</th>
+                      <th title={t("panelColDeliveryTitle")}>{t("panelColDelivery")}</th>
+                      <th title={t("panelColLastTitle")}>{t("panelColLast")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {range.first > 0 && (
+                      <tr class="socket-spacer" aria-hidden="true">
+                        <td colSpan={8} style={{ height: `${range.first * SOCKET_ROW_HEIGHT}px` }} />
+                      </tr>
+                    )}
+                    {group.sockets.slice(range.first, range.last + 1).map(({ id }) => {
+                      const socket = sockets.get(id);
+                      return socket && <SocketRow key={id} socket={socket} selected={id === selected} onSelect={onSelect} />;
+                    })}
+                  </tbody>
+                </table>
+              </section>
+            );
+          })}
+        </div>
+      </div>
     </div>
   );
+}
+
+/** Groups, their lines in order, and where each group starts. */
+function layout(model: PanelModel): { groups: FrameGroup[]; entries: Entry[]; starts: number[] } {
+  const groups = socketsByFrame(model);
+  const entries: Entry[] = [];
+  const starts: number[] = [];
+  let at = 0;
+  groups.forEach((group, g) => {
+    starts.push(at);
+    entries.push({ group: g, row: -1 });
+    for (let r = 0; r < group.sockets.length; r++) entries.push({ group: g, row: r });
+    at += GROUP_HEAD_HEIGHT + group.sockets.length * SOCKET_ROW_HEIGHT;
+  });
+  return { groups, entries, starts };
 }

@@ -1,3 +1,4 @@
+import { Component } from "preact";
 import type { SocketId } from "../shared/protocol";
 import type { SocketView } from "./model";
 import { clip, formatBytes, formatClock } from "./format";
@@ -10,8 +11,23 @@ export interface SocketRowProps {
   onSelect?(socket: SocketId): void;
 }
 
+/**
+ * One socket's row, drawn again only when its view, selection or handler changed: a batch re-renders
+ * the rows of the sockets it changed (a view is a new object only then), not every row in view.
+ */
+export class SocketRow extends Component<SocketRowProps> {
+  override shouldComponentUpdate(next: SocketRowProps): boolean {
+    const now = this.props;
+    return next.socket !== now.socket || next.selected !== now.selected || next.onSelect !== now.onSelect;
+  }
+
+  override render(props: SocketRowProps) {
+    return <SocketLine {...props} />;
+  }
+}
+
 /** One socket. Everything shown came from the page: rendered as text only, and clipped. */
-export function SocketRow({ socket, selected = false, onSelect }: SocketRowProps) {
+function SocketLine({ socket, selected = false, onSelect }: SocketRowProps) {
   return (
     <tr
       class={selected ? "socket-row socket-selected" : "socket-row"}

@@ -16,11 +16,23 @@ export interface TimelineProps {
 }
 
 const TICKS = 5;
+/**
+ * Lanes drawn for "all sockets", and marks per lane: a page may declare thousands of sockets and
+ * flood one with events; past these the timeline would cost every render more than a frame.
+ */
+export const MAX_LANES = 200;
+export const MAX_MARKS = 500;
 
 /** A lane of states and marks per socket over a shared time axis, and the rate/RTT chart under it. */
 export function Timeline({ model, socket, now }: TimelineProps) {
   const { log } = model;
-  const views: SocketView[] = socket === null ? [...model.sockets.values()] : [model.sockets.get(socket)].filter((v) => v !== undefined);
+  const all = socket === null ? model.sockets.size : 1;
+  const views: SocketView[] = useMemo(() => {
+    if (socket !== null) return [model.sockets.get(socket)].filter((v) => v !== undefined);
+    const first: SocketView[] = [];
+    for (const view of model.sockets.values()) if (first.push(view) >= MAX_LANES) break;
+    return first;
+  }, [model.sockets, model.socketsVersion, socket]);
   const end = now ?? Date.now();
 
   const { lanes, start, stop } = useMemo(() => {
@@ -43,14 +55,16 @@ export function Timeline({ model, socket, now }: TimelineProps) {
     if (!Number.isFinite(start)) start = end - 1000;
     if (!Number.isFinite(stop) || stop <= start) stop = start + 1000;
     return { lanes, start, stop };
-  }, [model.sockets, model.logVersion, socket, end]);
+  }, [model.socketsVersion, model.logVersion, socket, end]);
 
+  // The chart counts every socket's frames, drawn or not.
   const series = useMemo(() => {
     const indices: number[] = [];
     const events = [];
-    for (const v of views) {
+    for (const v of socket === null ? model.sockets.values() : views) {
       for (const i of log.framesOf(v.id)) indices.push(i);
-      events.push(...log.eventsOf(v.id));
+      // A loop, not push(...list): a socket may hold 100,000 events, past what a call takes as arguments.
+      for (const e of log.eventsOf(v.id)) events.push(e);
     }
     return rateSeries(log.frames, indices, events, start, stop);
   }, [model.logVersion, socket, start, stop]);
@@ -93,7 +107,7 @@ export function Timeline({ model, socket, now }: TimelineProps) {
                   {s.label}
                 </span>
               ))}
-              {lane.marks.map((m, i) => (
+              {lane.marks.slice(-MAX_MARKS).map((m, i) => (
                 <span
                   key={`m${i}`}
                   class={`timeline-mark timeline-mark-${m.kind}`}
@@ -107,6 +121,11 @@ export function Timeline({ model, socket, now }: TimelineProps) {
           </div>
         ))}
       </div>
+      {all > views.length && (
+        <p class="timeline-more" data-testid="timeline-more">
+          {t("panelTimelineMoreLanes", [String(all - views.length)])}
+        </p>
+      )}
       <div class="timeline-legend">
         <span><i class="timeline-mark timeline-mark-heartbeat-sent" /> {t("panelLegendHeartbeatSent")}</span>
         <span><i class="timeline-mark timeline-mark-heartbeat-answered" /> {t("panelLegendAnswered")}</span>

@@ -6,57 +6,33 @@
  * top. Events for a socket the panel has not seen yet are skipped: the snapshot the panel asked for on
  * connect brings it.
  *
- * Socket views are immutable. The frames and lifecycle events live in a `SocketLog` that is appended
- * to in place (copying a 100,000-frame array on every 50 ms batch is what this avoids); the model's
- * `logVersion` says when it changed. Appending is idempotent, so the reducer stays safe to repeat.
+ * What a page sends can be large and hostile, so nothing here is copied per message: the sockets
+ * (`SocketStore`), the frames and lifecycle events (`SocketLog`), the faults in force (`FaultTracker`)
+ * and the drop counts are changed in place, each with a version; the model object itself is a small
+ * shell, made anew when something changed, whose `*Version` fields the views compare. Both stores are
+ * bounded (src/panel/limits.ts) and what they drop is counted. The inbox (inbox.ts) applies messages a
+ * slice at a time through `applyEvent` and the snapshot steps below; `reduce` applies one whole.
  */
 import type {
   BackgroundToPanel,
   FrameRecord,
   PageToPanel,
   RecorderEvent,
+  RelayToPanel,
+  RelayToPanelMessage,
   SocketId,
   SocketSnapshot,
-  SocketState,
   ToPanel,
 } from "../shared/protocol";
 import { SocketLog, type LifecycleEvent } from "./socket-log";
+import { SocketStore } from "./socket-store";
+import { DropLedger } from "./drop-ledger";
+import { BridgeRefusals } from "./bridge-refusals";
+import { FaultTracker } from "./fault-state";
+import { PANEL_LIMITS, type PanelLimits } from "./limits";
+import { applyEvent as nextView, foldSnapshotEvent, settleSnapshot, socketOf, viewOfSnapshot, type SocketView } from "./socket-view";
 
-export interface SocketView {
-  id: SocketId;
-  url: string;
-  protocols: string[];
-  frameUrl: string;
-  topFrame: boolean;
-  state: SocketState;
-  /** Whether a rule protects it: from the snapshot, then from the recorder's protection events. */
-  protected: boolean;
-  /** The `match` of the rule that protects it, and the strategy chosen, when known. */
-  rule?: string;
-  strategy?: string;
-  framesIn: number;
-  framesOut: number;
-  bytesIn: number;
-  bytesOut: number;
-  createdAt: number;
-  /** `seq` of the last frame in the counters: a frame event at or below it was counted already. */
-  lastSeq: number;
-  /** Time of the last event of this socket (creation, state change, frame, note). */
-  lastActivity: number;
-  /** Close code of the last `closed` state, and attempt of the last `reconnecting` state. */
-  closeCode?: number;
-  attempt?: number;
-  /** Outages so far: times the socket went into `reconnecting` from another state. */
-  reconnects: number;
-  /** Frames sent again after a reconnect, and frames lost past a delivery bound (a rule's `delivery`). */
-  resent?: number;
-  lost?: number;
-  /**
-   * `live`: of the page now. `previous-page`: kept by "preserve log" across a navigation.
-   * `imported`: from a HAR file, read-only.
-   */
-  origin: "live" | "previous-page" | "imported";
-}
+export type { SocketView } from "./socket-view";
 
 /** A socket read from a HAR file, with its frames and lifecycle. */
 export interface ImportedSocket {
@@ -66,8 +42,10 @@ export interface ImportedSocket {
 }
 
 export interface PanelModel {
-  /** Sockets in the order the panel first saw them. */
-  sockets: ReadonlyMap<SocketId, SocketView>;
+  /** Sockets in the order the panel first saw them; changed in place (see the module comment). */
+  sockets: SocketStore;
+  /** `sockets.version` when this model was made. */
+  socketsVersion: number;
   /**
    * Relays connected per frame id (from the background). A count, not a flag: during a navigation the
    * new document's relay may connect before the old one's disconnect arrives.
@@ -77,29 +55,55 @@ export interface PanelModel {
   versionMismatch: { expected: number; got: unknown } | null;
   /** Whether the panel's port to the background is up. */
   connected: boolean;
-  /** Frames and lifecycle events, appended in place (see the module comment). */
+  /** Frames and lifecycle events, appended in place. */
   log: SocketLog;
   /** `log.version` when this model was made: a new value means the log changed. */
   logVersion: number;
+  /** Faults in force, per socket and for the tab, as the `fault` events said. */
+  faults: FaultTracker;
+  /** What relays, the router and the panel dropped for this tab; pairings the relays refused. */
+  drops: DropLedger;
+  refusals: BridgeRefusals;
+  /** `drops.version + refusals.version` when this model was made. */
+  alertsVersion: number;
   /** Panel-side pause: page messages are not applied; the panel asks for a snapshot on resume. */
   paused: boolean;
   /** Keep sockets across a top-frame navigation, marked as from a previous page. */
   preserveLog: boolean;
 }
 
-export function createModel(over: Partial<Pick<PanelModel, "preserveLog">> = {}): PanelModel {
-  const log = new SocketLog();
+export function createModel(over: Partial<Pick<PanelModel, "preserveLog">> & { limits?: Partial<PanelLimits> } = {}): PanelModel {
+  const { limits: given, ...rest } = over;
+  const limits = { ...PANEL_LIMITS, ...given };
+  const drops = new DropLedger();
+  const log = new SocketLog(limits, drops.panel);
+  const sockets = new SocketStore(limits.sockets);
+  const refusals = new BridgeRefusals();
   return {
-    sockets: new Map(),
+    sockets,
+    socketsVersion: sockets.version,
     frames: new Map(),
     versionMismatch: null,
     connected: false,
     log,
     logVersion: log.version,
+    faults: new FaultTracker(),
+    drops,
+    refusals,
+    alertsVersion: drops.version + refusals.version,
     paused: false,
     preserveLog: false,
-    ...over,
+    ...rest,
   };
+}
+
+/** The model with its versions brought up to date: a new object if anything changed in place, else the same. */
+export function touch(model: PanelModel): PanelModel {
+  const socketsVersion = model.sockets.version;
+  const logVersion = model.log.version;
+  const alertsVersion = model.drops.version + model.refusals.version;
+  if (socketsVersion === model.socketsVersion && logVersion === model.logVersion && alertsVersion === model.alertsVersion) return model;
+  return { ...model, socketsVersion, logVersion, alertsVersion };
 }
 
 /** What the panel itself decides (not protocol messages). */
@@ -111,49 +115,84 @@ export type PanelAction =
   | { type: "clear" }
   | { type: "import"; sockets: ImportedSocket[] };
 
+/**
+ * Folds one live event in. Changes the stores in place; `touch` makes the model the views see. An event
+ * of a socket the panel does not hold is skipped; counted as dropped when the store is full (the socket
+ * was most likely one past the cap).
+ */
+export function applyEvent(model: PanelModel, event: RecorderEvent): void {
+  const { sockets, log } = model;
+  const id = socketOf(event);
+  const current = sockets.get(id);
+  if (!current) {
+    if (!sockets.full) {
+      if (event.kind !== "created") return;
+    } else {
+      if (event.kind === "created") model.drops.dropSocket();
+      else model.drops.dropEvent();
+      return;
+    }
+  }
+  const updated = nextView(current, event);
+  if (!updated || updated.origin === "imported") return;
+  const added = log.append(event);
+  if (added && event.kind === "fault") model.faults.apply(event);
+  // A delivery event the log already holds (a snapshot crossed this batch) was counted then.
+  if (updated === current || (!added && event.kind === "delivery")) return;
+  sockets.set(id, updated);
+}
+
+/** A socket of a snapshot part being merged, its events folded in a few at a time (`mergeSnapshotEvent`). */
+export interface SnapshotMerge {
+  snap: SocketSnapshot;
+  /** What the panel knew of the socket before this part. */
+  before: SocketView | undefined;
+  /** The view so far, before `settleSnapshot`. */
+  view: SocketView;
+}
+
+/** Starts merging a snapshot's socket; null when it is not taken (an imported id; one past the cap, counted). */
+export function beginSnapshotSocket(model: PanelModel, snap: SocketSnapshot): SnapshotMerge | null {
+  const before = model.sockets.get(snap.info.id);
+  // An imported socket is read-only; a page never reuses its ids, but do not let one overwrite it.
+  if (before?.origin === "imported") return null;
+  if (!before && model.sockets.full) {
+    model.drops.dropSocket(snap.events.length);
+    return null;
+  }
+  return { snap, before, view: viewOfSnapshot(snap) };
+}
+
+export function mergeSnapshotEvent(model: PanelModel, merge: SnapshotMerge, event: RecorderEvent): void {
+  merge.view = foldSnapshotEvent(merge.view, event);
+  if (model.log.append(event) && event.kind === "fault") model.faults.apply(event);
+}
+
+/** Shows the socket as merged so far (called after every few events, so a long merge shows progress). */
+export function settleSnapshotSocket(model: PanelModel, merge: SnapshotMerge): void {
+  model.sockets.set(merge.snap.info.id, settleSnapshot(merge.view, merge.snap, merge.before));
+}
+
 type Handler<M, K extends keyof M> = (model: PanelModel, message: M[K]) => PanelModel;
 
 /** One handler per page -> panel message type (conventions.test.ts checks the list). */
 export const pageMessageHandlers: { [K in keyof PageToPanel]: Handler<PageToPanel, K> } = {
   snapshot: (model, { sockets }) => {
     if (model.paused) return model;
-    const next = new Map(model.sockets);
     for (const snap of sockets) {
-      const before = next.get(snap.info.id);
-      // An imported socket is read-only; a page never reuses its ids, but do not let one overwrite it.
-      if (before?.origin === "imported") continue;
-      const view = fromSnapshot(snap);
-      next.set(
-        snap.info.id,
-        before
-          ? {
-              ...view,
-              reconnects: Math.max(view.reconnects, before.reconnects),
-              // The ring may have dropped delivery events the panel already counted.
-              ...deliveryCounts(Math.max(view.resent ?? 0, before.resent ?? 0), Math.max(view.lost ?? 0, before.lost ?? 0)),
-            }
-          : view,
-      );
-      for (const event of snap.events) model.log.append(event);
+      const merge = beginSnapshotSocket(model, snap);
+      if (!merge) continue;
+      for (const event of snap.events) mergeSnapshotEvent(model, merge, event);
+      settleSnapshotSocket(model, merge);
     }
+    // All at once here; the inbox sorts a slice at a time, once a burst of snapshot parts is in.
     model.log.sortFramesByTime();
-    return { ...model, sockets: next, logVersion: model.log.version };
+    return touch(model);
   },
   events: (model, { events }) => {
     if (model.paused) return model;
-    let next: Map<SocketId, SocketView> | null = null;
-    for (const event of events) {
-      const current = (next ?? model.sockets).get(socketOf(event));
-      const updated = applyEvent(current, event);
-      if (!updated || updated.origin === "imported") continue;
-      const added = model.log.append(event);
-      // A delivery event the log already holds (a snapshot crossed this batch) was counted then.
-      if (updated === current || (!added && event.kind === "delivery")) continue;
-      next ??= new Map(model.sockets);
-      next.set(updated.id, updated);
-    }
-    if (!next && model.log.version === model.logVersion) return model;
-    return { ...model, sockets: next ?? model.sockets, logVersion: model.log.version };
+    for (const event of events) applyEvent(model, event);
+    return touch(model);
   },
 };
 
@@ -172,6 +211,22 @@ export const backgroundMessageHandlers: { [K in keyof BackgroundToPanel]: Handle
     return { ...model, frames };
   },
   "version-mismatch": (model, { expected, got }) => ({ ...model, versionMismatch: { expected, got } }),
+  "over-budget": (model, { dropped }) => {
+    model.drops.reportRouter(dropped);
+    return touch(model);
+  },
+};
+
+/** One handler per relay -> panel message type. */
+export const relayMessageHandlers: { [K in keyof RelayToPanel]: Handler<RelayToPanel, K> } = {
+  "bridge-refused": (model, message) => {
+    model.refusals.report(message);
+    return touch(model);
+  },
+  "over-budget": (model, { relay, dropped }) => {
+    model.drops.reportRelay(relay, dropped);
+    return touch(model);
+  },
 };
 
 /**
@@ -180,32 +235,48 @@ export const backgroundMessageHandlers: { [K in keyof BackgroundToPanel]: Handle
  * the snapshot the panel asks for. Imported sockets stay either way.
  */
 function leavePage(model: PanelModel): PanelModel {
-  const sockets = new Map<SocketId, SocketView>();
-  for (const [id, view] of model.sockets) {
-    if (view.origin !== "live") sockets.set(id, view);
-    else if (model.preserveLog) sockets.set(id, { ...view, origin: "previous-page" });
+  const { sockets } = model;
+  const gone = new Set<SocketId>();
+  for (const [id, view] of sockets) {
+    if (view.origin !== "live") continue;
+    if (model.preserveLog) sockets.set(id, { ...view, origin: "previous-page" });
+    else gone.add(id);
   }
-  if (!model.preserveLog) model.log.removeSockets((id) => model.sockets.get(id)?.origin === "live" || !sockets.has(id));
-  return { ...model, sockets, logVersion: model.log.version };
+  for (const id of gone) {
+    sockets.delete(id);
+    model.faults.forget(id);
+  }
+  if (!model.preserveLog) model.log.removeSockets((id) => !sockets.has(id));
+  return touch(model);
 }
 
-/** "Clear": every frame and event goes; so do sockets that will not speak again. */
+/** "Clear": every frame and event goes, and the counts of what was dropped; so do sockets that will not speak again. */
 function clear(model: PanelModel): PanelModel {
   model.log.clear();
-  const sockets = new Map<SocketId, SocketView>();
-  for (const [id, view] of model.sockets) if (view.origin === "live" && view.state !== "closed") sockets.set(id, view);
-  return { ...model, sockets, logVersion: model.log.version };
+  model.faults.clear();
+  model.drops.reset();
+  model.refusals.reset();
+  const { sockets } = model;
+  const gone: SocketId[] = [];
+  for (const [id, view] of sockets) if (view.origin !== "live" || view.state === "closed") gone.push(id);
+  for (const id of gone) sockets.delete(id);
+  return touch(model);
 }
 
 function importSockets(model: PanelModel, imported: ImportedSocket[]): PanelModel {
-  const sockets = new Map(model.sockets);
+  const { sockets, log } = model;
   for (const { view, frames, events } of imported) {
     if (sockets.has(view.id)) continue;
     sockets.set(view.id, view);
-    for (const event of events) model.log.appendEvent(event);
-    for (const frame of frames) model.log.appendFrame(frame);
+    for (const event of events) if (log.appendEvent(event) && event.kind === "fault") model.faults.apply(event);
+    for (const frame of frames) log.appendFrame(frame);
   }
-  return { ...model, sockets, logVersion: model.log.version };
+  return touch(model);
+}
+
+/** Whether a message came from a relay (its `over-budget` shares a name with the router's). */
+export function isFromRelay(action: PanelAction): action is RelayToPanelMessage {
+  return "source" in action && action.source === "lifeguard-relay" && action.type in relayMessageHandlers;
 }
 
 export function reduce(model: PanelModel, action: PanelAction): PanelModel {
@@ -222,6 +293,10 @@ export function reduce(model: PanelModel, action: PanelAction): PanelModel {
     case "import":
       return importSockets(model, action.sockets);
   }
+  if (isFromRelay(action)) {
+    const handler = relayMessageHandlers[action.type] as Handler<RelayToPanel, keyof RelayToPanel>;
+    return handler(model, action as RelayToPanel[keyof RelayToPanel]);
+  }
   if (action.type in pageMessageHandlers) {
     const handler = pageMessageHandlers[action.type as keyof PageToPanel] as Handler<PageToPanel, keyof PageToPanel>;
     return handler(model, action as PageToPanel[keyof PageToPanel]);
@@ -236,131 +311,6 @@ export function reduce(model: PanelModel, action: PanelAction): PanelModel {
   return model;
 }
 
-function fromSnapshot(snap: SocketSnapshot): SocketView {
-  let view: SocketView = {
-    id: snap.info.id,
-    url: snap.info.url,
-    protocols: snap.info.protocols,
-    frameUrl: snap.info.frameUrl,
-    topFrame: snap.info.topFrame,
-    // Walked through the buffered states below (counting outages), then set to the snapshot's.
-    state: "connecting",
-    protected: snap.protected,
-    framesIn: snap.framesIn,
-    framesOut: snap.framesOut,
-    bytesIn: snap.bytesIn,
-    bytesOut: snap.bytesOut,
-    lastSeq: snap.lastSeq,
-    createdAt: snap.info.createdAt,
-    lastActivity: snap.info.createdAt,
-    reconnects: 0,
-    origin: "live",
-  };
-  // Counters come from the snapshot's totals (the ring buffer may have dropped old frames); the
-  // buffered events only give the last activity and the details of the latest state.
-  for (const event of snap.events) {
-    view = { ...view, lastActivity: Math.max(view.lastActivity, timeOf(event)) };
-    if (event.kind === "state") view = withStateDetails(view, event);
-    if (event.kind === "delivery") view = withDelivery(view, event);
-  }
-  return { ...view, state: snap.state };
-}
-
-function applyEvent(view: SocketView | undefined, event: RecorderEvent): SocketView | undefined {
-  if (event.kind === "created") {
-    // A socket the panel already knows (from a snapshot) keeps its counters.
-    if (view) return view;
-    const info = event.socket;
-    return {
-      id: info.id,
-      url: info.url,
-      protocols: info.protocols,
-      frameUrl: info.frameUrl,
-      topFrame: info.topFrame,
-      state: "connecting",
-      // The recorder starts every socket unprotected and notes when that changes.
-      protected: false,
-      framesIn: 0,
-      framesOut: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-      lastSeq: 0,
-      createdAt: info.createdAt,
-      lastActivity: Math.max(info.createdAt, event.t),
-      reconnects: 0,
-      origin: "live",
-    };
-  }
-  if (!view) return view;
-  const lastActivity = Math.max(view.lastActivity, timeOf(event));
-  switch (event.kind) {
-    case "state":
-      return withStateDetails({ ...view, lastActivity }, event);
-    case "frame": {
-      // A batch that crossed a snapshot on the way carries frames the snapshot already counted.
-      if (event.frame.seq <= view.lastSeq) return view;
-      const lastSeq = event.frame.seq;
-      return event.frame.dir === "in"
-        ? { ...view, framesIn: view.framesIn + 1, bytesIn: view.bytesIn + event.frame.size, lastSeq, lastActivity }
-        : { ...view, framesOut: view.framesOut + 1, bytesOut: view.bytesOut + event.frame.size, lastSeq, lastActivity };
-    }
-    case "protection":
-      return { ...view, protected: event.protected, rule: event.rule, strategy: event.strategy, lastActivity };
-    case "delivery":
-      return withDelivery({ ...view, lastActivity }, event);
-    case "heartbeat":
-    case "queue":
-    case "fault":
-    case "note":
-    case "resume":
-      return { ...view, lastActivity };
-    default:
-      // A kind this panel does not know (a newer page world): the socket stays as it was.
-      return view;
-  }
-}
-
-function deliveryCounts(resent: number, lost: number): Pick<SocketView, "resent" | "lost"> {
-  return resent || lost ? { resent, lost } : {};
-}
-
-/** Counts a resend or a loss; pending and acked change no counter. */
-function withDelivery(view: SocketView, event: Extract<RecorderEvent, { kind: "delivery" }>): SocketView {
-  if (event.status === "resent") return { ...view, ...deliveryCounts((view.resent ?? 0) + 1, view.lost ?? 0) };
-  if (event.status === "lost") return { ...view, ...deliveryCounts(view.resent ?? 0, (view.lost ?? 0) + 1) };
-  return view;
-}
-
-/** `view.state` is the state before the event; the result has the event's state and details. */
-function withStateDetails(view: SocketView, event: Extract<RecorderEvent, { kind: "state" }>): SocketView {
-  const before = view.state;
-  view = { ...view, state: event.state };
-  if (event.state === "closed") return { ...view, closeCode: event.code, attempt: undefined };
-  if (event.state === "reconnecting") {
-    // One outage, many attempts (the engine goes connecting <-> reconnecting per attempt): count the
-    // loss of an open socket, or the first retry of a first connect.
-    const outage = before === "open" || before === "closing" || (before !== "reconnecting" && event.attempt === 1);
-    return { ...view, attempt: event.attempt, reconnects: view.reconnects + (outage ? 1 : 0) };
-  }
-  if (event.state === "open") return { ...view, attempt: undefined, closeCode: undefined };
-  return view;
-}
-
-function socketOf(event: RecorderEvent): SocketId {
-  switch (event.kind) {
-    case "created":
-      return event.socket.id;
-    case "frame":
-      return event.frame.socket;
-    default:
-      return event.socket;
-  }
-}
-
-function timeOf(event: RecorderEvent): number {
-  return event.kind === "frame" ? event.frame.t : event.t;
-}
-
 export interface FrameGroup {
   key: string;
   topFrame: boolean;
@@ -373,7 +323,7 @@ export interface FrameGroup {
  * Sockets grouped by the frame that created them: the page's own first (top frame first, then frames
  * as first seen), then those kept from previous pages, then imported ones.
  */
-export function socketsByFrame(model: PanelModel): FrameGroup[] {
+export function socketsByFrame(model: Pick<PanelModel, "sockets">): FrameGroup[] {
   const groups = new Map<string, FrameGroup>();
   for (const socket of model.sockets.values()) {
     const key = `${socket.origin} ${socket.topFrame ? "top" : "sub"} ${socket.frameUrl}`;

@@ -8,7 +8,8 @@ export function SocketCount({ t, tally }: { t: Translate; tally: SocketTally }) 
   return (
     <section class="socket-count">
       <span class="socket-count-number" data-testid="socket-count" data-count={tally.known ? counts.total : ""}>
-        {tally.known ? counts.total : "—"}
+        {/* Past the cap the page declared more than the popup counts. */}
+        {tally.known ? `${counts.total}${tally.overflow > 0 ? "+" : ""}` : "—"}
       </span>
       <span class="socket-count-label">
         {t("popupSockets")}

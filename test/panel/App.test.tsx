@@ -5,8 +5,18 @@ import { act } from "preact/test-utils";
 import { App } from "../../src/panel/App";
 import { PROTOCOL_VERSION, panelPortName } from "../../src/shared/protocol";
 import type { PortLike } from "../../src/shared/transports";
-import { fakePortPair, flush, type FakePort } from "../support/fake-ports";
+import { fakePortPair, flush as flushPorts, type FakePort } from "../support/fake-ports";
+import { manualSlices } from "./slices";
 import { eventsMessage, frameEvent, snapshotMessage, socketSnapshot, stateEvent, socketInfo } from "../support/messages";
+
+/** The panel's inbox applies port messages in slices, on tasks these tests run themselves. */
+const slices = manualSlices();
+/** Port deliveries, then every slice of the inbox they queued, then what those posted. */
+async function flush(): Promise<void> {
+  await flushPorts();
+  slices.runAll();
+  await flushPorts();
+}
 
 let container: HTMLElement;
 
@@ -28,7 +38,7 @@ async function mount(tabId: number | null = 7) {
   container = document.createElement("div");
   document.body.append(container);
   await act(async () => {
-    render(<App tabId={tabId} connect={connect} reconnectDelay={() => 0} />, container);
+    render(<App ingest={{ schedule: (task) => slices.schedule(task) }} tabId={tabId} connect={connect} reconnectDelay={() => 0} />, container);
     await flush();
   });
   const fromBackground = async (...messages: unknown[]) => {

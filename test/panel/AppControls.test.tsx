@@ -7,9 +7,19 @@ import { act } from "preact/test-utils";
 import { App } from "../../src/panel/App";
 import { PROTOCOL_VERSION } from "../../src/shared/protocol";
 import type { PortLike } from "../../src/shared/transports";
-import { fakePortPair, flush, type FakePort } from "../support/fake-ports";
+import { fakePortPair, flush as flushPorts, type FakePort } from "../support/fake-ports";
+import { manualSlices } from "./slices";
 import { eventsMessage, snapshotMessage, socketSnapshot, stateEvent } from "../support/messages";
 import { RECT, frame, frameEvents, seqs } from "./frames-support";
+
+/** The panel's inbox applies port messages in slices, on tasks these tests run themselves. */
+const slices = manualSlices();
+/** Port deliveries, then every slice of the inbox they queued, then what those posted. */
+async function flush(): Promise<void> {
+  await flushPorts();
+  slices.runAll();
+  await flushPorts();
+}
 
 let container: HTMLElement;
 afterEach(() => {
@@ -28,7 +38,7 @@ async function mount() {
   container = document.createElement("div");
   document.body.append(container);
   await act(async () => {
-    render(<App tabId={7} connect={connect} reconnectDelay={() => 0} tableRect={RECT} saveFile={(name, text) => saved.push({ name, text })} />, container);
+    render(<App ingest={{ schedule: (task) => slices.schedule(task) }} tabId={7} connect={connect} reconnectDelay={() => 0} tableRect={RECT} saveFile={(name, text) => saved.push({ name, text })} />, container);
     await flush();
   });
   const send = async (...messages: unknown[]) => {

@@ -8,8 +8,18 @@ import { App } from "../../src/panel/App";
 import type { SocketView } from "../../src/panel/model";
 import type { SettingsStore } from "../../src/options/settings-store";
 import type { PortLike } from "../../src/shared/transports";
-import { fakePortPair, flush, type FakePort } from "../support/fake-ports";
+import { fakePortPair, flush as flushPorts, type FakePort } from "../support/fake-ports";
+import { manualSlices } from "./slices";
 import { eventsMessage, snapshotMessage, socketSnapshot } from "../support/messages";
+
+/** The panel's inbox applies port messages in slices, on tasks these tests run themselves. */
+const slices = manualSlices();
+/** Port deliveries, then every slice of the inbox they queued, then what those posted. */
+async function flush(): Promise<void> {
+  await flushPorts();
+  slices.runAll();
+  await flushPorts();
+}
 
 let container: HTMLElement;
 
@@ -152,7 +162,7 @@ describe("the panel sends faults and protects sites", () => {
     container = document.createElement("div");
     document.body.append(container);
     await act(async () => {
-      render(<App tabId={7} connect={connect} reconnectDelay={() => 0} settings={store} />, container);
+      render(<App ingest={{ schedule: (task) => slices.schedule(task) }} tabId={7} connect={connect} reconnectDelay={() => 0} settings={store} />, container);
       await flush();
     });
     await act(async () => {

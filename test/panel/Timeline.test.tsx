@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from "vitest";
-import { Timeline } from "../../src/panel/Timeline";
+import { MAX_LANES, MAX_MARKS, Timeline } from "../../src/panel/Timeline";
 import { laneOf, rateSeries } from "../../src/panel/timeline-model";
 import { createModel, reduce, type PanelModel } from "../../src/panel/model";
 import type { RecorderEvent } from "../../src/shared/protocol";
-import { eventsMessage, socketInfo, stateEvent } from "../support/messages";
+import { eventsMessage, frameEvent, snapshotMessage, socketInfo, socketSnapshot, stateEvent } from "../support/messages";
 import { frame, frameEvents, mount, unmount } from "./frames-support";
 
 let container: HTMLElement;
@@ -89,5 +89,30 @@ describe("timeline", () => {
     expect(s.inbound).toEqual([2, 0, 1]);
     expect(s.outbound).toEqual([1, 0, 0]);
     expect(s.rtt).toEqual([null, 12, null]);
+  });
+});
+
+describe("timeline of a page with thousands of sockets", () => {
+  it("draws the first lanes and says how many more there are; the chart still counts every socket", async () => {
+    let model = createModel();
+    for (let p = 0; p < 2; p++) {
+      model = reduce(model, snapshotMessage(Array.from({ length: 1000 }, (_, i) => socketSnapshot(`s:${p * 1000 + i}`, { events: [frameEvent(`s:${p * 1000 + i}`, "in", 1, 1000 + i)] }))));
+    }
+    container = await mount(<Timeline model={model} socket={null} now={6000} />);
+    expect(container.querySelectorAll('[data-testid="timeline-lane"]')).toHaveLength(MAX_LANES);
+    expect(container.querySelector('[data-testid="timeline-more"]')!.textContent).toBe(`${2000 - MAX_LANES} more sockets not drawn: select one in the list to see its lane`);
+    await unmount(container);
+    container = await mount(<Timeline model={model} socket="s:1999" now={6000} />);
+    expect(container.querySelectorAll('[data-testid="timeline-lane"]')).toHaveLength(1);
+    expect(container.querySelector('[data-testid="timeline-more"]')).toBeNull();
+  });
+
+  it("draws at most the latest marks of a lane an event flood went to", async () => {
+    const notes: RecorderEvent[] = Array.from({ length: 3000 }, (_, i) => ({ kind: "note", t: 2000 + i, socket: "a:1", text: `n${i}` }));
+    const model = reduce(modelOf(story.slice(0, 2)), eventsMessage(notes));
+    container = await mount(<Timeline model={model} socket="a:1" now={6000} />);
+    const marks = [...container.querySelectorAll<HTMLElement>('[data-testid="timeline-mark"]')];
+    expect(marks).toHaveLength(MAX_MARKS);
+    expect(marks.at(-1)!.getAttribute("title")).toContain("n2999");
   });
 });

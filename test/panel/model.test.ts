@@ -137,6 +137,18 @@ describe("panel model", () => {
     expect(model.sockets.size).toBe(0);
   });
 
+  it("changes the sockets in place: a batch costs what it holds, not a copy of every socket", () => {
+    const before = run(snapshotMessage(Array.from({ length: 1000 }, (_, i) => socketSnapshot(`a:${i}`))));
+    const sockets = before.sockets;
+    const untouched = sockets.get("a:500");
+    const after = reduce(before, eventsMessage([frameEvent("a:1", "in", 5, 2000, 1)]));
+    expect(after).not.toBe(before);
+    expect(after.sockets).toBe(sockets);
+    expect(after.socketsVersion).toBeGreaterThan(before.socketsVersion);
+    expect(after.sockets.get("a:500")).toBe(untouched);
+    expect(after.sockets.get("a:1")!.framesIn).toBe(1);
+  });
+
   it("records a version mismatch", () => {
     const model = run(bg("version-mismatch", { expected: 1, got: 2 }));
     expect(model.versionMismatch).toEqual({ expected: 1, got: 2 });

@@ -83,6 +83,14 @@ describe("popup: sockets", () => {
     expect(detail()).toBe("1 open, 1 protected");
   });
 
+  it("a flood of sockets: counts the panel's cap of them and says there were more", async () => {
+    const { fromPage } = await mount();
+    await fromPage(...Array.from({ length: 3 }, (_, p) => snapshotMessage(Array.from({ length: 1000 }, (_, i) => socketSnapshot(`s:${p * 1000 + i}`, { state: "open" }, { url: `wss://h${i % 3}.test/` })))));
+    expect(count()).toBe("2000+");
+    expect(byTestId("socket-count")!.dataset.count).toBe("2000");
+    expect(detail()).toBe("2000 open, 0 protected");
+  });
+
   it("opens no port without a tab, and shows —", async () => {
     const { names } = await mount(null);
     expect(names).toEqual([]);

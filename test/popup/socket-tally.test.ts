@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { countTally, emptyTally, foldTally, type SocketTally } from "../../src/popup/socket-tally";
 import type { PanelAction } from "../../src/panel/model";
-import { envelope, type BackgroundToPanel } from "../../src/shared/protocol";
+import { envelope, type BackgroundToPanel, type RelayToPanel } from "../../src/shared/protocol";
 import { eventsMessage, snapshotMessage, socketInfo, socketSnapshot, stateEvent } from "../support/messages";
 
 const fold = (...actions: unknown[]): SocketTally => actions.reduce<SocketTally>((t, a) => foldTally(t, a as PanelAction), emptyTally);
@@ -45,5 +45,38 @@ describe("socket tally", () => {
     const snap = snapshotMessage([socketSnapshot("a:1")]);
     expect(fold(snap, frameGone(3)).sockets.size).toBe(1);
     expect(fold(snap, frameGone(0))).toEqual(emptyTally);
+  });
+});
+
+describe("socket tally under a flood", () => {
+  const parts = Array.from({ length: 50 }, (_, p) => snapshotMessage(Array.from({ length: 1000 }, (_, i) => socketSnapshot(`s:${p * 1000 + i}`, { state: "open" }))));
+
+  it("counts at most the panel's cap of sockets, and says there were more", () => {
+    const t = fold(...parts);
+    expect(countTally(t)).toEqual({ total: 2000, open: 2000, protected: 0 });
+    expect(t.overflow).toBe(48_000);
+    // A socket it holds still follows its events at the cap; one past it is not added by them.
+    const after = fold(...parts, eventsMessage([stateEvent("s:5", "closed", 9), { kind: "created", t: 9, socket: socketInfo("late:1") }]));
+    expect(after.sockets.get("s:5")!.state).toBe("closed");
+    expect(after.sockets.has("late:1")).toBe(false);
+  });
+
+  it("changes its sockets in place: a message costs what it holds, not a copy of every socket", () => {
+    const first = fold(parts[0]!);
+    let t = first;
+    for (let b = 0; b < 1000; b++) t = foldTally(t, eventsMessage([stateEvent(`s:${b}`, "closed", b)]) as PanelAction);
+    expect(t.sockets).toBe(first.sockets);
+    expect(countTally(t).open).toBe(0);
+    // The shared empty tally is never written to.
+    expect(emptyTally.sockets.size).toBe(0);
+  });
+
+  it("ignores what only the panel shows: budgets and refused pairings", () => {
+    const before = fold(snapshotMessage([socketSnapshot("a:1")]));
+    const drops = { messages: 1, events: 1, sockets: 1, chars: 1 };
+    expect(foldTally(before, envelope<BackgroundToPanel, "over-budget">("lifeguard-background", "over-budget", { dropped: drops }) as PanelAction)).toBe(before);
+    expect(
+      foldTally(before, envelope<RelayToPanel, "bridge-refused">("lifeguard-relay", "bridge-refused", { relay: "r", frameUrl: "https://a/", reason: "late", count: 1 }) as PanelAction),
+    ).toBe(before);
   });
 });
