@@ -43,9 +43,9 @@ export interface PanelPortOptions extends Pick<RuntimePortOptions, "reconnectDel
 }
 
 /** After asking every frame, the answers are awaited this long before a gap is asked about alone. */
-const ANSWER_WAIT_MS = 2000;
-/** One page world is asked about its gaps at most this often. */
-const ASK_AGAIN_MS = 3000;
+const ANSWER_WAIT_MS = 1000;
+/** One page world is asked about its gaps at most this often (a page that makes gaps on purpose gets its answers bounded by the budget anyway). */
+const ASK_AGAIN_MS = 1000;
 /** After a relay or the router said it dropped a page's messages, its gaps are not asked about for this long. */
 const DROPS_EXPLAIN_MS = 10_000;
 
@@ -55,6 +55,8 @@ interface StreamState {
   /** Events up to this number are missing (0: none). */
   missingUpTo: number;
   askedAt: number;
+  /** When the last whole snapshot of this stream came. */
+  answeredAt: number;
   /** A look again at a gap that could not be asked about yet. */
   later?: ReturnType<typeof setTimeout>;
 }
@@ -86,11 +88,12 @@ export class StreamTracker {
   take(message: PageToPanelMessage): void {
     let state = this.streams.get(message.stream);
     const fresh = !state;
-    if (!state) this.streams.set(message.stream, (state = { seen: 0, missingUpTo: 0, askedAt: -Infinity }));
+    if (!state) this.streams.set(message.stream, (state = { seen: 0, missingUpTo: 0, askedAt: -Infinity, answeredAt: -Infinity }));
     if (message.type === "snapshot") {
       // Only the last part completes a snapshot: until then the stream is not yet covered.
       if (message.part !== message.parts - 1) return;
       state.seen = Math.max(state.seen, message.upTo);
+      state.answeredAt = this.now();
       if (state.missingUpTo <= message.upTo) state.missingUpTo = 0;
       return;
     }
@@ -116,7 +119,9 @@ export class StreamTracker {
     if (state.later !== undefined) return;
     const t = this.now();
     if (t - this.dropsAt < DROPS_EXPLAIN_MS || t - (this.dropsOf.get(stream) ?? -Infinity) < DROPS_EXPLAIN_MS) return;
-    const wait = Math.max(fresh ? 0 : this.askedAllAt + ANSWER_WAIT_MS - t, state.askedAt + ASK_AGAIN_MS - t);
+    // Every frame was asked a moment ago: wait for this one's answer, unless it came already.
+    const awaiting = !fresh && state.answeredAt < this.askedAllAt;
+    const wait = Math.max(awaiting ? this.askedAllAt + ANSWER_WAIT_MS - t : 0, state.askedAt + ASK_AGAIN_MS - t);
     if (wait > 0) {
       // Look again once it may be asked: an idle page sends no batch that would.
       state.later = setTimeout(() => {
