@@ -31,7 +31,7 @@ export interface BudgetLimits {
   live: { messages: Rate; events: Rate; chars: Rate; sockets: Rate };
   /** What one answer (all parts of the snapshots sent for one request) may hold. */
   answer: Weight;
-  /** How long after a request its answer may still come. */
+  /** How long after a request, or after its answer's last part, the answer may still come (a big one takes seconds to cross). */
   answerWithinMs: number;
 }
 
@@ -138,6 +138,7 @@ export class Budget {
     left.events -= w.events;
     left.chars -= w.chars;
     left.sockets -= w.sockets;
+    this.answerUntil = this.now() + this.limits.answerWithinMs;
     return true;
   }
 

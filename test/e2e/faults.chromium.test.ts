@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { FaultCommand, FaultTarget, SocketSnapshot } from "../../src/shared/protocol";
+import { PROTOCOL_VERSION, type FaultCommand, type FaultTarget, type SocketSnapshot } from "../../src/shared/protocol";
 import {
   activeTabId,
   launchChromium,
@@ -101,7 +101,7 @@ async function panelFor(page: Page) {
     (window as unknown as { lg: typeof state }).lg = state;
   }, tabId);
   const post = (msg: object) =>
-    ext.evaluate((m) => (window as unknown as { lg: { port: chrome.runtime.Port } }).lg.port.postMessage({ source: "lifeguard-panel", v: 1, ...m }), msg);
+    ext.evaluate((m) => (window as unknown as { lg: { port: chrome.runtime.Port } }).lg.port.postMessage(m), { source: "lifeguard-panel", v: PROTOCOL_VERSION, ...msg });
   return {
     fault: (target: FaultTarget, fault: FaultCommand) => post({ type: "fault", target, fault }),
     async snapshot(): Promise<SocketSnapshot[]> {

@@ -9,7 +9,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "puppeteer-core";
 import type { Browser as WebExtensions, Runtime } from "webextension-polyfill";
-import type { FaultCommand, FaultTarget, SocketSnapshot } from "../../src/shared/protocol";
+import { PROTOCOL_VERSION, type FaultCommand, type FaultTarget, type SocketSnapshot } from "../../src/shared/protocol";
 import { probeToken, startServer as startPages, waitForPageWorld, DIST_FIREFOX, type TestServer as Pages } from "./harness";
 import { startServer, until, type TestServer } from "../integration/harness";
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from "./firefox-extension";
@@ -76,7 +76,7 @@ async function panelFor(page: Page) {
     });
     (window as unknown as Lg).lg = state;
   }, tabId);
-  const post = (msg: object) => ext.evaluate((m) => (window as unknown as Lg).lg.port.postMessage({ source: "lifeguard-panel", v: 1, ...m }), msg);
+  const post = (msg: object) => ext.evaluate((m) => (window as unknown as Lg).lg.port.postMessage(m), { source: "lifeguard-panel", v: PROTOCOL_VERSION, ...msg });
   return {
     fault: (target: FaultTarget, fault: FaultCommand) => post({ type: "fault", target, fault }),
     async snapshot(): Promise<SocketSnapshot[]> {
