@@ -68,5 +68,5 @@ describe("service-worker restarts (Chromium)", () => {
     console.log(`20 stops: page and panel agreed each time (${counts.join(", ")}); settled within ${Math.max(...settle)} ms of the traffic pausing (median ${settle.sort((a, b) => a - b)[10]} ms)`);
     await page.close();
     await panel.close();
-  });
+  }, 180_000);
 });

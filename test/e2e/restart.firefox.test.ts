@@ -76,5 +76,5 @@ describe("background restarts (Firefox)", () => {
     console.log(`${STOPS} stops (Firefox): page and panel agreed each time (${counts.join(", ")})`);
     await panel.close();
     await page.close();
-  });
+  }, 180_000);
 });
