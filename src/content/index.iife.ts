@@ -2,7 +2,7 @@ import type Browser from "webextension-polyfill";
 import { acceptPort } from "../shared/page-channel";
 import { CONTENT_PORT } from "../shared/protocol";
 import { SETTINGS_KEY, validateSettings } from "../shared/settings";
-import { startRelay } from "./relay";
+import { startRelay, type Relay } from "./relay";
 
 /**
  * The browser's own extension API, not webextension-polyfill's wrapper: this script runs at
@@ -12,22 +12,24 @@ import { startRelay } from "./relay";
  */
 const api = ((globalThis as { browser?: unknown }).browser ?? (globalThis as { chrome?: unknown }).chrome) as typeof Browser;
 
-startRelay({
-  // The hand-over happens inside document_start (the page waits for it); the relay connects to the
-  // background and reads settings a task later.
-  acceptPort: (handlers) =>
-    acceptPort(window, {
-      port: (port) => setTimeout(() => handlers.port(port), 0),
-      refused: handlers.refused,
-    }),
-  connect: () => api.runtime.connect({ name: CONTENT_PORT }),
-  frameUrl: () => location.href,
-  settings: {
-    // Validated here: the page world gets well-formed values and no validator to carry.
-    get: async () => validateSettings((await api.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY]).settings,
-    onChange: (listener) =>
-      api.storage.onChanged.addListener((changes, area) => {
-        if (area === "local" && SETTINGS_KEY in changes) listener(validateSettings(changes[SETTINGS_KEY]!.newValue).settings);
-      }),
-  },
+// At document_start only the hand-over runs (the page waits for it); the relay itself starts a task
+// later, when there is something to carry: the page world's port, or a refused hand-over to report.
+let relay: Relay | null = null;
+const relayNow = (): Relay =>
+  (relay ??= startRelay({
+    connect: () => api.runtime.connect({ name: CONTENT_PORT }),
+    frameUrl: () => location.href,
+    settings: {
+      // Validated here: the page world gets well-formed values and no validator to carry.
+      get: async () => validateSettings((await api.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY]).settings,
+      onChange: (listener) =>
+        api.storage.onChanged.addListener((changes, area) => {
+          if (area === "local" && SETTINGS_KEY in changes) listener(validateSettings(changes[SETTINGS_KEY]!.newValue).settings);
+        }),
+    },
+  }));
+
+acceptPort(window, {
+  port: (port) => setTimeout(() => relayNow().port(port), 0),
+  refused: (reason) => setTimeout(() => relayNow().refused(reason), 0),
 });

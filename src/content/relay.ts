@@ -40,8 +40,6 @@ import type { Transport } from "../shared/transport";
 import { messagePortTransport, runtimePortTransport, type PortLike, type RuntimePortOptions } from "../shared/transports";
 
 export interface RelayOptions {
-  /** Takes the page world's port, and reports refused hand-overs (`acceptPort` from page-channel.ts). */
-  acceptPort: (handlers: AcceptHandlers) => void;
   /** Opens the runtime port to the background (`runtime.connect({ name: CONTENT_PORT })`). */
   connect: () => PortLike;
   /** The validated settings (`storage.local`) and their changes. */
@@ -54,7 +52,11 @@ export interface RelayOptions {
   reconnectDelay?: RuntimePortOptions["reconnectDelay"];
 }
 
-export interface Relay {
+/**
+ * A relay takes what `acceptPort` (page-channel.ts) hands over: the page world's port, and every
+ * refused hand-over.
+ */
+export interface Relay extends AcceptHandlers {
   /** Closes both channels; idempotent. */
   stop(): void;
 }
@@ -186,7 +188,7 @@ export function startRelay(options: RelayOptions): Relay {
     else report("over-budget");
   };
 
-  options.acceptPort({
+  return {
     port(port) {
       if (stopped) return port.close();
       const toPageWorld = messagePortTransport(port);
@@ -215,9 +217,6 @@ export function startRelay(options: RelayOptions): Relay {
         report("bridge-refused");
       });
     },
-  });
-
-  return {
     stop() {
       stopped = true;
       for (const timer of Object.values(timers)) clearTimeout(timer);

@@ -33,6 +33,13 @@ declare const __LIFEGUARD_CHANNEL__: string;
 const TOKEN = typeof __LIFEGUARD_CHANNEL__ === "string" ? __LIFEGUARD_CHANNEL__ : "dev";
 export const HELLO_EVENT = `lifeguard-hello-${TOKEN}`;
 export const READY_EVENT = `lifeguard-ready-${TOKEN}`;
+/**
+ * Set on the document element by a page world that ran before the relay and waits for it, only for
+ * that moment (the relay or the end of document_start takes it off): so a relay that runs first, as it
+ * does in Chromium and Firefox, need not say `ready` to nobody. Taking the document element out and
+ * back costs the first script that does it ~0.9 ms.
+ */
+export const WAITING_ATTRIBUTE = `data-lifeguard-${TOKEN}`;
 
 /** The functions the hand-over calls, captured by the page world before any page script ran. */
 export interface ChannelNatives {
@@ -99,8 +106,12 @@ export function offerPort(doc: Document, port: MessagePort, n: ChannelNatives): 
     stop();
     if (!n.dispatchEvent.call(root, hello())) ev.preventDefault();
   };
-  const stop = whileStarting(doc, root, n, () => n.removeEventListener.call(root, READY_EVENT, onReady, true));
+  const stop = whileStarting(doc, root, n, () => {
+    n.removeEventListener.call(root, READY_EVENT, onReady, true);
+    root.removeAttribute(WAITING_ATTRIBUTE);
+  });
   n.addEventListener.call(root, READY_EVENT, onReady, true);
+  root.setAttribute(WAITING_ATTRIBUTE, "");
 }
 
 export interface AcceptHandlers {
@@ -141,7 +152,10 @@ export function acceptPort(win: Window, handlers: AcceptHandlers): void {
     if (state === "starting") state = "started";
   });
   // The page world may have run first and be waiting for us.
-  dispatchDetached(root, new Event(READY_EVENT, { cancelable: true }), n);
+  if (root.hasAttribute(WAITING_ATTRIBUTE)) {
+    root.removeAttribute(WAITING_ATTRIBUTE);
+    dispatchDetached(root, new Event(READY_EVENT, { cancelable: true }), n);
+  }
 }
 
 /** The relay's own functions: the isolated world's prototypes are its own, whatever the page does. */
