@@ -4,7 +4,7 @@
  * page that forges it before, during and after the document starts.
  */
 import { describe, expect, it } from "vitest";
-import { HELLO_EVENT, READY_EVENT, acceptPort, offerPort, type ChannelNatives, type Refusal } from "../../src/shared/page-channel";
+import { HELLO_EVENT, READY_EVENT, WAITING_ATTRIBUTE, acceptPort, offerPort, type ChannelNatives, type Refusal } from "../../src/shared/page-channel";
 
 const natives = (): ChannelNatives => ({
   addEventListener: EventTarget.prototype.addEventListener,
@@ -52,9 +52,12 @@ describe("page channel", () => {
     window.addEventListener(READY_EVENT, () => seen.push("ready on window"), true);
     const channel = new MessageChannel();
     offerPort(document, channel.port2, natives());
+    // Waiting, it says so on the root, for that moment only.
+    expect(document.documentElement.hasAttribute(WAITING_ATTRIBUTE)).toBe(true);
     const r = relay();
     expect(r.ports).toEqual([channel.port2]);
     expect(seen).toEqual([]);
+    expect(document.documentElement.hasAttribute(WAITING_ATTRIBUTE)).toBe(false);
     await tick();
   });
 
@@ -109,6 +112,8 @@ describe("page channel", () => {
     const channel = new MessageChannel();
     offerPort(document, channel.port2, natives());
     await tick();
+    // No relay came: nothing is left on the page's document.
+    expect(document.documentElement.hasAttribute(WAITING_ATTRIBUTE)).toBe(false);
     const got: MessagePort[] = [];
     const root = document.documentElement;
     root.addEventListener(HELLO_EVENT, (ev) => got.push(...(ev as MessageEvent).ports), true);
