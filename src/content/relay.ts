@@ -164,7 +164,8 @@ export function startRelay(options: RelayOptions): Relay {
       return report("over-budget");
     }
     queryTokens -= 1;
-    void loaded().then(() => toPage("rule", { url, rule: settings ? findRule(settings, url) : null }));
+    // Off, Lifeguard protects nothing: no rule goes to any page.
+    void loaded().then(() => toPage("rule", { url, rule: settings?.enabled ? findRule(settings, url) : null }));
   };
 
   /** A page message on its way to the panel: whole, of this page's stream, within the budget. */

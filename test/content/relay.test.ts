@@ -251,5 +251,9 @@ describe("relay", () => {
     changeSettings({ ...settings, enabled: false });
     await vi.waitFor(() => expect(received("config")).toHaveLength(2));
     expect(received("config")[1]).toMatchObject({ enabled: false });
+    // Off, no rule goes to a page, even for a URL a rule matches.
+    pagePost(envelope<PageToRelay, "rule-query">("lifeguard-page", "rule-query", { url: "wss://chat.example/room" }));
+    await vi.waitFor(() => expect(received("rule")).toHaveLength(3));
+    expect((received("rule")[2] as { rule: unknown }).rule).toBeNull();
   });
 });
