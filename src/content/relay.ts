@@ -61,6 +61,13 @@ export interface Relay extends AcceptHandlers {
   stop(): void;
 }
 
+/**
+ * What the relay forwards goes out at most this fast, in order: a snapshot answer of 32 Mi characters
+ * sent at once made every other tab's panel wait ~1 s behind it, in the service worker and in the
+ * panels' renderer, both of which parse messages in arrival order.
+ */
+export const PACE = { charsPerSecond: 32 << 20, burstChars: 4 << 20 };
+
 /** Notices of one kind go at most this often; the counts are running totals, so none is lost. */
 const NOTICE_EVERY_MS = 1000;
 /** Rule questions a page world may ask: one per socket URL it opens, and again after a settings change. */
@@ -147,6 +154,39 @@ export function startRelay(options: RelayOptions): Relay {
     }, wait);
   };
 
+  /** Admitted page messages, forwarded in order at most at `PACE` (a message bigger than the burst waits for a full one). */
+  const outbox = (() => {
+    const queue: { message: unknown; chars: number }[] = [];
+    let tokens = PACE.burstChars;
+    let at = now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const pump = (): void => {
+      timer = undefined;
+      const t = now();
+      tokens = Math.min(PACE.burstChars, tokens + ((t - at) / 1000) * PACE.charsPerSecond);
+      at = t;
+      while (queue.length > 0) {
+        const need = Math.min(queue[0]!.chars, PACE.burstChars);
+        if (tokens < need) {
+          timer = setTimeout(pump, Math.ceil(((need - tokens) / PACE.charsPerSecond) * 1000));
+          return;
+        }
+        tokens -= need;
+        extension?.post(queue.shift()!.message);
+      }
+    };
+    return {
+      send(message: unknown, chars: number): void {
+        queue.push({ message, chars });
+        if (timer === undefined) pump();
+      },
+      stop(): void {
+        clearTimeout(timer);
+        queue.length = 0;
+      },
+    };
+  })();
+
   // --- To the page world ----------------------------------------------------------------------------
 
   const toPage = <K extends keyof (PanelToPage & RelayToPage)>(type: K, payload: (PanelToPage & RelayToPage)[K]): void => {
@@ -185,7 +225,7 @@ export function startRelay(options: RelayOptions): Relay {
       : message.type === "snapshot"
         ? budget.admitAnswer(weight)
         : budget.admitLive(weight);
-    if (admitted) extension?.post(message);
+    if (admitted) outbox.send(message, weight.chars);
     else report("over-budget");
   };
 
@@ -221,6 +261,7 @@ export function startRelay(options: RelayOptions): Relay {
     stop() {
       stopped = true;
       for (const timer of Object.values(timers)) clearTimeout(timer);
+      outbox.stop();
       extension?.close();
       page?.close();
     },

@@ -8,10 +8,9 @@
  * Live batches draw on token buckets (a rate and a burst, per kind of cost). Snapshots are answers:
  * each request lets one answer through, up to an allowance, for a while; a snapshot nobody asked for
  * is dropped. The figures: JSON.parse of 16 MiB costs ~55 ms and of 50,000 events ~40 ms, the panel
- * ~5 us per event; the live budgets below keep a tab's traffic under about a third of a core of panel
- * work, well above what a busy page sends (BENCHMARKS.md: 17,000 1 KiB echoes a second are 34,000
- * events and 34 Mi characters a second at native speed, which fits the tab's burst for a second or two
- * and then its rate).
+ * ~1-5 us per event; a tab's rates are under half a core of panel work, and about what a busy page
+ * sends: 17,000 1 KiB echoes a second (BENCHMARKS.md, at native speed) are 34,000 events and 34 Mi
+ * characters a second, which a frame's rates take and a tab's (with other frames busy too) mostly do.
  */
 import type { BudgetDrops } from "./protocol";
 
@@ -37,16 +36,21 @@ export interface BudgetLimits {
 
 const Mi = 1 << 20;
 
-/** One page frame (the relay's). */
+/**
+ * One page frame (the relay's). The rates let a busy page's steady traffic through; the bursts are
+ * small, because what they let through at once is queued before every other extension page's next
+ * message (Chrome parses port messages in arrival order on the one renderer thread): 8 Mi characters
+ * are ~30 ms of parsing.
+ */
 export const FRAME_BUDGET: BudgetLimits = {
   live: {
     messages: { perSecond: 100, burst: 200 },
-    events: { perSecond: 40_000, burst: 80_000 },
-    chars: { perSecond: 32 * Mi, burst: 64 * Mi },
+    events: { perSecond: 40_000, burst: 20_000 },
+    chars: { perSecond: 32 * Mi, burst: 8 * Mi },
     sockets: { perSecond: 100, burst: 1_000 },
   },
-  // A late panel gets a busy page's history: 1,000 echoes of 40 KB are 80 Mi characters.
-  answer: { events: 250_000, chars: 128 * Mi, sockets: 2_000 },
+  // A late panel gets the newest 32 Mi characters of a page's history (the recorder trims to fit).
+  answer: { events: 250_000, chars: 32 * Mi, sockets: 2_000 },
   answerWithinMs: 10_000,
 };
 
@@ -54,11 +58,11 @@ export const FRAME_BUDGET: BudgetLimits = {
 export const TAB_BUDGET: BudgetLimits = {
   live: {
     messages: { perSecond: 200, burst: 400 },
-    events: { perSecond: 60_000, burst: 120_000 },
-    chars: { perSecond: 48 * Mi, burst: 96 * Mi },
+    events: { perSecond: 60_000, burst: 30_000 },
+    chars: { perSecond: 48 * Mi, burst: 12 * Mi },
     sockets: { perSecond: 200, burst: 2_000 },
   },
-  answer: { events: 500_000, chars: 256 * Mi, sockets: 4_000 },
+  answer: { events: 500_000, chars: 48 * Mi, sockets: 4_000 },
   answerWithinMs: 10_000,
 };
 

@@ -175,6 +175,40 @@ describe("relay", () => {
     await vi.waitFor(() => expect(panel.received).toContainEqual(asked));
   });
 
+  it("forwards what it admits in order and no faster than its pace: a big answer does not go out at once", async () => {
+    const { bg, pagePost } = setup();
+    const panel = bg.openPanel();
+    panel.postMessage(snapshotRequest());
+    await new Promise((r) => setTimeout(r, 20));
+    const preview = "p".repeat(1 << 20);
+    const parts = 6;
+    for (let part = 0; part < parts; part++) {
+      const frames = [0, 1].map((k) => ({ kind: "frame" as const, frame: { socket: "page:1", seq: part * 2 + k + 1, t: 1, dir: "in" as const, opcode: "text" as const, size: 1, preview, truncated: false } }));
+      pagePost(snapshotMessage([socketSnapshot("page:1", { events: frames })], "https://app.test/", { upTo: 12, part, parts }));
+    }
+    // A batch after the answer comes after it.
+    pagePost(eventsMessage([stateEvent("page:1", "closed", 99)], 13));
+    const arrivals: [string, number][] = [];
+    const seen = new Set<unknown>();
+    await vi.waitFor(
+      () => {
+        for (const m of panel.received) {
+          const type = (m as { type: string }).type;
+          if ((type === "snapshot" || type === "events") && !seen.has(m)) {
+            seen.add(m);
+            arrivals.push([type === "snapshot" ? `part ${(m as { part: number }).part}` : "events", Date.now()]);
+          }
+        }
+        expect(arrivals).toHaveLength(parts + 1);
+      },
+      { timeout: 5000, interval: 5 },
+    );
+    expect(arrivals.map(([what]) => what)).toEqual([...Array.from({ length: parts }, (_, i) => `part ${i}`), "events"]);
+    // 12 Mi characters at 32 Mi a second past a burst of 4 Mi: 250 ms from first to last, less what
+    // refilled while the parts crossed the port (unpaced, they arrive within a few ms).
+    expect(arrivals.at(-1)![1] - arrivals[0]![1]).toBeGreaterThanOrEqual(100);
+  });
+
   it("drops a flood past the frame's budget, whole messages, and tells the panel the running totals at most once a second", async () => {
     let t = 0;
     const { bg, pagePost } = setup(true, { now: () => t });

@@ -62,14 +62,18 @@ describe("budget", () => {
     expect(b.admitAnswer(w(10))).toBe(false);
   });
 
-  it("lets every message a page world sends on its own pass: the largest batch, and a busy late panel's history", () => {
-    // A whole batch at the guard's bounds fits a frame's and a tab's burst.
+  it("lets every message a page world sends on its own pass, and a busy page's steady traffic", () => {
     for (const limitsOf of [FRAME_BUDGET, TAB_BUDGET]) {
+      // A whole batch at the guard's bounds fits the burst.
       const b = new Budget(limitsOf, () => 0);
       expect(b.admitLive(w(LIMITS.eventsPerBatch, LIMITS.charsPerMessage, 0))).toBe(true);
+      // 17,000 1 KiB echoes a second (BENCHMARKS.md), in the recorder's 20 batches a second.
+      let t = 0;
+      const steady = new Budget(limitsOf, () => t);
+      let passed = 0;
+      for (let i = 0; i < 100; i++, t += 50) if (steady.admitLive(w(1700, 1700 * 1024))) passed++;
+      expect(passed).toBeGreaterThanOrEqual(90);
     }
-    // 1,000 echoes of 40 KB (80 Mi characters) in a late panel's snapshot.
-    expect(FRAME_BUDGET.answer.chars).toBeGreaterThan(2000 * 40_000 * 1.1);
     expect(TAB_BUDGET.answer.chars).toBeGreaterThanOrEqual(FRAME_BUDGET.answer.chars);
   });
 });
