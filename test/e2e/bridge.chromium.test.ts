@@ -3,9 +3,11 @@
  * published build forges the hand-over before, during and after document_start; a page that opens
  * sockets learns only the rules for its own sockets' URLs.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { activeTabId, launchChromium, probeToken, setSettings, startServer, DIST_CHROME, type Chromium, type TestServer } from "./harness";
+import { activeTabId, launchChromium, probeToken, setSettings, startServer, DIST_CHROME, ROOT, type Chromium, type TestServer } from "./harness";
 
 let server: TestServer;
 let browser: Chromium;
@@ -65,6 +67,8 @@ describe("the bridge under attack (Chromium)", () => {
     const alert = panel.locator('[data-testid="bridge-alert"]');
     await alert.waitFor({ timeout: 10_000 });
     await expect.poll(async () => Number(await alert.getAttribute("data-count")), { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
+    mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+    await panel.screenshot({ path: join(ROOT, ".tmp/panel-bridge-alert.png") });
     await page.close();
     await panel.close();
   });

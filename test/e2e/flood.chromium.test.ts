@@ -8,9 +8,11 @@
  * The figures (how late the other panel showed each frame, its worst stall) are printed; the test
  * asserts only that nothing froze (every frame shown, within seconds) and that the drops were told.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { activeTabId, launchChromium, probeToken, startServer, DIST_CHROME, type Chromium, type TestServer } from "./harness";
+import { activeTabId, launchChromium, probeToken, startServer, DIST_CHROME, ROOT, type Chromium, type TestServer } from "./harness";
 
 let server: TestServer;
 let browser: Chromium;
@@ -210,6 +212,9 @@ describe("a flood from one tab (Chromium)", () => {
     expect(Number(await banner.getAttribute("data-dropped"))).toBeGreaterThan(0);
     const kept = Number(await flooded.locator('[data-testid="socket-count"]').getAttribute("data-count"));
     expect(kept).toBeLessThanOrEqual(2000);
+    mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+    await flooded.screenshot({ path: join(ROOT, ".tmp/panel-flooded.png") });
+    await victimPanel.screenshot({ path: join(ROOT, ".tmp/panel-other-tab.png") });
     console.log(`flood: the flooding tab's panel kept ${kept} sockets and says ${await banner.getAttribute("data-dropped")} dropped: "${await banner.innerText()}"`);
     for (const p of [victim, victimPanel, attacker, flooded]) await p.close();
   });
