@@ -168,7 +168,19 @@ describe("a flood from one tab (Chromium)", () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
-    const sent = await attacker.evaluate((seconds) => (window as unknown as { flood(s: number): Promise<{ messages: number; events: number; sockets: number }> }).flood(seconds), 2);
+    // LIFEGUARD_FLOOD_CONTROL=1: the same page only burns CPU for 2 s, the control for the figures.
+    const sent = process.env.LIFEGUARD_FLOOD_CONTROL
+      ? await attacker.evaluate(async (seconds) => {
+          // Control: the same page only burns CPU, sending Lifeguard nothing.
+          const end = Date.now() + seconds * 1000;
+          while (Date.now() < end) {
+            const slice = Date.now() + 50;
+            while (Date.now() < slice) Math.sqrt(Math.random());
+            await new Promise((r) => setTimeout(r, 0));
+          }
+          return { messages: 0, events: 0, sockets: 0 };
+        }, 2)
+      : await attacker.evaluate((seconds) => (window as unknown as { flood(s: number): Promise<{ messages: number; events: number; sockets: number }> }).flood(seconds), 2);
     const flooded = attackerPanel;
     pinging = false;
     await pings;
