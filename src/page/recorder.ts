@@ -4,7 +4,7 @@
  * batched delivery: at most one message per `BATCH_MS`, never one per frame.
  */
 import { utf8Length } from "../shared/settings";
-import { LIMITS } from "../shared/protocol";
+import { LIMITS, socketOfEvent } from "../shared/protocol";
 import { FRAME_BUDGET } from "../shared/budget";
 import type {
   FrameRecord,
@@ -369,7 +369,7 @@ export class Recorder {
 
   /** The core's RecorderSink. */
   record(event: RecorderEvent): void {
-    const id = event.kind === "created" ? event.socket.id : event.kind === "frame" ? event.frame.socket : event.socket;
+    const id = socketOfEvent(event);
     const rec = this.sockets.get(id);
     if (rec && event.kind === "state") rec.state = event.state;
     this.push(id, event);

@@ -24,13 +24,14 @@ import type {
   SocketSnapshot,
   ToPanel,
 } from "../shared/protocol";
+import { socketOfEvent } from "../shared/protocol";
 import { SocketLog, type LifecycleEvent } from "./socket-log";
 import { SocketStore } from "./socket-store";
 import { DropLedger } from "./drop-ledger";
 import { BridgeRefusals } from "./bridge-refusals";
 import { FaultTracker } from "./fault-state";
 import { PANEL_LIMITS, type PanelLimits } from "./limits";
-import { applyEvent as nextView, foldSnapshotEvent, settleSnapshot, socketOf, viewOfSnapshot, type SocketView } from "./socket-view";
+import { applyEvent as nextView, foldSnapshotEvent, settleSnapshot, viewOfSnapshot, type SocketView } from "./socket-view";
 
 export type { SocketView } from "./socket-view";
 
@@ -122,7 +123,7 @@ export type PanelAction =
  */
 export function applyEvent(model: PanelModel, event: RecorderEvent): void {
   const { sockets, log } = model;
-  const id = socketOf(event);
+  const id = socketOfEvent(event);
   const current = sockets.get(id);
   if (!current) {
     if (!sockets.full) {

@@ -170,17 +170,6 @@ function withStateDetails(view: SocketView, event: Extract<RecorderEvent, { kind
   return view;
 }
 
-export function socketOf(event: RecorderEvent): SocketId {
-  switch (event.kind) {
-    case "created":
-      return event.socket.id;
-    case "frame":
-      return event.frame.socket;
-    default:
-      return event.socket;
-  }
-}
-
 function timeOf(event: RecorderEvent): number {
   return event.kind === "frame" ? event.frame.t : event.t;
 }
