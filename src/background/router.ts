@@ -96,9 +96,14 @@ export class TabRouter {
     const end: ContentEnd = { port, tabId, frameId: port.sender?.frameId ?? 0, url: port.sender?.url ?? "" };
     addTo(this.contents, tabId, end);
     this.notifyPanels(tabId, "frame-connected", { frameId: end.frameId, url: end.url });
-    // A relay that connects (again) answers with a snapshot of its own (a new background, a new frame).
+    // A relay that connects answers with a snapshot: asked below, or by itself (a new background).
     this.budgetOf(tabId).budget.expectAnswer();
-    if (this.panels.get(tabId)?.size) post(port, listening(true));
+    if (this.panels.get(tabId)?.size) {
+      post(port, listening(true));
+      // A document that came while a panel is open (a reload, a navigation, a new iframe) may have
+      // recorded before its relay connected: its history comes now, not when the panel happens to ask.
+      post(port, envelope<PanelToPage, "snapshot-request">("lifeguard-background", "snapshot-request", {}));
+    }
 
     port.onMessage.addListener((message) => {
       if (isPageToPanel(message)) {

@@ -83,12 +83,14 @@ describe("TabRouter", () => {
     expect(devtools.received).toEqual([
       expect.objectContaining({ source: "lifeguard-background", type: "frame-connected", frameId: 4 }),
     ]);
+    const asked = commands(page).length;
     page.disconnect();
     await flush();
     expect(devtools.received.at(-1)).toEqual(expect.objectContaining({ type: "frame-disconnected", frameId: 4 }));
     devtools.postMessage(snapshotRequest());
     await flush();
-    expect(commands(page)).toEqual([]);
+    // A port that went hears nothing more.
+    expect(commands(page)).toHaveLength(asked);
   });
 
   it("forgets a panel that disconnected, and keeps serving the others", async () => {
@@ -234,6 +236,23 @@ describe("listening: page worlds post only while a panel of their tab is attache
     const late = content(1, 0);
     await flush();
     expect(on(late)).toEqual([true]);
+  });
+
+  it("asks a frame that connects while a panel is attached for its history (a reloaded page recorded before its relay connected)", async () => {
+    const { content, panel } = setup();
+    const devtools = panel(1);
+    const late = content(1, 4);
+    await flush();
+    expect(commands(late)).toEqual([{ ...snapshotRequest(), source: "lifeguard-background" }]);
+    // Its answer is expected: it reaches the panel.
+    const answer = snapshotMessage([socketSnapshot("n:1")], "https://tab1.test/f4");
+    late.postMessage(answer);
+    await flush();
+    expect(devtools.received).toContainEqual(answer);
+    // With no panel, nothing is asked.
+    const quiet = content(2, 0);
+    await flush();
+    expect(commands(quiet)).toEqual([]);
   });
 
   it("bounds a tab as a whole: many frames within their own budgets still cannot flood its panel", async () => {
