@@ -11,6 +11,7 @@ import { passive } from "./ping-pong";
 import { hasSubprotocol, jsonType, type ProtocolModule, type ProtocolSamples } from "./types";
 
 export const protocol: ProtocolModule = {
+  id: "actioncable",
   name: "Action Cable",
   recogniseSocket: (_url, protocols) => hasSubprotocol(protocols, "actioncable-v1-json"),
   recogniseFrame: (dir, frame) => (dir === "in" && jsonType(frame) === "welcome" ? "Action Cable welcome" : null),

@@ -22,6 +22,7 @@ function connectOf(frame: Frame): Record<string, unknown> | null {
 }
 
 export const protocol: ProtocolModule = {
+  id: "centrifugo",
   name: "Centrifugo",
   recogniseSocket: (url, protocols) =>
     hasSubprotocol(protocols, "centrifuge-protobuf") ?? (PATH.test(url) ? "URL path /connection/websocket" : null),

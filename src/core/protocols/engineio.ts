@@ -39,6 +39,7 @@ function eio4(): ReturnType<ProtocolModule["session"]> {
 }
 
 export const protocol: ProtocolModule = {
+  id: "engineio",
   name: "Socket.IO / Engine.IO",
   recogniseSocket(url) {
     const v = EIO.exec(url)?.[1];

@@ -13,6 +13,7 @@ import { fifoPingPong } from "./ping-pong";
 import { hasSubprotocol, jsonType, type ProtocolModule, type ProtocolSamples } from "./types";
 
 export const protocol: ProtocolModule = {
+  id: "graphql-ws",
   name: "graphql-ws",
   recogniseSocket: (_url, protocols) => hasSubprotocol(protocols, "graphql-transport-ws"),
   recogniseFrame: () => null,

@@ -24,6 +24,7 @@ function isConnect(frame: Frame): boolean {
 }
 
 export const protocol: ProtocolModule = {
+  id: "mqtt",
   name: "MQTT",
   recogniseSocket: (_url, protocols) => hasSubprotocol(protocols, "mqtt", "mqttv3.1"),
   recogniseFrame: (dir, frame) => (dir === "out" && isConnect(frame) ? "MQTT CONNECT packet" : null),

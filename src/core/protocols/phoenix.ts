@@ -26,6 +26,7 @@ function parts(frame: Frame): [unknown, unknown, unknown] | null {
 }
 
 export const protocol: ProtocolModule = {
+  id: "phoenix",
   name: "Phoenix",
   recogniseSocket: (url) => {
     const v = VSN.exec(url)?.[1];

@@ -18,6 +18,7 @@ const HANDSHAKE = /^\{"protocol":"(json|messagepack)","version":\d+\}\x1e$/;
 const MSGPACK_PING = [0x02, 0x91, 0x06];
 
 export const protocol: ProtocolModule = {
+  id: "signalr",
   name: "SignalR",
   recogniseSocket: () => null,
   recogniseFrame: (dir, frame) =>

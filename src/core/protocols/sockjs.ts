@@ -19,6 +19,7 @@ const PATH = /^[^?#]*\/\d{3}\/[^/?#]+\/websocket(?:[?#]|$)/;
 const DEFAULT_HEARTBEAT_MS = 25000;
 
 export const protocol: ProtocolModule = {
+  id: "sockjs",
   name: "SockJS",
   recogniseSocket: (url) => (PATH.test(url) ? "URL path /<server>/<session>/websocket" : null),
   recogniseFrame: (dir, frame) => (dir === "in" && frame === "o" ? "SockJS open frame" : null),

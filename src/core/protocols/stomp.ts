@@ -26,6 +26,7 @@ function heartBeat(frame: string): [number, number] | null {
 }
 
 export const protocol: ProtocolModule = {
+  id: "stomp",
   name: "STOMP",
   recogniseSocket: (_url, protocols) => hasSubprotocol(protocols, "v10.stomp", "v11.stomp", "v12.stomp"),
   recogniseFrame(dir, frame) {

@@ -11,6 +11,7 @@ import { passive } from "./ping-pong";
 import { hasSubprotocol, type ProtocolModule, type ProtocolSamples } from "./types";
 
 export const protocol: ProtocolModule = {
+  id: "subscriptions-transport-ws",
   name: "subscriptions-transport-ws",
   recogniseSocket: (_url, protocols) => hasSubprotocol(protocols, "graphql-ws"),
   recogniseFrame: () => null,

@@ -1,11 +1,14 @@
 /**
- * What a recognised client-library protocol tells the engine (issue #6). One module per protocol in
- * this folder (`export const protocol: ProtocolModule`, `export const samples: ProtocolSamples`);
- * `registry.ts` finds them, so adding a protocol is adding a file.
+ * What a recognised client-library protocol tells the engine (issue #6): the page half of the protocol
+ * catalogue (src/shared/protocol-catalogue.ts). One module per protocol in this folder, named by its
+ * id (`export const protocol: ProtocolModule`, `export const samples: ProtocolSamples`); `registry.ts`
+ * finds them. The panel half, the decoder, is `src/panel/decoders/protocols/<id>.ts`.
  *
  * These run in every page: recognisers are tiny pure functions over what the page gave the
- * constructor and the first frames. Nothing here decodes for display (the panel has decoders).
+ * constructor and the first frames. Nothing here decodes for display (the decoders do, in the panel
+ * only), and the panel recognises sockets with these very functions, never its own.
  */
+import type { ProtocolId } from "../../shared/protocol-catalogue";
 import type { ResolvedStrategy } from "../strategy";
 
 export type Direction = "in" | "out";
@@ -37,6 +40,8 @@ export interface ProtocolSession {
 }
 
 export interface ProtocolModule {
+  /** The catalogue id: this module's file name, and its decoder's in the panel. */
+  id: ProtocolId;
   /** Shown in the panel: `Socket.IO / Engine.IO`, `MQTT`... */
   name: string;
   /** From what the page gave the constructor: the evidence (`subprotocol mqtt`), or null. */
@@ -53,7 +58,10 @@ export interface ProtocolModule {
   session(url: string, adopted: boolean): ProtocolSession;
 }
 
-/** Real frames of the protocol, for tests and the README (not imported by the page world). */
+/**
+ * Real frames of the protocol, for tests and the README (not imported by the page world): the page's
+ * recognition and the panel's must agree on them, and the panel's decoder must read them.
+ */
 export interface ProtocolSamples {
   url: string;
   protocols: string[];

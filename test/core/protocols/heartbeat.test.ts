@@ -276,6 +276,21 @@ describe("passive windows announced or learnt", () => {
   });
 });
 
+describe("protocols without a ping: recognised, surfaced, heartbeat off", () => {
+  it.each([
+    ["subscriptions-transport-ws", "ws://h/graphql", ["graphql-ws"], '{"type":"connection_init","payload":{}}'],
+    ["WAMP", "wss://h/ws", ["wamp.2.json", "wamp.2.msgpack"], '[1,"realm1",{"roles":{"subscriber":{}}}]'],
+  ])("%s: sends nothing and never kills an idle socket, under surface", (name, url, protocols, hello) => {
+    const h = open(url, protocols, {}, protocols[0]);
+    expect(h.conn.strategyChoice).toMatchObject({ strategy: "surface", protocol: name });
+    h.conn.send(hello);
+    vi.advanceTimersByTime(3_600_000);
+    expect(h.conn.readyState).toBe(1);
+    expect(h.initial.sent).toEqual([hello]);
+    expect(h.heartbeats()).toEqual([]);
+  });
+});
+
 describe("unknown protocol with message auto", () => {
   it("sends nothing and never kills an idle, healthy socket", () => {
     const h = open("ws://h/live", []);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PROTOCOLS, recogniseFrame, recogniseSocket } from "../../../src/core/protocols/registry";
+import { PROTOCOLS, RECOGNISE_FRAMES, recogniseFirstFrames, recogniseFrame, recogniseSocket } from "../../../src/core/protocols/registry";
 import type { ProtocolSamples } from "../../../src/core/protocols/types";
 import { resolveStrategy } from "../../../src/core/strategy";
 
@@ -20,13 +20,14 @@ describe("protocol registry", () => {
         "SockJS",
         "STOMP",
         "subscriptions-transport-ws",
+        "WAMP",
       ].sort(),
     );
     expect(byFile).toHaveLength(PROTOCOLS.length);
   });
 
   it.each(byFile)("%s: its samples are recognised as itself, by constructor arguments or handshake frames", (file, s) => {
-    const mod = PROTOCOLS.find((p) => file.endsWith(`${moduleFile(p.name)}.ts`))!;
+    const mod = PROTOCOLS.find((p) => file.endsWith(`/${p.id}.ts`))!;
     expect(mod, file).toBeDefined();
     const bySocket = recogniseSocket(s.url, s.protocols);
     const byFrame = s.handshake.map((h) => recogniseFrame(h.dir, h.frame)).find((r) => r !== null) ?? null;
@@ -39,23 +40,6 @@ describe("protocol registry", () => {
     }
   });
 });
-
-function moduleFile(name: string): string {
-  return (
-    {
-      "Action Cable": "actioncable",
-      Centrifugo: "centrifugo",
-      "graphql-ws": "graphql-ws",
-      MQTT: "mqtt",
-      Phoenix: "phoenix",
-      SignalR: "signalr",
-      "Socket.IO / Engine.IO": "engineio",
-      SockJS: "sockjs",
-      STOMP: "stomp",
-      "subscriptions-transport-ws": "subscriptions-transport-ws",
-    } as Record<string, string>
-  )[name]!;
-}
 
 describe("recognition by what the page gave the constructor", () => {
   const cases: [string, string, string[], string | null][] = [
@@ -71,6 +55,8 @@ describe("recognition by what the page gave the constructor", () => {
     ["centrifuge protobuf", "wss://h/ws", ["centrifuge-protobuf"], "Centrifugo"],
     ["sockjs-client", "ws://h/echo/123/abcd1234/websocket", [], "SockJS"],
     ["actioncable", "wss://h/cable", ["actioncable-v1-json", "actioncable-unsupported"], "Action Cable"],
+    ["autobahn", "wss://h/ws", ["wamp.2.json", "wamp.2.msgpack"], "WAMP"],
+    ["autobahn, cbor only", "wss://h/ws", ["wamp.2.cbor"], "WAMP"],
     ["a plain socket", "wss://h/live?room=1", [], null],
     ["a plain socket whose query mentions socket.io", "wss://h/live?next=/socket.io/", [], null],
     ["a plain socket with a chat subprotocol", "wss://h/live", ["chat"], null],
@@ -111,6 +97,20 @@ describe("recognition by the first frames", () => {
       expect(recogniseFrame("in", plain)).toBeNull();
       expect(recogniseFrame("out", plain)).toBeNull();
     }
+  });
+});
+
+describe("recognition of a socket seen afterwards (the panel's)", () => {
+  const CONNECTED = "CONNECTED\nversion:1.2\n\n\0";
+  const chatter = (n: number) => Array.from({ length: n }, (_, i) => ({ dir: "in" as const, frame: `{"n":${i}}` }));
+
+  it("is the engine's rule: the constructor's arguments first, then the first RECOGNISE_FRAMES frames", () => {
+    expect(RECOGNISE_FRAMES).toBe(8);
+    expect(recogniseFirstFrames("ws://b/", ["mqtt"], [{ dir: "in", frame: CONNECTED }])?.protocol.id).toBe("mqtt");
+    const last = [...chatter(RECOGNISE_FRAMES - 1), { dir: "in" as const, frame: CONNECTED }];
+    expect(recogniseFirstFrames("ws://h/ws", [], last)).toMatchObject({ protocol: { id: "stomp" }, evidence: "STOMP CONNECTED frame" });
+    const tooLate = [...chatter(RECOGNISE_FRAMES), { dir: "in" as const, frame: CONNECTED }];
+    expect(recogniseFirstFrames("ws://h/ws", [], tooLate)).toBeNull();
   });
 });
 
