@@ -1,5 +1,10 @@
-/** What a socket's URL and subprotocols say about the protocol it speaks. */
-import type { DecodeContext } from "./types";
+/**
+ * Decoding parameters a socket's URL and subprotocol carry, for a protocol decoder that already knows
+ * its protocol: a version (`EIO=3`), a serialisation (`wamp.2.cbor`), a layer (plain Engine.IO on
+ * `/engine.io/`). Never which protocol the socket speaks: that is ./recognition.ts's, by the core's
+ * recognisers.
+ */
+import type { DecodeContext, FrameInput } from "./types";
 
 export interface SocketUrl {
   path: string;
@@ -8,7 +13,7 @@ export interface SocketUrl {
 
 let last: { url: string; parsed: SocketUrl } | null = null;
 
-/** The socket URL's path and query; an unparsable URL has an empty path and query. Memoised: each decoder asks. */
+/** The socket URL's path and query; an unparsable URL has an empty path and query. Memoised: decoders ask per frame. */
 export function socketUrl(ctx: DecodeContext): SocketUrl {
   if (last?.url === ctx.url) return last.parsed;
   let parsed: SocketUrl;
@@ -28,6 +33,12 @@ export function subprotocols(ctx: DecodeContext): string[] {
   return list.map((p) => p.toLowerCase());
 }
 
-export function speaks(ctx: DecodeContext, ...names: string[]): boolean {
+/** Whether the socket uses one of these subprotocols (the negotiated one when known). */
+export function usesSubprotocol(ctx: DecodeContext, ...names: string[]): boolean {
   return subprotocols(ctx).some((p) => names.includes(p));
+}
+
+/** The connection's first outbound frame, when the panel still has it: the handshake a decoder may need. */
+export function firstOutbound(ctx: DecodeContext): FrameInput | undefined {
+  return ctx.firstFrames?.find((f) => f.dir === "out") ?? ctx.firstOutbound;
 }

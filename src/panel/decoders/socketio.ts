@@ -1,12 +1,11 @@
 /**
- * Socket.IO v2/v3/v4 packets inside Engine.IO `message` packets.
+ * Socket.IO v2/v3/v4 packets inside Engine.IO `message` packets: a layer of the Engine.IO decoder
+ * (./protocols/engineio.ts), not a catalogue protocol of its own.
  * https://github.com/socketio/socket.io-protocol
  */
-import { socketUrl } from "./context";
-import { decodeEngineIo } from "./engineio";
-import { jsonError, parseJson, isRecord } from "./json";
+import { jsonError, parseJson, isRecord } from "./generic/json";
 import { branch, compact, leaf, newBudget, toTree } from "./tree";
-import type { Decoded, DecodedNode, Decoder, FrameInput } from "./types";
+import type { Decoded, DecodedNode, FrameInput } from "./types";
 
 export const SOCKET_IO_TYPES = ["CONNECT", "DISCONNECT", "EVENT", "ACK", "CONNECT_ERROR", "BINARY_EVENT", "BINARY_ACK"] as const;
 
@@ -91,13 +90,3 @@ export function decodeSocketIoPacket(text: string, frame: FrameInput): Decoded {
   }
   return result(type);
 }
-
-export const socketIo: Decoder = {
-  name: "Socket.IO",
-  matches: (ctx) => {
-    const { path, query } = socketUrl(ctx);
-    // `EIO=` alone marks Engine.IO; Socket.IO is its usual passenger unless the path says plain Engine.IO.
-    return path.includes("/socket.io/") || (query.has("EIO") && !path.includes("/engine.io/"));
-  },
-  decode: (frame, ctx) => decodeEngineIo(frame, ctx, (data, inner) => decodeSocketIoPacket(data, inner)),
-};

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decodeFrame, DECODERS, hexToBytes } from "../../../src/panel/decoders";
-import { at, binary, ctx, hexOf, text } from "./frames";
+import { decodeFrame, GENERIC_DECODERS, hexToBytes, PROTOCOL_DECODERS } from "../../../src/panel/decoders";
+import { PROTOCOL_IDS } from "../../../src/shared/protocol-catalogue";
+import { at, binary, ctx, hexOf, opening, text } from "./frames";
 
 const PLAIN = ctx("wss://example.com/ws");
 
@@ -74,7 +75,7 @@ describe("recognition by context", () => {
     ["WAMP", ctx("wss://h/ws", ["wamp.2.json"]), text('[1,"realm1",{}]'), "WAMP"],
     ["Action Cable", ctx("wss://h/cable", ["actioncable-v1-json"]), text('{"type":"welcome"}'), "Action Cable"],
     ["Phoenix vsn=", ctx("wss://h/socket/websocket?vsn=2.0.0"), text('[null,"1","phoenix","heartbeat",{}]'), "Phoenix"],
-    ["SignalR /hubs/", ctx("wss://h/hubs/chat?id=x"), text('{"type":6}\u001e'), "SignalR"],
+    ["SignalR by its handshake record", opening(ctx("wss://h/chat?id=x"), text('{"protocol":"json","version":1}\u001e', "out")), text('{"type":6}\u001e'), "SignalR"],
     ["Centrifugo", ctx("wss://h/connection/websocket"), text("{}"), "Centrifugo"],
   ];
   it.each(cases)("%s", (_name, c, frame, protocol) => {
@@ -103,10 +104,10 @@ describe("recognition by context", () => {
     expect(decodeFrame(text('{"a":1}'), ctx("not a url"))?.protocol).toBe("JSON");
   });
 
-  it("lists every decoder once, by name", () => {
-    const names = DECODERS.map((d) => d.name);
-    expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(["Socket.IO", "Engine.IO", "SockJS", "MQTT", "graphql-ws", "subscriptions-transport-ws", "STOMP", "WAMP", "Action Cable", "Phoenix", "SignalR", "Centrifugo", "JSON", "MessagePack", "CBOR"]));
+  it("has one decoder per catalogue protocol, keyed by its id, and the generic JSON, MessagePack and CBOR", () => {
+    expect(Object.keys(PROTOCOL_DECODERS).sort()).toEqual([...PROTOCOL_IDS].sort());
+    for (const [id, d] of Object.entries(PROTOCOL_DECODERS)) expect(d.id).toBe(id);
+    expect(GENERIC_DECODERS.map((d) => d.name)).toEqual(["JSON", "MessagePack", "CBOR"]);
   });
 });
 

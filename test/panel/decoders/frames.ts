@@ -13,6 +13,11 @@ export function ctx(url: string, protocols: string[] = [], negotiated?: string):
   return negotiated === undefined ? { url, protocols } : { url, protocols, negotiated };
 }
 
+/** The context with the connection's first frames, as the panel gives the recognisers. */
+export function opening(c: DecodeContext, ...firstFrames: FrameInput[]): DecodeContext {
+  return { ...c, firstFrames };
+}
+
 export function hexOf(bytes: ArrayLike<number> | string): string {
   return Buffer.from(typeof bytes === "string" ? Buffer.from(bytes, "utf8") : Uint8Array.from(bytes)).toString("hex");
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeFrame } from "../../../src/panel/decoders";
-import { at, binary, ctx, text } from "./frames";
+import { at, binary, ctx, opening, text } from "./frames";
 
 describe("graphql-ws (graphql-transport-ws)", () => {
   const GQL = ctx("wss://api.example.com/graphql", ["graphql-transport-ws"], "graphql-transport-ws");
@@ -82,8 +82,12 @@ describe("Phoenix channels", () => {
     expect(at(reply.tree, "status")?.value).toBe("ok");
   });
 
-  it("recognises LiveView sockets by path", () => {
-    expect(decodeFrame(text('["4","4","lv:phx-F","phx_join",{}]'), ctx("wss://h/live/websocket"))!.protocol).toBe("Phoenix");
+  it("recognises LiveView sockets as the page does: by the vsn= phoenix.js adds, or a phx_join among the first frames", () => {
+    const join = text('["4","4","lv:phx-F","phx_join",{}]', "out");
+    expect(decodeFrame(join, ctx("wss://h/live/websocket?_csrf_token=x&vsn=2.0.0"))!.protocol).toBe("Phoenix");
+    expect(decodeFrame(text('["4","4","lv:phx-F","phx_reply",{"status":"ok","response":{}}]'), opening(ctx("wss://h/live/websocket"), join))!.protocol).toBe("Phoenix");
+    // The path alone says nothing: the array is only JSON.
+    expect(decodeFrame(join, ctx("wss://h/live/websocket"))!.protocol).toBe("JSON");
   });
 
   it("reports malformed messages", () => {

@@ -80,6 +80,11 @@ describe("MQTT", () => {
     expect(at(d.tree, "properties", "user property", "k")?.value).toBe("v");
   });
 
+  it("reads the protocol level from the CONNECT among the first frames too", () => {
+    const v5 = { ...MQTT, firstFrames: [binary(HEX.connect5, "out"), binary(HEX.connack5)] };
+    expect(decode(HEX.publish5, v5).summary).toBe('PUBLISH a/b qos=1 id=7 "x"');
+  });
+
   it("decodes the acknowledgements", () => {
     expect(decode(HEX.puback).summary).toBe("PUBACK id=10");
     expect(decode(HEX.puback5).summary).toBe("PUBACK id=10 no matching subscribers");

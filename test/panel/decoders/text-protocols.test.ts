@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeFrame } from "../../../src/panel/decoders";
-import { at, ctx, text } from "./frames";
+import { at, ctx, opening, text } from "./frames";
 
 describe("SockJS", () => {
   const SOCKJS = ctx("wss://app.example.com/stomp/123/x7a9b2qz/websocket");
@@ -26,8 +26,11 @@ describe("SockJS", () => {
     expect(decodeFrame(text('["SEND\\ndestination:/app/hello\\n\\nhi\\u0000"]', "out"), SOCKJS)!.summary).toBe("send SEND /app/hello hi");
   });
 
-  it("recognises the /sockjs/ path as well", () => {
-    expect(decodeFrame(text("o"), ctx("ws://h/sockjs/websocket"))!.protocol).toBe("SockJS");
+  it("recognises SockJS on any path by the server's open frame among the first frames, as the page does", () => {
+    const anyPath = ctx("ws://h/sockjs/websocket");
+    expect(decodeFrame(text('a["hi"]'), opening(anyPath, text("o"), text('a["hi"]')))).toMatchObject({ protocol: "SockJS", protocolId: "sockjs" });
+    // The path alone says nothing (the page's recogniser reads /<server>/<session>/websocket only).
+    expect(decodeFrame(text("o"), anyPath)).toBeNull();
   });
 
   it("reports malformed frames", () => {
@@ -71,8 +74,10 @@ describe("STOMP", () => {
     expect(decodeFrame(text("\r\n", "out"), STOMP)).toMatchObject({ kind: "heartbeat" });
   });
 
-  it("recognises STOMP frames by content on a socket without the subprotocol", () => {
-    expect(decodeFrame(text(SEND, "out"), ctx("wss://x/ws"))!.protocol).toBe("STOMP");
+  it("recognises STOMP on a socket without the subprotocol by its CONNECT among the first frames", () => {
+    expect(decodeFrame(text(SEND, "out"), opening(ctx("wss://x/ws"), text(CONNECT, "out")))!.protocol).toBe("STOMP");
+    // A frame that merely looks like STOMP later on is no evidence: the page would not recognise it either.
+    expect(decodeFrame(text(SEND, "out"), ctx("wss://x/ws"))).toBeNull();
     expect(decodeFrame(text("SEND is a word\nwithout NUL"), ctx("wss://x/ws"))).toBeNull();
   });
 
@@ -85,7 +90,9 @@ describe("STOMP", () => {
 });
 
 describe("SignalR", () => {
-  const HUB = ctx("wss://app.example.com/hubs/chat?id=gnkk8lJNjTCcGzxLuG2Ppw");
+  const HANDSHAKE = text('{"protocol":"json","version":1}\u001e', "out");
+  // SignalR's URL says nothing; the client's handshake record, its first frame, does.
+  const HUB = opening(ctx("wss://app.example.com/hubs/chat?id=gnkk8lJNjTCcGzxLuG2Ppw"), HANDSHAKE, text("{}\u001e"));
 
   it("decodes the handshake both ways", () => {
     expect(decodeFrame(text('{"protocol":"json","version":1}\u001e', "out"), HUB)).toMatchObject({ protocol: "SignalR", summary: "handshake json v1", kind: "control" });
@@ -112,8 +119,9 @@ describe("SignalR", () => {
     expect(d.kind).toBe("control");
   });
 
-  it("recognises the handshake on any URL by its record separator", () => {
-    expect(decodeFrame(text('{"protocol":"json","version":1}\u001e', "out"), ctx("wss://x/chat"))!.protocol).toBe("SignalR");
+  it("recognises the handshake among the first frames on any URL, and a hub URL alone as nothing", () => {
+    expect(decodeFrame(text('{"protocol":"json","version":1}\u001e', "out"), opening(ctx("wss://x/chat"), HANDSHAKE))!.protocol).toBe("SignalR");
+    expect(decodeFrame(text('{"type":6}\u001e'), ctx("wss://app.example.com/hubs/chat"))).toBeNull();
   });
 
   it("decodes the MessagePack hub protocol", () => {

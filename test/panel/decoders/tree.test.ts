@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cborProblem } from "../../../src/panel/decoders/cbor";
+import { cborProblem } from "../../../src/panel/decoders/generic/cbor";
 import { boundTree, compact, oneLine, toTree, TREE_LIMITS } from "../../../src/panel/decoders/tree";
 import type { DecodedNode } from "../../../src/panel/decoders";
 

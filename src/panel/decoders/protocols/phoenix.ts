@@ -3,11 +3,10 @@
  * `[join_ref, ref, topic, event, payload]` (plus v2's binary push/reply/broadcast frames).
  * https://hexdocs.pm/phoenix/writing_a_channels_client.html
  */
-import { hexToBytes, ByteReader, utf8OrNull, OutOfBytes } from "./bytes";
-import { socketUrl } from "./context";
-import { isRecord, jsonError, parseJson } from "./json";
-import { branch, bytesNode, compact, leaf, toTree } from "./tree";
-import type { Decoded, DecodedNode, Decoder, FrameInput } from "./types";
+import { hexToBytes, ByteReader, utf8OrNull, OutOfBytes } from "../bytes";
+import { isRecord, jsonError, parseJson } from "../generic/json";
+import { branch, bytesNode, compact, leaf, toTree } from "../tree";
+import type { Decoded, DecodedNode, FrameInput, ProtocolDecoder } from "../types";
 
 const PROTOCOL = "Phoenix";
 
@@ -103,11 +102,7 @@ export function decodePhoenix(frame: FrameInput): Decoded {
   return { protocol: PROTOCOL, summary: compact(v, 80), tree, error: "a message is an object (v1) or an array (v2)" };
 }
 
-export const phoenix: Decoder = {
-  name: "Phoenix",
-  matches: (ctx) => {
-    const { path, query } = socketUrl(ctx);
-    return query.has("vsn") || /\/(socket|live)\/websocket$/.test(path);
-  },
+export const decoder: ProtocolDecoder = {
+  id: "phoenix",
   decode: decodePhoenix,
 };

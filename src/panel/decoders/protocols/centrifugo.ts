@@ -1,13 +1,12 @@
 /**
  * Centrifugo / Centrifuge client protocol v2, JSON flavour: commands `{"id":1,"connect":{...}}`,
  * replies with the same id, pushes `{"push":{"channel":...,"pub":{...}}}`, and `{}` as ping and pong.
- * Several may share a frame, one per line. (The protobuf flavour is left to the binary fallbacks.)
+ * Several may share a frame, one per line. (The protobuf flavour is left to the generic decoders.)
  * https://centrifugal.dev/docs/transports/client_protocol
  */
-import { socketUrl } from "./context";
-import { isRecord, jsonError, parseJson } from "./json";
-import { branch, compact, newBudget, toTree } from "./tree";
-import type { Decoded, DecodedNode, Decoder, FrameInput } from "./types";
+import { isRecord, jsonError, parseJson } from "../generic/json";
+import { branch, compact, newBudget, toTree } from "../tree";
+import type { Decoded, DecodedNode, FrameInput, ProtocolDecoder } from "../types";
 
 const PROTOCOL = "Centrifugo";
 
@@ -86,8 +85,8 @@ export function decodeCentrifugo(frame: FrameInput): Decoded | null {
   return decoded;
 }
 
-export const centrifugo: Decoder = {
-  name: "Centrifugo",
-  matches: (ctx) => /\/connection\/(uni_)?websocket$/.test(socketUrl(ctx).path),
+/** Protobuf (binary) frames are left to the generic decoders. */
+export const decoder: ProtocolDecoder = {
+  id: "centrifugo",
   decode: decodeCentrifugo,
 };

@@ -1,8 +1,8 @@
 /** MessagePack binary frames (https://msgpack.org), decoded with @msgpack/msgpack. */
 import { decode } from "@msgpack/msgpack";
-import { wholeBinary } from "./bytes";
-import { compact, toTree } from "./tree";
-import type { Decoder } from "./types";
+import { wholeBinary } from "../bytes";
+import { compact, toTree } from "../tree";
+import type { GenericDecoder } from "../types";
 
 export function decodeMsgpackSafely(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
@@ -14,10 +14,8 @@ export function decodeMsgpackSafely(bytes: Uint8Array): { ok: true; value: unkno
 }
 
 /** Any binary frame that is a whole MessagePack map or array; scalars would match too much random binary. */
-export const msgpack: Decoder = {
+export const msgpack: GenericDecoder = {
   name: "MessagePack",
-  matches: () => false,
-  decode: (frame, ctx) => msgpack.sniff!(frame, ctx),
   sniff(frame) {
     // fixmap, fixarray, array16/32, map16/32
     const bytes = wholeBinary(frame, (b) => (b >= 0x80 && b <= 0x9f) || (b >= 0xdc && b <= 0xdf));

@@ -4,16 +4,12 @@
  * (Spring) or JSON, and are decoded as such.
  * https://github.com/sockjs/sockjs-protocol
  */
-import { socketUrl } from "./context";
-import { jsonError, parseJson } from "./json";
+import { jsonError, parseJson } from "../generic/json";
 import { decodeStomp, looksLikeStomp } from "./stomp";
-import { branch, compact, leaf, newBudget, toTree, type TreeBudget } from "./tree";
-import type { Decoded, DecodedNode, Decoder } from "./types";
+import { branch, compact, leaf, newBudget, toTree, type TreeBudget } from "../tree";
+import type { Decoded, DecodedNode, ProtocolDecoder } from "../types";
 
 const PROTOCOL = "SockJS";
-
-/** `/<prefix>/<server>/<session>/websocket`: sockjs-client picks a 3-digit server id. */
-const SOCKJS_PATH = /\/\d{3}\/[^/.]+\/websocket$/;
 
 function decodeMessages(messages: unknown[], budget: TreeBudget): { nodes: DecodedNode[]; texts: string[]; kinds: Set<string> } {
   const nodes: DecodedNode[] = [];
@@ -61,12 +57,8 @@ function arrayFrame(label: string, payload: string, truncated: boolean, code: st
   return decoded;
 }
 
-export const sockJs: Decoder = {
-  name: "SockJS",
-  matches: (ctx) => {
-    const { path } = socketUrl(ctx);
-    return path.includes("/sockjs/") || SOCKJS_PATH.test(path);
-  },
+export const decoder: ProtocolDecoder = {
+  id: "sockjs",
   decode(frame) {
     if (frame.opcode !== "text") return { protocol: PROTOCOL, summary: "binary", error: "SockJS frames are text" };
     const text = frame.preview;

@@ -1,20 +1,20 @@
 /**
- * GraphQL over WebSocket, both wire protocols:
- * - `graphql-transport-ws` (the graphql-ws library):
- *   https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md
- * - `graphql-ws` (Apollo's older subscriptions-transport-ws):
- *   https://github.com/apollographql/subscriptions-transport-ws/blob/master/PROTOCOL.md
+ * GraphQL over WebSocket, the graphql-ws library's protocol (subprotocol `graphql-transport-ws`):
+ * https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md
+ * Its older cousin, Apollo's subscriptions-transport-ws, has the same message shape and other types:
+ * ./subscriptions-transport-ws.ts reads it with `decodeGraphql` and its own flavour.
  */
-import { speaks } from "./context";
-import { isRecord, jsonError, parseJson } from "./json";
-import { compact, oneLine, toTree } from "./tree";
-import type { Decoded, Decoder, FrameInput } from "./types";
+import { isRecord, jsonError, parseJson } from "../generic/json";
+import { compact, oneLine, toTree } from "../tree";
+import type { Decoded, FrameInput, ProtocolDecoder } from "../types";
 
-interface Flavour {
+export interface Flavour {
   protocol: string;
   types: Record<string, "control" | "heartbeat" | "data">;
   /** Message types whose payload is an operation (query text). */
   operations: string[];
+  /** Message types that must carry a string `id`. */
+  stringIds?: string[];
 }
 
 const GRAPHQL_WS: Flavour = {
@@ -24,15 +24,7 @@ const GRAPHQL_WS: Flavour = {
     subscribe: "data", next: "data", error: "data", complete: "control",
   },
   operations: ["subscribe"],
-};
-
-const SUBSCRIPTIONS_TRANSPORT_WS: Flavour = {
-  protocol: "subscriptions-transport-ws",
-  types: {
-    connection_init: "control", connection_ack: "control", connection_error: "control", ka: "heartbeat",
-    connection_terminate: "control", start: "data", data: "data", error: "data", complete: "control", stop: "control",
-  },
-  operations: ["start"],
+  stringIds: ["subscribe", "next", "error", "complete"],
 };
 
 /** What an operation is called: its operationName, else its first line (`subscription OnMessage {`). */
@@ -43,7 +35,7 @@ function operationLabel(payload: unknown): string {
   return "";
 }
 
-function decodeGraphql(frame: FrameInput, flavour: Flavour): Decoded {
+export function decodeGraphql(frame: FrameInput, flavour: Flavour): Decoded {
   const protocol = flavour.protocol;
   if (frame.opcode !== "text") return { protocol, summary: "binary", error: "messages are JSON text" };
   const parsed = parseJson(frame.preview);
@@ -62,7 +54,7 @@ function decodeGraphql(frame: FrameInput, flavour: Flavour): Decoded {
   } else if (m.payload !== undefined && m.payload !== null) {
     parts.push(compact(m.payload, 120));
   }
-  if (flavour === GRAPHQL_WS && ["subscribe", "next", "error", "complete"].includes(m.type) && typeof m.id !== "string") {
+  if (flavour.stringIds?.includes(m.type) && typeof m.id !== "string") {
     error = `${m.type} without a string id`;
   }
   const decoded: Decoded = { protocol, summary: parts.filter(Boolean).join(" "), kind, tree };
@@ -70,15 +62,7 @@ function decodeGraphql(frame: FrameInput, flavour: Flavour): Decoded {
   return decoded;
 }
 
-export const graphqlWs: Decoder = {
-  name: "graphql-ws",
-  matches: (ctx) => speaks(ctx, "graphql-transport-ws"),
+export const decoder: ProtocolDecoder = {
+  id: "graphql-ws",
   decode: (frame) => decodeGraphql(frame, GRAPHQL_WS),
-};
-
-export const subscriptionsTransportWs: Decoder = {
-  name: "subscriptions-transport-ws",
-  // The subprotocol named `graphql-ws` is the old Apollo protocol, not the graphql-ws library's.
-  matches: (ctx) => speaks(ctx, "graphql-ws"),
-  decode: (frame) => decodeGraphql(frame, SUBSCRIPTIONS_TRANSPORT_WS),
 };

@@ -3,10 +3,9 @@
  * inside strings; the tree shows them parsed.
  * https://github.com/rails/rails/tree/main/actioncable/app/javascript/action_cable
  */
-import { speaks } from "./context";
-import { isRecord, jsonError, parseJson } from "./json";
-import { compact, toTree } from "./tree";
-import type { Decoded, Decoder, FrameInput } from "./types";
+import { isRecord, jsonError, parseJson } from "../generic/json";
+import { compact, toTree } from "../tree";
+import type { Decoded, FrameInput, ProtocolDecoder } from "../types";
 
 const PROTOCOL = "Action Cable";
 
@@ -70,8 +69,7 @@ export function decodeActionCable(frame: FrameInput): Decoded {
   return { protocol: PROTOCOL, summary: compact(m, 80), tree, error: "neither a server message (type/identifier) nor a command" };
 }
 
-export const actionCable: Decoder = {
-  name: "Action Cable",
-  matches: (ctx) => speaks(ctx, "actioncable-v1-json", "actioncable-unsupported"),
+export const decoder: ProtocolDecoder = {
+  id: "actioncable",
   decode: decodeActionCable,
 };

@@ -1,6 +1,6 @@
-/** JSON: the fallback for any text frame that parses as an object or array. */
-import { compact, newBudget, toTree, type TreeBudget } from "./tree";
-import type { Decoded, Decoder, FrameInput } from "./types";
+/** JSON: the generic decoder for any text frame that parses as an object or array. */
+import { compact, newBudget, toTree, type TreeBudget } from "../tree";
+import type { Decoded, FrameInput, GenericDecoder } from "../types";
 
 export type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -33,10 +33,8 @@ function looksLikeJson(text: string): boolean {
   return t.startsWith("{") || t.startsWith("[");
 }
 
-export const json: Decoder = {
+export const json: GenericDecoder = {
   name: "JSON",
-  matches: () => false,
-  decode: (frame) => json.sniff!(frame, { url: "", protocols: [] }),
   sniff(frame) {
     if (frame.opcode !== "text" || !looksLikeJson(frame.preview)) return null;
     const parsed = parseJson(frame.preview);

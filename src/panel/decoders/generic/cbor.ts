@@ -5,9 +5,9 @@
  * refused by an extension page's CSP and flagged by AMO's linter) and calls no constructor by name.
  */
 import { decode } from "cborg";
-import { wholeBinary } from "./bytes";
-import { compact, toTree } from "./tree";
-import type { Decoder } from "./types";
+import { wholeBinary } from "../bytes";
+import { compact, toTree } from "../tree";
+import type { GenericDecoder } from "../types";
 
 /** Date/time, bignums, decimal fractions, expected encodings, URIs and the like, self-describe. */
 const PLAIN_TAGS = new Set([0, 1, 2, 3, 4, 5, 21, 22, 23, 24, 32, 33, 34, 35, 36, 55799]);
@@ -89,10 +89,8 @@ export function decodeCborSafely(bytes: Uint8Array): { ok: true; value: unknown 
 }
 
 /** Any binary frame that is a whole CBOR map or array; scalars would match too much random binary. */
-export const cbor: Decoder = {
+export const cbor: GenericDecoder = {
   name: "CBOR",
-  matches: () => false,
-  decode: (frame, ctx) => cbor.sniff!(frame, ctx),
   sniff(frame) {
     // Major type 4 (array) or 5 (map).
     const bytes = wholeBinary(frame, (b) => b >> 5 === 4 || b >> 5 === 5);

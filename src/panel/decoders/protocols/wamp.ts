@@ -3,12 +3,12 @@
  * (`wamp.2.msgpack`, `wamp.2.cbor`). https://wamp-proto.org/wamp_latest_ietf.html
  */
 import { decode as decodeMsgpack } from "@msgpack/msgpack";
-import { hexToBytes } from "./bytes";
-import { decodeCborSafely } from "./cbor";
-import { speaks } from "./context";
-import { jsonError, parseJson } from "./json";
-import { compact, toTree } from "./tree";
-import type { Decoded, DecodeContext, Decoder, FrameInput } from "./types";
+import { hexToBytes } from "../bytes";
+import { decodeCborSafely } from "../generic/cbor";
+import { usesSubprotocol } from "../context";
+import { jsonError, parseJson } from "../generic/json";
+import { compact, toTree } from "../tree";
+import type { Decoded, DecodeContext, FrameInput, ProtocolDecoder } from "../types";
 
 const PROTOCOL = "WAMP";
 
@@ -68,7 +68,7 @@ export function decodeWamp(frame: FrameInput, ctx: DecodeContext): Decoded {
     return { protocol: PROTOCOL, summary: "binary", error: "binary preview is not hex" };
   }
   // A binary WAMP frame is MessagePack unless the socket negotiated CBOR.
-  if (speaks(ctx, "wamp.2.cbor") && !speaks(ctx, "wamp.2.msgpack")) {
+  if (usesSubprotocol(ctx, "wamp.2.cbor") && !usesSubprotocol(ctx, "wamp.2.msgpack")) {
     const cbor = decodeCborSafely(bytes);
     return cbor.ok ? describeWamp(cbor.value) : { protocol: PROTOCOL, summary: "binary", error: `not CBOR: ${cbor.error}` };
   }
@@ -79,8 +79,7 @@ export function decodeWamp(frame: FrameInput, ctx: DecodeContext): Decoded {
   }
 }
 
-export const wamp: Decoder = {
-  name: "WAMP",
-  matches: (ctx) => speaks(ctx, "wamp.2.json", "wamp.2.msgpack", "wamp.2.cbor"),
+export const decoder: ProtocolDecoder = {
+  id: "wamp",
   decode: decodeWamp,
 };

@@ -3,10 +3,10 @@
  * https://docs.oasis-open.org/mqtt/mqtt/v3.1.1/mqtt-v3.1.1.html
  * https://docs.oasis-open.org/mqtt/mqtt/v5.0/mqtt-v5.0.html
  */
-import { ByteReader, hexToBytes, OutOfBytes, utf8OrNull } from "./bytes";
-import { speaks } from "./context";
-import { branch, bytesNode, compact, leaf, oneLine } from "./tree";
-import type { Decoded, DecodeContext, DecodedNode, Decoder, FrameInput } from "./types";
+import { ByteReader, hexToBytes, OutOfBytes, utf8OrNull } from "../bytes";
+import { firstOutbound, usesSubprotocol } from "../context";
+import { branch, bytesNode, compact, leaf, oneLine } from "../tree";
+import type { Decoded, DecodeContext, DecodedNode, FrameInput, ProtocolDecoder } from "../types";
 
 const PROTOCOL = "MQTT";
 
@@ -286,7 +286,7 @@ function packet(type: number, flags: number, r: ByteReader, level: number, cut: 
 
 /** The protocol level the socket speaks: from its CONNECT when the panel has it, from the subprotocol, else 3.1.1. */
 function levelFor(ctx: DecodeContext): number | undefined {
-  const first = ctx.firstOutbound;
+  const first = firstOutbound(ctx);
   if (first?.opcode === "binary" && first.preview.startsWith("10")) {
     try {
       const r = new ByteReader(hexToBytes(first.preview.slice(0, 64)));
@@ -298,7 +298,7 @@ function levelFor(ctx: DecodeContext): number | undefined {
       // Not a CONNECT after all: fall through to the other hints.
     }
   }
-  if (speaks(ctx, "mqttv3.1")) return 3;
+  if (usesSubprotocol(ctx, "mqttv3.1")) return 3;
   return undefined;
 }
 
@@ -375,8 +375,7 @@ export function decodeMqtt(frame: FrameInput, ctx: DecodeContext): Decoded {
   return decoded;
 }
 
-export const mqtt: Decoder = {
-  name: "MQTT",
-  matches: (ctx) => speaks(ctx, "mqtt", "mqttv3.1"),
+export const decoder: ProtocolDecoder = {
+  id: "mqtt",
   decode: decodeMqtt,
 };

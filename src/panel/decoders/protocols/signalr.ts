@@ -4,11 +4,10 @@
  * https://github.com/dotnet/aspnetcore/blob/main/src/SignalR/docs/specs/HubProtocol.md
  */
 import { decode as decodeMsgpack } from "@msgpack/msgpack";
-import { hexToBytes, OutOfBytes } from "./bytes";
-import { socketUrl } from "./context";
-import { isRecord, jsonError, parseJson } from "./json";
-import { branch, compact, leaf, newBudget, toTree, type TreeBudget } from "./tree";
-import type { Decoded, DecodedNode, Decoder, FrameInput } from "./types";
+import { hexToBytes, OutOfBytes } from "../bytes";
+import { isRecord, jsonError, parseJson } from "../generic/json";
+import { branch, compact, leaf, newBudget, toTree, type TreeBudget } from "../tree";
+import type { Decoded, DecodedNode, FrameInput, ProtocolDecoder } from "../types";
 
 const PROTOCOL = "SignalR";
 export const RECORD_SEPARATOR = "\u001e";
@@ -164,12 +163,8 @@ export function decodeSignalRBinary(frame: FrameInput): Decoded {
   return combine(records, cutShort, error);
 }
 
-export const signalR: Decoder = {
-  name: "SignalR",
-  matches: (ctx) => {
-    const { path } = socketUrl(ctx);
-    return /\/hubs?\//i.test(path) || /hub\/?$/i.test(path);
-  },
+export const decoder: ProtocolDecoder = {
+  id: "signalr",
   decode(frame) {
     if (frame.opcode === "binary") {
       try {
@@ -179,15 +174,6 @@ export const signalR: Decoder = {
         return { protocol: PROTOCOL, summary: "binary", error: e.message };
       }
     }
-    // A hub URL is a hint, not proof: text that is not record-separated is left to the others.
-    if (!frame.preview.includes(RECORD_SEPARATOR)) return null;
-    return decodeSignalRText(frame);
-  },
-  sniff(frame) {
-    if (frame.opcode !== "text" || !frame.preview.endsWith(RECORD_SEPARATOR)) return null;
-    const first = frame.preview.slice(0, frame.preview.indexOf(RECORD_SEPARATOR));
-    const parsed = parseJson(first);
-    if (!parsed.ok || !isRecord(parsed.value)) return null;
     return decodeSignalRText(frame);
   },
 };

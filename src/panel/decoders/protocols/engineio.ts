@@ -1,12 +1,14 @@
 /**
- * Engine.IO v3/v4 over WebSocket: one packet per frame, its type the first character.
+ * Engine.IO v3/v4 over WebSocket: one packet per frame, its type the first character; Socket.IO
+ * packets (../socketio.ts) ride in its `message` packets unless the socket is plain Engine.IO.
  * https://github.com/socketio/engine.io-protocol
  */
-import { socketUrl } from "./context";
-import { jsonError, parseJson, isRecord } from "./json";
-import { branch, compact, leaf, toTree } from "./tree";
-import type { Decoded, DecodeContext, Decoder, FrameInput } from "./types";
-import { hexToBytes } from "./bytes";
+import { socketUrl } from "../context";
+import { jsonError, parseJson, isRecord } from "../generic/json";
+import { branch, compact, leaf, toTree } from "../tree";
+import { decodeSocketIoPacket } from "../socketio";
+import type { Decoded, DecodeContext, FrameInput, ProtocolDecoder } from "../types";
+import { hexToBytes } from "../bytes";
 
 export const ENGINE_IO_TYPES = ["open", "close", "ping", "pong", "message", "upgrade", "noop"] as const;
 
@@ -89,9 +91,15 @@ export function decodeEngineIo(
   }
 }
 
-/** Plain Engine.IO (no Socket.IO on top): the default `/engine.io/` path. */
-export const engineIo: Decoder = {
-  name: "Engine.IO",
-  matches: (ctx) => socketUrl(ctx).path.includes("/engine.io/"),
-  decode: (frame, ctx) => decodeEngineIo(frame, ctx),
+/**
+ * Socket.IO is Engine.IO's usual passenger; plain Engine.IO (engine.io-client alone) keeps its
+ * default `/engine.io/` path, and its messages are shown as text.
+ */
+function carriesSocketIo(ctx: DecodeContext): boolean {
+  return !socketUrl(ctx).path.includes("/engine.io/");
+}
+
+export const decoder: ProtocolDecoder = {
+  id: "engineio",
+  decode: (frame, ctx) => (carriesSocketIo(ctx) ? decodeEngineIo(frame, ctx, decodeSocketIoPacket) : decodeEngineIo(frame, ctx)),
 };

@@ -2,10 +2,9 @@
  * STOMP 1.0-1.2 text frames: COMMAND, header lines, a blank line, the body, NUL. A lone EOL is a
  * heart-beat. https://stomp.github.io/stomp-specification-1.2.html
  */
-import { speaks } from "./context";
-import { parseJson } from "./json";
-import { branch, leaf, newBudget, oneLine, toTree, type TreeBudget } from "./tree";
-import type { Decoded, DecodedNode, Decoder } from "./types";
+import { parseJson } from "../generic/json";
+import { branch, leaf, newBudget, oneLine, toTree, type TreeBudget } from "../tree";
+import type { Decoded, DecodedNode, ProtocolDecoder } from "../types";
 
 export const STOMP_COMMANDS = new Set([
   "CONNECT", "STOMP", "CONNECTED", "SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK", "NACK", "BEGIN", "COMMIT",
@@ -113,16 +112,11 @@ function findBlankLine(text: string): number {
   return m ? m.index + (text[m.index] === "\r" ? 2 : 1) : -1;
 }
 
-export const stomp: Decoder = {
-  name: "STOMP",
-  matches: (ctx) => speaks(ctx, "v10.stomp", "v11.stomp", "v12.stomp", "stomp"),
+/** Binary frames (a body sent as bytes) are left to the generic decoders. */
+export const decoder: ProtocolDecoder = {
+  id: "stomp",
   decode(frame) {
     if (frame.opcode !== "text") return null;
-    return decodeStomp(frame.preview, frame.truncated);
-  },
-  sniff(frame) {
-    if (frame.opcode !== "text" || !looksLikeStomp(frame.preview)) return null;
-    if (!frame.truncated && !frame.preview.includes("\0")) return null;
     return decodeStomp(frame.preview, frame.truncated);
   },
 };
