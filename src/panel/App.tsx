@@ -14,7 +14,7 @@ import { EmptyState } from "./EmptyState";
 import { SocketList } from "./SocketList";
 import { Toolbar, type PanelView } from "./Toolbar";
 import { PauseBanner } from "./PauseBanner";
-import { FramesView } from "./FramesView";
+import { FramesView, framesViewMemory } from "./FramesView";
 import { Timeline } from "./Timeline";
 import { FaultBar } from "./FaultBar";
 import type { ActiveFaults } from "./fault-state";
@@ -61,6 +61,8 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
   const dispatch = inbox.command;
   useEffect(() => () => inbox.close(), [inbox]);
   const [view, setView] = useState<PanelView>("frames");
+  // The frames view comes back as it was (filter, selection, scroll) after the Timeline tab.
+  const [framesMemory] = useState(framesViewMemory);
   const [selected, setSelected] = useState<SocketId | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   const imports = useRef(0);
@@ -183,7 +185,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
           </aside>
           <section class="workspace-main">
             {view === "frames" ? (
-              <FramesView model={model} socket={socket} decoder={decoder} initialRect={tableRect} />
+              <FramesView model={model} socket={socket} decoder={decoder} initialRect={tableRect} memory={framesMemory} />
             ) : (
               <Timeline model={model} socket={socket} />
             )}

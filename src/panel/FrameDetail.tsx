@@ -3,6 +3,8 @@ import type { FrameRecord } from "../shared/protocol";
 import type { Decoded } from "./frame-decoding";
 import type { FrameType } from "./frame-filter";
 import { hexToBytes } from "./frame-info";
+import { frameMarks } from "./frame-marks";
+import { FrameMarkTags } from "./FrameMarkTags";
 import { formatBytes, formatClock } from "./format";
 import { copyText } from "./clipboard";
 import { JsonTree, parseJsonPayload } from "./JsonTree";
@@ -35,6 +37,8 @@ export function frameAsJson(frame: FrameRecord, decoded: Decoded | null): string
       opcode: frame.opcode,
       size: frame.size,
       truncated: frame.truncated,
+      ...(frame.from ? { from: frame.from } : {}),
+      ...(frame.fate ? { fate: frame.fate } : {}),
       data: frame.preview,
       ...(decoded ? { protocol: decoded.protocol, summary: decoded.summary } : {}),
     },
@@ -48,6 +52,7 @@ export function FrameDetail({ frame, decoded, type, onClose }: FrameDetailProps)
   const json = useMemo(() => (frame.opcode === "text" ? parseJsonPayload(frame.preview) : undefined), [frame]);
   const bytes = useMemo(() => (frame.opcode === "binary" ? hexToBytes(frame.preview) : null), [frame]);
   const copy = async (done: MessageKey, text: string) => setCopied(t((await copyText(text)) ? done : "panelCopyFailed"));
+  const marks = frameMarks(frame);
 
   return (
     <section class="frame-detail" data-testid="frame-detail" aria-label={t("panelFrameDetail")}>
@@ -57,6 +62,7 @@ export function FrameDetail({ frame, decoded, type, onClose }: FrameDetailProps)
           {type}
           {decoded && ` · ${decoded.protocol}`}
         </span>
+        <FrameMarkTags marks={marks} testId="detail-mark" />
         <span class="frame-detail-spacer" />
         <span class="frame-detail-copied" role="status">
           {copied}
@@ -72,6 +78,10 @@ export function FrameDetail({ frame, decoded, type, onClose }: FrameDetailProps)
         </button>
       </div>
       <div class="frame-detail-body">
+        {/* Who made it and what became of it, in words (the tags above say it short). */}
+        <p class="frame-detail-note" data-testid="detail-provenance">
+          {marks.length ? marks.map((mark) => mark.title).join(". ") : t("panelFrameMarksNone")}
+        </p>
         {frame.truncated && (
           <p class="frame-detail-note">
             {frame.opcode === "binary"

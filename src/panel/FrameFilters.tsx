@@ -9,11 +9,14 @@ export interface FrameFiltersProps {
   error: string | null;
   timeMode: "absolute" | "relative";
   onTimeMode(mode: "absolute" | "relative"): void;
+  /** Frames shown, of `total`. */
   shown: number;
   total: number;
+  /** Lifecycle rows shown among them. */
+  lifecycle?: number;
 }
 
-export function FrameFilters({ filter, onChange, error, timeMode, onTimeMode, shown, total }: FrameFiltersProps) {
+export function FrameFilters({ filter, onChange, error, timeMode, onTimeMode, shown, total, lifecycle = 0 }: FrameFiltersProps) {
   const set = (patch: Partial<FrameFilter>) => onChange({ ...filter, ...patch });
   return (
     <div class="frame-filters" role="toolbar" aria-label={t("panelFilters")}>
@@ -53,7 +56,7 @@ export function FrameFilters({ filter, onChange, error, timeMode, onTimeMode, sh
         <option value="control">{t("panelTypeControl")}</option>
         <option value="heartbeat">{t("panelTypeHeartbeat")}</option>
       </select>
-      <label>
+      <label title={t("panelHideHeartbeatsTitle")}>
         <input
           type="checkbox"
           checked={filter.hideHeartbeats}
@@ -61,6 +64,15 @@ export function FrameFilters({ filter, onChange, error, timeMode, onTimeMode, sh
           onChange={(e) => set({ hideHeartbeats: e.currentTarget.checked })}
         />
         {t("panelHideHeartbeats")}
+      </label>
+      <label title={t("panelHideLifecycleTitle")}>
+        <input
+          type="checkbox"
+          checked={filter.hideLifecycle}
+          data-testid="filter-hide-lifecycle"
+          onChange={(e) => set({ hideLifecycle: e.currentTarget.checked })}
+        />
+        {t("panelHideLifecycle")}
       </label>
       <label>
         <input
@@ -71,7 +83,7 @@ export function FrameFilters({ filter, onChange, error, timeMode, onTimeMode, sh
         />
         {t("panelTimeSinceOpen")}
       </label>
-      <span class="frame-filters-count" data-testid="frame-count" data-shown={shown} data-total={total}>
+      <span class="frame-filters-count" data-testid="frame-count" data-shown={shown} data-total={total} data-lifecycle={lifecycle}>
         {shown === total ? t("panelFrameCount", [String(total)]) : t("panelFrameCountFiltered", [String(shown), String(total)])}
       </span>
       {error !== null && (

@@ -1,119 +1,237 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "preact/hooks";
 import type { TargetedKeyboardEvent } from "preact";
-import type { FrameRecord } from "../shared/protocol";
+import type { FrameRecord, SocketId } from "../shared/protocol";
+import { socketOfEvent } from "../shared/protocol";
 import type { FrameType } from "./frame-filter";
+import type { FrameRows } from "./frame-rows";
+import type { FrameMark } from "./frame-marks";
+import { categoryName, lifecycleRow } from "./lifecycle-rows";
 import { observeElementRect } from "@tanstack/virtual-core";
 import { useVirtualizer } from "./use-virtualizer";
-import { formatBytes, formatClock } from "./format";
-import { deliveryLabel } from "./frame-info";
-import type { DeliveryMark } from "./socket-log";
+import { FrameMarkTags } from "./FrameMarkTags";
+import { clip, formatBytes, formatClock } from "./format";
 import "./FramesTable.css";
 import { t } from "../shared/i18n";
 
 export const ROW_HEIGHT = 20;
+/** Within this many px of the end, the table counts as at the bottom (zoom makes scroll offsets fractional). */
+const AT_END_SLACK = ROW_HEIGHT / 2;
 
 export interface FrameRowInfo {
   type: FrameType;
   preview: string;
   protocol?: string;
-  /** An outbound frame's delivery (a rule's `delivery`), when it has an id the engine tracked. */
-  delivery?: DeliveryMark | null;
+  /** Provenance and fate, as the record gives them. */
+  marks: FrameMark[];
+}
+
+/**
+ * Where the table was scrolled, kept by its owner so a table mounted again (after the Timeline tab)
+ * comes back where it was. `pinned`: at the bottom, following what comes (null: not known yet, the
+ * table decides when first laid out). `seenT`: time of the newest row the user saw at the bottom; rows
+ * after it are the "N new".
+ */
+export interface TableScroll {
+  offset: number;
+  pinned: boolean | null;
+  seenT: number;
+}
+
+export function tableScroll(): TableScroll {
+  return { offset: 0, pinned: null, seenT: -Infinity };
 }
 
 export interface FramesTableProps {
   frames: readonly FrameRecord[];
-  /** Log indices of the frames to show, in order. */
-  indices: readonly number[];
+  /** The rows to show: frames (log indices) and lifecycle events, in order. */
+  rows: FrameRows;
   /** The selected frame's log index. */
   selected: number | null;
   onSelect(index: number): void;
   timeMode: "absolute" | "relative";
-  /** When each socket was created, for relative times. */
-  createdAt(frame: FrameRecord): number;
+  /** When a socket was created, for relative times. */
+  createdAt(socket: SocketId): number | undefined;
   describe(index: number): FrameRowInfo;
+  /** Kept across mounts (the App's); absent: the table's own. */
+  scroll?: TableScroll;
   /** Size of the scroll box before it is laid out (tests; the first paint). */
   initialRect?: { width: number; height: number };
 }
 
-/** The row's state: `resent` while a resent frame still waits for its ack. */
-function deliveryState(mark: DeliveryMark): "pending" | "acked" | "resent" | "lost" {
-  return mark.status === "pending" && mark.resent > 0 ? "resent" : mark.status;
-}
-
-/** Position of a log index in the sorted `indices`, or -1. */
-function positionOf(indices: readonly number[], index: number | null): number {
+/** Position of frame row `index` in `codes` (frame codes ascend; lifecycle codes, < 0, sit among them), or -1. */
+function positionOf(codes: readonly number[], index: number | null): number {
   if (index === null) return -1;
   let lo = 0;
-  let hi = indices.length;
+  let hi = codes.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (indices[mid]! < index) lo = mid + 1;
+    let m = mid;
+    while (m < hi && codes[m]! < 0) m++;
+    if (m === hi || codes[m]! > index) hi = mid;
+    else if (codes[m]! < index) lo = m + 1;
+    else return m;
+  }
+  return -1;
+}
+
+/** The first frame row from `from` on in direction `step`, or -1. */
+function frameRowFrom(codes: readonly number[], from: number, step: 1 | -1): number {
+  for (let p = from; p >= 0 && p < codes.length; p += step) if (codes[p]! >= 0) return p;
+  return -1;
+}
+
+/** How many rows came after time `seenT` (rows are in time order): the "N new". */
+function rowsAfter(rows: FrameRows, frames: readonly FrameRecord[], seenT: number): number {
+  const { codes } = rows;
+  let lo = 0;
+  let hi = codes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows.timeOf(codes[mid]!, frames) <= seenT) lo = mid + 1;
     else hi = mid;
   }
-  return indices[lo] === index ? lo : -1;
+  return codes.length - lo;
 }
 
 /**
- * The frames, virtualized: only the rows in view (and a few more) are in the DOM, so 100,000 frames
- * cost what 40 do. Every cell is a text node: a payload is never parsed as HTML.
+ * The frames and, among them, the lifecycle rows, virtualized: only the rows in view (and a few more)
+ * are in the DOM, so 500,000 frames cost what 40 do. Every cell is a text node: a payload is never
+ * parsed as HTML.
+ *
+ * At the bottom, the table follows what comes (as DevTools does). The virtualizer's `followOnAppend`
+ * does nothing unless the list is anchored to its end, which would make it search the rows for its
+ * anchor on every append: the table scrolls to the end itself after the rows grew. Scrolled up, it stays
+ * put, and a button says how many rows came since and jumps to the newest.
  */
 export function FramesTable(props: FramesTableProps) {
-  const { frames, indices, selected, onSelect, timeMode, createdAt, describe } = props;
+  const { frames, rows, selected, onSelect, timeMode, createdAt, describe } = props;
+  const { codes } = rows;
+  const count = codes.length;
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [own] = useState(tableScroll);
+  const memory = props.scroll ?? own;
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
+  const viewport = (): number => scrollRef.current?.clientHeight || props.initialRect?.height || 0;
+  const newestT = count ? rows.timeOf(codes[count - 1]!, frames) : -Infinity;
+  // What the scroll listener reads: the rows as last rendered.
+  const latest = useRef({ newestT, count });
+  latest.current = { newestT, count };
+
   const virtualizer = useVirtualizer({
-    count: indices.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
     initialRect: props.initialRect,
+    // Back where it was (another tab was shown meanwhile), or at the end when it was following.
+    initialOffset: () => (memory.pinned ? Math.max(0, count * ROW_HEIGHT - viewport()) : memory.offset),
     // A box not laid out yet (or a DOM without layout) reports 0 x 0: use the initial size until it is.
     observeElementRect: (instance, cb) =>
       observeElementRect(instance, (rect) => cb(rect.height === 0 && props.initialRect ? props.initialRect : rect)),
-    // At the bottom, new frames keep the newest in view (as DevTools does); scrolled up, nothing moves.
-    followOnAppend: true,
   });
-  const position = positionOf(indices, selected);
+  const position = positionOf(codes, selected);
+  const atEnd = (offset: number): boolean => offset + viewport() >= count * ROW_HEIGHT - AT_END_SLACK;
+  const toEnd = (): void => {
+    if (count > 0) virtualizer.scrollToIndex(count - 1, { align: "end" });
+  };
 
-  // The selection moved by keyboard (or the list changed under it): keep it in view.
+  // The user's scrolling decides whether the table follows: at the bottom it does, anywhere else not.
   useEffect(() => {
-    if (position >= 0) virtualizer.scrollToIndex(position, { align: "auto" });
-  }, [position, virtualizer]);
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScroll = (): void => {
+      const offset = el.scrollTop;
+      const pinned = offset + viewport() >= latest.current.count * ROW_HEIGHT - AT_END_SLACK;
+      memory.offset = offset;
+      if (pinned) memory.seenT = latest.current.newestT;
+      if (pinned !== memory.pinned) {
+        memory.pinned = pinned;
+        redraw(0);
+      }
+    };
+    el.addEventListener("scroll", onScroll, { passive: true });
+    return () => el.removeEventListener("scroll", onScroll);
+  }, [memory]);
+
+  const last = useRef<{ count: number; generation: number; selected: number | null; position: number } | null>(null);
+  useLayoutEffect(() => {
+    const before = last.current;
+    last.current = { count, generation: rows.generation, selected, position };
+    if (!before) {
+      // First layout: a new table is pinned when it shows its last row; one mounted again goes back.
+      if (memory.pinned === null) {
+        memory.pinned = atEnd(memory.offset);
+        memory.seenT = newestT;
+      } else if (memory.pinned) toEnd();
+      else if (memory.offset > 0) virtualizer.scrollToOffset(memory.offset);
+      return;
+    }
+    // The selection moved (keyboard, click): keep it in view.
+    if (selected !== before.selected && position >= 0) {
+      virtualizer.scrollToIndex(position, { align: "auto" });
+      return;
+    }
+    if (memory.pinned) {
+      memory.seenT = newestT;
+      if (count !== before.count || rows.generation !== before.generation) toEnd();
+      return;
+    }
+    // The list changed under the selection (a filter): keep it in view.
+    if (position >= 0 && position !== before.position) virtualizer.scrollToIndex(position, { align: "auto" });
+  });
 
   const onKeyDown = (e: TargetedKeyboardEvent<HTMLDivElement>): void => {
-    if (indices.length === 0) return;
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight || props.initialRect?.height || 200) / ROW_HEIGHT) - 1);
+    if (count === 0) return;
+    const page = Math.max(1, Math.floor(viewport() / ROW_HEIGHT) - 1);
     const from = position;
     let to: number;
+    let step: 1 | -1 = 1;
     switch (e.key) {
       case "ArrowDown":
         to = from < 0 ? 0 : from + 1;
         break;
       case "ArrowUp":
-        to = from < 0 ? indices.length - 1 : from - 1;
+        to = from < 0 ? count - 1 : from - 1;
+        step = -1;
         break;
       case "PageDown":
         to = from < 0 ? page : from + page;
         break;
       case "PageUp":
         to = from - page;
+        step = -1;
         break;
       case "Home":
         to = 0;
         break;
       case "End":
-        to = indices.length - 1;
+        to = count - 1;
+        step = -1;
         break;
       default:
         return;
     }
     e.preventDefault();
-    to = Math.max(0, Math.min(indices.length - 1, to));
-    onSelect(indices[to]!);
+    to = Math.max(0, Math.min(count - 1, to));
+    // Lifecycle rows are not selected: the move lands on the nearest frame that way (or the other way).
+    let at = frameRowFrom(codes, to, step);
+    if (at < 0) at = frameRowFrom(codes, to, step === 1 ? -1 : 1);
+    if (at >= 0) onSelect(codes[at]!);
   };
 
+  const jumpToNewest = (): void => {
+    memory.pinned = true;
+    memory.seenT = newestT;
+    toEnd();
+    redraw(0);
+  };
+
+  const time = (t: number, socket: SocketId): string =>
+    timeMode === "absolute" ? formatClock(t) : `+${((t - (createdAt(socket) ?? t)) / 1000).toFixed(3)} s`;
+  const fresh = memory.pinned === false ? rowsAfter(rows, frames, memory.seenT) : 0;
   const items = virtualizer.getVirtualItems();
   return (
-    <div class="frames" role="grid" aria-rowcount={indices.length} aria-label={t("panelViewFrames")}>
+    <div class="frames" role="grid" aria-rowcount={count} aria-label={t("panelViewFrames")}>
       <div class="frames-head" role="row">
         <span role="columnheader" class="frames-time">
           {timeMode === "absolute" ? t("panelColTime") : t("panelColSinceOpen")}
@@ -129,33 +247,72 @@ export function FramesTable(props: FramesTableProps) {
           {t("panelColData")}
         </span>
       </div>
-      <div class="frames-scroll" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="frames-table">
+      <div
+        class="frames-scroll"
+        ref={scrollRef}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="frames-table"
+        data-pinned={memory.pinned ? "true" : "false"}
+      >
         <div class="frames-spacer" style={{ height: `${virtualizer.getTotalSize()}px` }}>
           {items.map((item) => {
-            const index = indices[item.index]!;
-            const frame = frames[index];
+            const code = codes[item.index]!;
+            const style = { transform: `translateY(${item.start}px)`, height: `${ROW_HEIGHT}px` };
+            if (code < 0) {
+              const event = rows.eventOf(code);
+              const row = lifecycleRow(event);
+              if (!row) return null;
+              const socket = socketOfEvent(event);
+              return (
+                <div
+                  key={code}
+                  class={`frame-row lifecycle-row lifecycle-${row.tone}`}
+                  role="row"
+                  data-testid="lifecycle-row"
+                  data-kind={row.kind}
+                  data-socket-id={socket}
+                  style={style}
+                >
+                  <span role="gridcell" class="frames-time">
+                    {time(event.t, socket)}
+                  </span>
+                  <span role="gridcell" class="frames-dir lifecycle-glyph" aria-hidden="true">
+                    {row.glyph}
+                  </span>
+                  <span role="gridcell" class="frames-size" />
+                  <span role="gridcell" class="frames-type">
+                    {categoryName(row.category)}
+                  </span>
+                  <span role="gridcell" class="frames-preview lifecycle-text" title={clip(row.text, 4096)}>
+                    {clip(row.text)}
+                  </span>
+                </div>
+              );
+            }
+            const frame = frames[code];
             if (!frame) return null;
-            const info = describe(index);
-            const time =
-              timeMode === "absolute" ? formatClock(frame.t) : `+${((frame.t - createdAt(frame)) / 1000).toFixed(3)} s`;
-            const cls = `frame-row frame-${frame.dir} frame-type-${info.type}${index === selected ? " frame-selected" : ""}`;
+            const info = describe(code);
+            const fate = frame.fate ?? (frame.dir === "out" ? "sent" : "delivered");
+            const cls = `frame-row frame-${frame.dir} frame-type-${info.type} frame-fate-${fate}${code === selected ? " frame-selected" : ""}`;
             return (
               <div
-                key={index}
+                key={code}
                 class={cls}
                 role="row"
-                aria-selected={index === selected}
+                aria-selected={code === selected}
                 data-testid="frame-row"
                 data-dir={frame.dir}
                 data-seq={frame.seq}
                 data-socket-id={frame.socket}
                 data-type={info.type}
-                data-delivery={info.delivery ? deliveryState(info.delivery) : undefined}
-                style={{ transform: `translateY(${item.start}px)`, height: `${ROW_HEIGHT}px` }}
-                onMouseDown={() => onSelect(index)}
+                data-from={frame.from ?? "page"}
+                data-fate={fate}
+                style={style}
+                onMouseDown={() => onSelect(code)}
               >
                 <span role="gridcell" class="frames-time">
-                  {time}
+                  {time(frame.t, frame.socket)}
                 </span>
                 <span role="gridcell" class="frames-dir" title={frame.dir === "out" ? t("panelSent") : t("panelReceived")}>
                   {frame.dir === "out" ? "↑" : "↓"}
@@ -167,11 +324,7 @@ export function FramesTable(props: FramesTableProps) {
                   {info.type}
                 </span>
                 <span role="gridcell" class="frames-preview">
-                  {info.delivery && (
-                    <span class={`frame-delivery frame-delivery-${deliveryState(info.delivery)}`} data-testid="frame-delivery">
-                      {deliveryLabel(info.delivery)}
-                    </span>
-                  )}
+                  <FrameMarkTags marks={info.marks} testId="frame-mark" />
                   {info.protocol && <span class="frame-protocol">{info.protocol}</span>}
                   {info.preview}
                 </span>
@@ -180,6 +333,11 @@ export function FramesTable(props: FramesTableProps) {
           })}
         </div>
       </div>
+      {fresh > 0 && (
+        <button type="button" class="frames-new" data-testid="frames-new" data-count={fresh} title={t("panelNewRowsTitle")} onClick={jumpToNewest}>
+          {t("panelNewRows", [String(fresh)])}
+        </button>
+      )}
     </div>
   );
 }

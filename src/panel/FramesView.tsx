@@ -1,14 +1,32 @@
-import { useCallback, useMemo, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { FrameRecord, SocketId } from "../shared/protocol";
 import type { PanelModel } from "./model";
 import type { SocketLog } from "./socket-log";
 import { DecodeCache, defaultDecoder, type DecodeContext, type Decoder } from "./frame-decoding";
-import { FilteredFrames, NO_FILTER, compileFilter, type FrameFilter, type FrameMatcher, type FrameType } from "./frame-filter";
+import { NO_FILTER, compileFilter, compileLifecycleFilter, type EventMatcher, type FrameFilter, type FrameMatcher, type FrameType } from "./frame-filter";
+import { FrameRows } from "./frame-rows";
 import { frameType, previewLine } from "./frame-info";
+import { frameMarks } from "./frame-marks";
+import { lifecycleRowText } from "./lifecycle-rows";
 import { FrameFilters } from "./FrameFilters";
-import { FramesTable, type FrameRowInfo } from "./FramesTable";
+import { FramesTable, tableScroll, type FrameRowInfo, type TableScroll } from "./FramesTable";
 import { FrameDetail } from "./FrameDetail";
 import "./FramesView.css";
+
+/**
+ * What the frames view keeps while another tab is shown: its filter, time mode, selection and where
+ * the table was scrolled. The App holds one; a view without it keeps its own.
+ */
+export interface FramesViewMemory {
+  filter: FrameFilter;
+  timeMode: "absolute" | "relative";
+  selected: { index: number; epoch: number } | null;
+  scroll: TableScroll;
+}
+
+export function framesViewMemory(): FramesViewMemory {
+  return { filter: NO_FILTER, timeMode: "absolute", selected: null, scroll: tableScroll() };
+}
 
 export interface FramesViewProps {
   model: PanelModel;
@@ -16,6 +34,7 @@ export interface FramesViewProps {
   socket: SocketId | null;
   decoder?: Decoder;
   initialRect?: { width: number; height: number };
+  memory?: FramesViewMemory;
 }
 
 const NO_CONTEXT: DecodeContext = { url: "", protocols: [] };
@@ -30,15 +49,22 @@ function firstOutbound(log: SocketLog, socket: SocketId): FrameRecord | undefine
   return undefined;
 }
 
-/** Filters, the virtualized frames table, and the selected frame's detail. */
-export function FramesView({ model, socket, decoder = defaultDecoder, initialRect }: FramesViewProps) {
+/** Filters, the virtualized frames table (with the lifecycle rows among the frames), and the selected frame's detail. */
+export function FramesView({ model, socket, decoder = defaultDecoder, initialRect, memory: given }: FramesViewProps) {
   const { log } = model;
-  const [filter, setFilter] = useState<FrameFilter>(NO_FILTER);
-  const [timeMode, setTimeMode] = useState<"absolute" | "relative">("absolute");
-  const [selected, setSelected] = useState<{ index: number; epoch: number } | null>(null);
+  const [own] = useState(framesViewMemory);
+  const memory = given ?? own;
+  const [filter, setFilter] = useState<FrameFilter>(memory.filter);
+  const [timeMode, setTimeMode] = useState<"absolute" | "relative">(memory.timeMode);
+  const [selected, setSelected] = useState<{ index: number; epoch: number } | null>(memory.selected);
+  useEffect(() => {
+    memory.filter = filter;
+    memory.timeMode = timeMode;
+    memory.selected = selected;
+  }, [memory, filter, timeMode, selected]);
   const cache = useMemo(() => new DecodeCache(decoder), [decoder]);
-  const filtered = useRef(new FilteredFrames());
-  const lastGood = useRef<FrameMatcher | null>(null);
+  const rows = useRef(new FrameRows());
+  const lastGood = useRef<{ frame: FrameMatcher; event: EventMatcher | null } | null>(null);
 
   // The matcher must outlive batches (a new matcher rescans every frame), so it reads the model here.
   const current = useRef(model);
@@ -51,15 +77,15 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
     },
     [cache],
   );
-  const compiled = useMemo(
-    () => compileFilter(filter, (frame, index): FrameType => frameType(frame, decode(index, frame), current.current.log)),
-    [filter, decode],
-  );
-  const error = typeof compiled === "function" ? null : compiled.error;
-  if (typeof compiled === "function") lastGood.current = compiled;
+  const compiled = useMemo(() => {
+    const frame = compileFilter(filter, (f, index): FrameType => frameType(f, decode(index, f)));
+    return typeof frame === "function" ? { frame, event: compileLifecycleFilter(filter, lifecycleRowText) } : frame;
+  }, [filter, decode]);
+  const error = "error" in compiled ? compiled.error : null;
+  if (!("error" in compiled)) lastGood.current = compiled;
   // An invalid regex keeps the previous result on screen, with the error beside the input.
-  const matcher = lastGood.current ?? (() => true);
-  const indices = filtered.current.update(log, socket, matcher);
+  const matchers = lastGood.current ?? { frame: () => true, event: null };
+  const table = rows.current.update(log, socket, matchers.frame, matchers.event);
   const total = socket === null ? log.frames.length : log.framesOf(socket).length;
 
   const describe = useCallback(
@@ -67,17 +93,16 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
       const frame = log.frames[index]!;
       const decoded = decode(index, frame);
       return {
-        type: frameType(frame, decoded, log),
+        type: frameType(frame, decoded),
         preview: previewLine(frame, decoded),
         protocol: decoded && !decoded.error ? decoded.protocol : undefined,
-        // Parsed for the rows in view only: cheap whatever the log holds.
-        delivery: log.deliveryOf(frame),
+        marks: frameMarks(frame),
       };
     },
     // The log is appended in place: its version says when rows may read differently.
     [log, model.logVersion, cache],
   );
-  const createdAt = (frame: FrameRecord) => model.sockets.get(frame.socket)?.createdAt ?? frame.t;
+  const createdAt = (id: SocketId) => model.sockets.get(id)?.createdAt;
 
   const selectedIndex = selected && selected.epoch === log.epoch && log.frames[selected.index] ? selected.index : null;
   const selectedFrame = selectedIndex === null ? null : log.frames[selectedIndex]!;
@@ -91,26 +116,23 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
         error={error}
         timeMode={timeMode}
         onTimeMode={setTimeMode}
-        shown={indices.length}
+        shown={table.frameCount}
         total={total}
+        lifecycle={table.codes.length - table.frameCount}
       />
       <FramesTable
         frames={log.frames}
-        indices={indices}
+        rows={table}
         selected={selectedIndex}
         onSelect={(index) => setSelected({ index, epoch: log.epoch })}
         timeMode={timeMode}
         createdAt={createdAt}
         describe={describe}
+        scroll={memory.scroll}
         initialRect={initialRect}
       />
       {selectedFrame && selectedIndex !== null && (
-        <FrameDetail
-          frame={selectedFrame}
-          decoded={decoded}
-          type={frameType(selectedFrame, decoded, log)}
-          onClose={() => setSelected(null)}
-        />
+        <FrameDetail frame={selectedFrame} decoded={decoded} type={frameType(selectedFrame, decoded)} onClose={() => setSelected(null)} />
       )}
     </div>
   );

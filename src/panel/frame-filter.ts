@@ -1,12 +1,16 @@
 /**
  * Which frames the table shows: a socket (or all), direction, text or regex over the preview, type,
- * and "hide heartbeats". The result is a list of log indices, extended incrementally: a new batch is
+ * "hide heartbeats" (Lifeguard's own: the frames recorded `from: "heartbeat"`), and whether lifecycle
+ * rows show among them. The result is a list of log indices, extended incrementally: a new batch is
  * scanned alone, not the 100,000 frames before it.
  */
 import type { FrameRecord, SocketId } from "../shared/protocol";
-import type { SocketLog } from "./socket-log";
+import type { LifecycleEvent, SocketLog } from "./socket-log";
 
-/** What the Type column says: the opcode, or what the decoder / Lifeguard's own heartbeat tell. */
+/**
+ * What the Type column says: the opcode; `control` for what the decoder calls its protocol's own
+ * control or ping frames; `heartbeat` for Lifeguard's own heartbeat frames (their record says so).
+ */
 export type FrameType = "text" | "binary" | "control" | "heartbeat";
 
 export interface FrameFilter {
@@ -17,40 +21,60 @@ export interface FrameFilter {
   regex: boolean;
   type: "all" | FrameType;
   hideHeartbeats: boolean;
+  /** Hides the lifecycle rows (opened, closed, reconnecting...) shown among the frames. */
+  hideLifecycle: boolean;
 }
 
-export const NO_FILTER: FrameFilter = { socket: null, dir: "all", text: "", regex: false, type: "all", hideHeartbeats: false };
+export const NO_FILTER: FrameFilter = { socket: null, dir: "all", text: "", regex: false, type: "all", hideHeartbeats: false, hideLifecycle: false };
 
 export type FrameMatcher = (frame: FrameRecord, index: number) => boolean;
+export type EventMatcher = (event: LifecycleEvent) => boolean;
+
+/** The text test of a filter (null: no text), or the error of an invalid regex. */
+function compileText(filter: FrameFilter): ((s: string) => boolean) | null | { error: string } {
+  if (filter.text === "") return null;
+  if (!filter.regex) {
+    const needle = filter.text.toLowerCase();
+    return (s) => s.toLowerCase().includes(needle);
+  }
+  let re: RegExp;
+  try {
+    re = new RegExp(filter.text);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  return (s) => re.test(s);
+}
 
 /** Compiles a filter; an invalid regex gives its error message instead. */
 export function compileFilter(filter: FrameFilter, typeOf: (frame: FrameRecord, index: number) => FrameType): FrameMatcher | { error: string } {
-  let textTest: ((s: string) => boolean) | null = null;
-  if (filter.text !== "") {
-    if (filter.regex) {
-      let re: RegExp;
-      try {
-        re = new RegExp(filter.text);
-      } catch (e) {
-        return { error: e instanceof Error ? e.message : String(e) };
-      }
-      textTest = (s) => re.test(s);
-    } else {
-      const needle = filter.text.toLowerCase();
-      textTest = (s) => s.toLowerCase().includes(needle);
-    }
-  }
+  const textTest = compileText(filter);
+  if (textTest && typeof textTest !== "function") return textTest;
   const { dir, type, hideHeartbeats } = filter;
-  const needType = type !== "all" || hideHeartbeats;
   return (frame, index) => {
     if (dir !== "all" && frame.dir !== dir) return false;
+    // The record says who made it: nothing is guessed from payloads or timing.
+    if (hideHeartbeats && frame.from === "heartbeat") return false;
     if (textTest && !textTest(frame.preview)) return false;
-    if (needType) {
-      const t = typeOf(frame, index);
-      if (hideHeartbeats && t === "heartbeat") return false;
-      if (type !== "all" && t !== type) return false;
-    }
+    if (type !== "all" && typeOf(frame, index) !== type) return false;
     return true;
+  };
+}
+
+/**
+ * Which lifecycle events show as rows: none when hidden; else those `rowText` gives a line for (the
+ * rest are not rows), with "hide heartbeats" taking Lifeguard's routine heartbeat rows too, and the
+ * text filter matched against the row's text. Null: no lifecycle rows at all.
+ */
+export function compileLifecycleFilter(filter: FrameFilter, rowText: (event: LifecycleEvent) => string | null): EventMatcher | null {
+  if (filter.hideLifecycle) return null;
+  const textTest = compileText(filter);
+  if (textTest && typeof textTest !== "function") return null;
+  const { hideHeartbeats } = filter;
+  return (event) => {
+    if (hideHeartbeats && event.kind === "heartbeat" && event.phase !== "missed") return false;
+    const text = rowText(event);
+    return text !== null && (!textTest || textTest(text));
   };
 }
 

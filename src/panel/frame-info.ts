@@ -2,28 +2,16 @@
 import type { FrameRecord } from "../shared/protocol";
 import type { Decoded } from "./frame-decoding";
 import type { FrameType } from "./frame-filter";
-import type { DeliveryMark, SocketLog } from "./socket-log";
 import { t } from "../shared/i18n";
 
-export function frameType(frame: FrameRecord, decoded: Decoded | null, log: SocketLog): FrameType {
-  if (decoded?.kind === "heartbeat" || log.isLifeguardHeartbeat(frame)) return "heartbeat";
-  if (decoded?.kind === "control") return "control";
+/**
+ * `heartbeat` only for what the record says Lifeguard's heartbeat made; a protocol's own pings and
+ * control frames, which the decoder reads from the payload, are `control` (the page's library made them).
+ */
+export function frameType(frame: FrameRecord, decoded: Decoded | null): FrameType {
+  if (frame.from === "heartbeat") return "heartbeat";
+  if (decoded?.kind === "control" || decoded?.kind === "heartbeat") return "control";
   return frame.opcode;
-}
-
-/** "pending ack", "acked 12 ms", "acked 30 ms, resent 1×", "resent 2×, pending", "lost (maxAgeMs)". */
-export function deliveryLabel(mark: DeliveryMark): string {
-  const resent = mark.resent > 0 ? t("panelDeliveryResent", [String(mark.resent)]) : "";
-  const also = (status: string): string => (resent ? t("panelDeliveryWithResent", [status, resent]) : status);
-  switch (mark.status) {
-    case "acked":
-      return also(mark.ackMs !== undefined ? t("panelDeliveryAckedIn", [String(Math.round(mark.ackMs))]) : t("panelDeliveryAcked"));
-    case "lost":
-      // The reason (`maxAgeMs`, `socket closed`) is the engine's word: data, not translated.
-      return also(mark.reason ? t("panelDeliveryLostReason", [mark.reason]) : t("panelDeliveryLost"));
-    default:
-      return resent ? t("panelDeliveryResentPending", [resent]) : t("panelDeliveryPending");
-  }
 }
 
 /** The one line the Preview column shows: the decoder's summary, else the text, else spaced hex. */

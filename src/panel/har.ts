@@ -4,11 +4,17 @@
  * <seconds since the epoch>, opcode: 1 | 2, data }]`, binary data in base64. A HAR saved from Chrome
  * DevTools opens here, and ours opens there.
  *
- * What Chrome's shape cannot say (frame URL, lifecycle events, a frame recorded only in part) travels
- * in `_lifeguard` fields, which Chrome ignores; so ours re-imports as it was.
+ * What Chrome's shape cannot say travels in keys Chrome ignores, so ours re-imports as it was: per
+ * message `_from` and `_fate` (who made the frame and what became of it, only when not the page's own
+ * frame gone its ordinary way), `_size` / `_truncated` / `_seq`; per entry `_lifeguardEvents` (the
+ * socket's lifecycle, each event with `_afterSeq`, the `seq` of the frame it came after) and
+ * `_lifeguard` (frame URL, state, protection...).
+ *
+ * Every record goes in `_webSocketMessages`, queued, held and dropped frames too (with their `_fate`):
+ * Chrome lists them as messages, Lifeguard marks them as they were.
  */
-import type { FrameRecord, RecorderEvent, SocketInfo } from "../shared/protocol";
-import { isRecorderEvent } from "../shared/protocol";
+import type { Fate, FrameRecord, Provenance, RecorderEvent, SocketInfo } from "../shared/protocol";
+import { FATES, PROVENANCES, isRecorderEvent } from "../shared/protocol";
 import type { ImportedSocket, SocketView } from "./model";
 import type { LifecycleEvent, SocketLog } from "./socket-log";
 import { bytesToHex, hexToBytes } from "./frame-info";
@@ -23,7 +29,14 @@ export interface HarMessage {
   _truncated?: true;
   /** Only when not one more than the previous message's (the page's ring had dropped older frames). */
   _seq?: number;
+  /** Only when not `page`. */
+  _from?: Provenance;
+  /** Only when not `delivered` (inbound) / `sent` (outbound). */
+  _fate?: Fate;
 }
+
+/** A lifecycle event as the export writes it: the event, and the `seq` of the frame it came after. */
+export type HarLifecycleEvent = LifecycleEvent & { _afterSeq?: number };
 
 interface LifeguardEntryExtras {
   id: string;
@@ -34,7 +47,6 @@ interface LifeguardEntryExtras {
   state: SocketView["state"];
   protected: boolean;
   reconnects: number;
-  events: LifecycleEvent[];
 }
 
 const CREATOR = { name: "Lifeguard", version: "0.1.0" };
@@ -86,9 +98,12 @@ export function exportHar(sockets: readonly SocketView[], log: SocketLog): strin
       if (f.truncated || f.size !== derivedSize(f.opcode, f.preview)) m._size = f.size;
       if (f.truncated) m._truncated = true;
       if (f.seq !== prevSeq + 1) m._seq = f.seq;
+      if (f.from && f.from !== "page") m._from = f.from;
+      if (f.fate && f.fate !== (f.dir === "out" ? "sent" : "delivered")) m._fate = f.fate;
       prevSeq = f.seq;
       return m;
     });
+    const events: HarLifecycleEvent[] = log.eventsOf(view.id).map((event) => ({ ...event, _afterSeq: log.anchorOf(event) }));
     const last = messages.length ? toMs(messages[messages.length - 1]!.time) : view.lastActivity;
     const extras: LifeguardEntryExtras = {
       id: view.id,
@@ -99,7 +114,6 @@ export function exportHar(sockets: readonly SocketView[], log: SocketLog): strin
       state: view.state,
       protected: view.protected,
       reconnects: view.reconnects,
-      events: [...log.eventsOf(view.id)],
     };
     const protocolHeader = view.protocols.length ? [{ name: "Sec-WebSocket-Protocol", value: view.protocols.join(", ") }] : [];
     return {
@@ -132,6 +146,7 @@ export function exportHar(sockets: readonly SocketView[], log: SocketLog): strin
       },
       timings: { blocked: -1, dns: -1, ssl: -1, connect: -1, send: 0, wait: 0, receive: 0 },
       _webSocketMessages: messages,
+      _lifeguardEvents: events,
       _lifeguard: extras,
     };
   });
@@ -146,6 +161,26 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 const str = (x: unknown, fallback = ""): string => (typeof x === "string" ? x : fallback);
 const num = (x: unknown): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null);
 
+const PROVENANCE_SET = new Set<unknown>(PROVENANCES);
+const FATE_SET = new Set<unknown>(FATES);
+
+/** The entry's lifecycle events and their anchors; those that are not events of the protocol's shape are left out. */
+function eventsOf(entry: Record<string, unknown>): { events: LifecycleEvent[]; anchors: (number | undefined)[] } {
+  // `_lifeguard.events`: where Lifeguard's exports before `_lifeguardEvents` kept them (no anchors).
+  const extras = entry._lifeguard;
+  const list = Array.isArray(entry._lifeguardEvents) ? entry._lifeguardEvents : isRecord(extras) && Array.isArray(extras.events) ? extras.events : [];
+  const events: LifecycleEvent[] = [];
+  const anchors: (number | undefined)[] = [];
+  for (const item of list) {
+    if (!isRecord(item)) continue;
+    const { _afterSeq, ...event } = item;
+    if (!isRecorderEvent(event) || (event as RecorderEvent).kind === "frame") continue;
+    events.push(event as LifecycleEvent);
+    anchors.push(num(_afterSeq) ?? undefined);
+  }
+  return { events, anchors };
+}
+
 function extrasOf(entry: Record<string, unknown>): Partial<LifeguardEntryExtras> {
   const x = entry._lifeguard;
   if (!isRecord(x)) return {};
@@ -158,9 +193,6 @@ function extrasOf(entry: Record<string, unknown>): Partial<LifeguardEntryExtras>
     state: typeof x.state === "string" && states.includes(x.state) ? (x.state as SocketView["state"]) : undefined,
     protected: typeof x.protected === "boolean" ? x.protected : undefined,
     reconnects: num(x.reconnects) ?? undefined,
-    events: Array.isArray(x.events)
-      ? x.events.filter((e): e is LifecycleEvent => isRecorderEvent(e) && (e as RecorderEvent).kind !== "frame")
-      : undefined,
   };
 }
 
@@ -206,7 +238,7 @@ export function importHar(text: string, batch: number, fileName = "HAR"): Import
       if (preview === null) continue;
       seq = num(m._seq) ?? seq + 1;
       const opcode = binary ? "binary" : "text";
-      frames.push({
+      const frame: FrameRecord = {
         socket: id,
         seq,
         t: toMs(time),
@@ -215,7 +247,10 @@ export function importHar(text: string, batch: number, fileName = "HAR"): Import
         size: num(m._size) ?? derivedSize(opcode, preview),
         preview,
         truncated: m._truncated === true,
-      });
+      };
+      if (PROVENANCE_SET.has(m._from)) frame.from = m._from as Provenance;
+      if (FATE_SET.has(m._fate)) frame.fate = m._fate as Fate;
+      frames.push(frame);
     }
     const createdAt = extras.createdAt ?? (Number.isFinite(started) ? started : (frames[0]?.t ?? 0));
     const info: SocketInfo = {
@@ -249,9 +284,10 @@ export function importHar(text: string, batch: number, fileName = "HAR"): Import
       }
       view.lastActivity = Math.max(view.lastActivity, f.t);
     }
-    const events = (extras.events ?? []).map((e) => lifecycleWithSocket(e, id));
+    const lifecycle = eventsOf(entry);
+    const events = lifecycle.events.map((e) => lifecycleWithSocket(e, id));
     for (const e of events) view.lastActivity = Math.max(view.lastActivity, e.t);
-    sockets.push({ view, frames, events });
+    sockets.push({ view, frames, events, anchors: lifecycle.anchors });
   }
   if (sockets.length === 0) throw new Error("no WebSocket entries in this HAR file");
   return sockets;

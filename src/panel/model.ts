@@ -40,6 +40,11 @@ export interface ImportedSocket {
   view: SocketView;
   frames: FrameRecord[];
   events: LifecycleEvent[];
+  /**
+   * Per event, the `seq` of the frame it came after (what Lifeguard's export says); absent or
+   * undefined: it stands after the frames recorded before its time.
+   */
+  anchors?: readonly (number | undefined)[];
 }
 
 export interface PanelModel {
@@ -161,7 +166,14 @@ export function beginSnapshotSocket(model: PanelModel, snap: SocketSnapshot): Sn
     model.drops.dropSocket(snap.events.length);
     return null;
   }
+  model.log.beginStream(snap.info.id, ringStart(snap));
   return { snap, before, view: viewOfSnapshot(snap) };
+}
+
+/** The `seq` of the frame just before the ring's first (the ring's events before any of its frames came after it). */
+function ringStart(snap: SocketSnapshot): number {
+  for (const event of snap.events) if (event.kind === "frame") return event.frame.seq - 1;
+  return snap.lastSeq;
 }
 
 export function mergeSnapshotEvent(model: PanelModel, merge: SnapshotMerge, event: RecorderEvent): void {
@@ -266,11 +278,24 @@ function clear(model: PanelModel): PanelModel {
 
 function importSockets(model: PanelModel, imported: ImportedSocket[]): PanelModel {
   const { sockets, log } = model;
-  for (const { view, frames, events } of imported) {
+  for (const { view, frames, events, anchors } of imported) {
     if (sockets.has(view.id)) continue;
     sockets.set(view.id, view);
-    for (const event of events) if (log.appendEvent(event) && event.kind === "fault") model.faults.apply(event);
-    for (const frame of frames) log.appendFrame(frame);
+    // Frames and events in the order they were recorded: an event goes before the first frame past its anchor.
+    let k = 0;
+    const flushBefore = (frame: FrameRecord | null): void => {
+      for (; k < events.length; k++) {
+        const event = events[k]!;
+        const anchor = anchors?.[k];
+        if (frame && (anchor !== undefined ? anchor >= frame.seq : event.t >= frame.t)) return;
+        if (log.appendEvent(event, anchor) && event.kind === "fault") model.faults.apply(event);
+      }
+    };
+    for (const frame of frames) {
+      flushBefore(frame);
+      log.appendFrame(frame);
+    }
+    flushBefore(null);
   }
   return touch(model);
 }

@@ -1,6 +1,7 @@
 /**
  * Everything the panel holds of a tab's sockets beyond their counters: every frame, and the lifecycle
- * events (states, heartbeats, queue, protection, notes) the timeline draws.
+ * events (states, heartbeats, queue, protection, notes) the timeline draws and the frames table shows
+ * among the frames.
  *
  * Built for 100,000+ frames arriving in 50 ms batches: frames are kept as the very records that came
  * off the port, in one append-only array (plus an append-only index list per socket). Nothing is
@@ -15,9 +16,13 @@
  * once, so the cost of a drop (a pass over the indices) is amortised over the appends in between; past
  * `limits.events` lifecycle events (or `eventChars`), the busiest sockets lose their oldest. What goes
  * is counted in `dropped` (the panel's banner says so).
+ *
+ * Where a lifecycle event stands among the frames is a fact of the page's stream, not a guess from
+ * clocks: each event is kept with the `seq` of the last frame of its socket that came before it in the
+ * stream (`anchorOf`), so "closed 1006" reads after the last frame even when both have the same ms.
  */
-import type { BudgetDrops, DeliveryStatus, FrameRecord, RecorderEvent, SocketId } from "../shared/protocol";
-import { compilePath, idString, readJsonObject, valueAt, type PathSegment } from "../core/json-path";
+import type { BudgetDrops, FrameRecord, RecorderEvent, SocketId } from "../shared/protocol";
+import { socketOfEvent } from "../shared/protocol";
 import { PANEL_LIMITS, type PanelLimits } from "./limits";
 import { CHUNK, sortByTime } from "./frame-sort";
 
@@ -41,37 +46,12 @@ interface SocketEntries {
    * not here, so they never come back.
    */
   missing: [number, number][];
-  /** Times of Lifeguard's own heartbeat pings sent and answered: identify the frames they match. */
-  heartbeatTimes: number[];
-  /** Delivery of outbound frames with an id, by id (a rule's `delivery`); null until the first event. */
-  delivery: DeliveryIndex | null;
-}
-
-interface DeliveryIndex {
-  /** The rule's `idPath`, from the events: where to find a frame's id in its preview. */
-  idPath: string | null;
-  byId: Map<string, DeliveryMark[]>;
-}
-
-/** What became of one sending of an outbound frame with an id: one per `pending` event. */
-export interface DeliveryMark {
-  id: string;
-  /** When it became pending (really sent; for a frame queued in an outage, when the queue flushed). */
-  pendingT: number;
-  status: Exclude<DeliveryStatus, "resent">;
-  /** Times it was sent again after a reconnect. */
-  resent: number;
-  ackMs?: number;
-  reason?: string;
+  /** `seq` of the last frame of this socket the stream brought (added or not): where its next event stands. */
+  streamSeq: number;
 }
 
 const EMPTY: readonly number[] = [];
 const NO_EVENTS: readonly LifecycleEvent[] = [];
-
-/** A frame within this many ms of a heartbeat sent/answered event of its socket is that heartbeat's frame. */
-const HEARTBEAT_MATCH_MS = 3;
-/** A frame's record comes just after its `pending` event (same task): this much clock slack between them. */
-const DELIVERY_MATCH_MS = 5;
 
 export class SocketLog {
   /**
@@ -89,6 +69,18 @@ export class SocketLog {
   private frameChars = 0;
   private eventCount = 0;
   private eventChars = 0;
+  /**
+   * Every lifecycle event of the tab, in the order it came (what the frames table merges among the
+   * frames). Appended in place; `lifecycleEpoch` goes up when events go or must be read in another order.
+   */
+  readonly lifecycle: LifecycleEvent[] = [];
+  lifecycleEpoch = 0;
+  /** The `seq` of the frame each event came after in its socket's stream (0: before any frame). */
+  private readonly anchors = new WeakMap<LifecycleEvent, number>();
+  /** `lifecycle` is not in time order (events of page frames interleaved; put right by `lifecycleInOrder`). */
+  private lifecycleByTime = true;
+  /** A socket got an event older than its latest (a snapshot filled a gap): the rows must be rebuilt (`sortSteps`). */
+  private lifecycleBehind = false;
 
   /**
    * @param dropped where frames and events dropped past the bounds are counted (the model's ledger).
@@ -101,6 +93,7 @@ export class SocketLog {
   /** Adds a frame unless its socket already has that `seq` or a later one. Returns whether it was added. */
   appendFrame(frame: FrameRecord): boolean {
     const entries = this.entries(frame.socket);
+    entries.streamSeq = frame.seq;
     if (frame.seq > entries.lastSeq) {
       if (frame.seq > entries.lastSeq + 1) noteMissing(entries.missing, entries.lastSeq + 1, frame.seq - 1);
       entries.lastSeq = frame.seq;
@@ -117,10 +110,12 @@ export class SocketLog {
     return true;
   }
 
-  /** Adds a lifecycle event unless the log holds the same one. Returns whether it was added. */
-  appendEvent(event: LifecycleEvent): boolean {
-    const id = event.kind === "created" ? event.socket.id : event.socket;
-    const entries = this.entries(id);
+  /**
+   * Adds a lifecycle event unless the log holds the same one. Returns whether it was added. `afterSeq`:
+   * the `seq` of the frame of its socket it came after; by default, the last one the stream brought.
+   */
+  appendEvent(event: LifecycleEvent, afterSeq?: number): boolean {
+    const entries = this.entries(socketOfEvent(event));
     const key = JSON.stringify(event);
     if (entries.eventKeys.has(key)) return false;
     entries.eventKeys.add(key);
@@ -130,8 +125,11 @@ export class SocketLog {
     let at = list.length;
     while (at > 0 && list[at - 1]!.t > event.t) at--;
     list.splice(at, 0, event);
-    if (event.kind === "heartbeat" && event.phase !== "missed") insertSorted(entries.heartbeatTimes, event.t);
-    if (event.kind === "delivery") indexDelivery(entries, event);
+    if (at < list.length - 1) this.lifecycleBehind = true;
+    const tail = this.lifecycle[this.lifecycle.length - 1];
+    if (tail && tail.t > event.t) this.lifecycleByTime = false;
+    this.lifecycle.push(event);
+    this.anchors.set(event, afterSeq ?? entries.streamSeq);
     this.eventCount++;
     this.eventChars += key.length;
     this.version++;
@@ -156,33 +154,31 @@ export class SocketLog {
     return this.sockets.get(socket)?.lastSeq ?? 0;
   }
 
-  /** Whether the frame is one of Lifeguard's own heartbeat pings or its answer. */
-  isLifeguardHeartbeat(frame: FrameRecord): boolean {
-    const times = this.sockets.get(frame.socket)?.heartbeatTimes;
-    if (!times || times.length === 0) return false;
-    const i = lowerBound(times, frame.t - HEARTBEAT_MATCH_MS);
-    return i < times.length && times[i]! <= frame.t + HEARTBEAT_MATCH_MS;
+  /**
+   * A snapshot of the socket starts: its ring's events come after the frame before the ring's first
+   * (`afterSeq`), not after the newest frame a live batch brought.
+   */
+  beginStream(socket: SocketId, afterSeq: number): void {
+    this.entries(socket).streamSeq = afterSeq;
+  }
+
+  /** The `seq` of the frame of its socket the event came after in the stream (0: before any). */
+  anchorOf(event: LifecycleEvent): number {
+    return this.anchors.get(event) ?? 0;
   }
 
   /**
-   * The delivery of an outbound frame, matched by the id at the rule's `idPath` in its preview (parsed
-   * here, on demand: the table asks only for the rows in view). Among sendings of that id, the first
-   * that became pending at or after the frame was recorded. Null for frames with no id, or whose
-   * preview was cut short.
+   * `lifecycle`, in time order (stable: a socket's events keep the order its stream gave). Sorted in
+   * place when page frames' batches interleaved; only what was there is reordered, so a reader that
+   * scanned it all still knows where the new events start.
    */
-  deliveryOf(frame: FrameRecord): DeliveryMark | null {
-    if (frame.dir !== "out" || frame.opcode !== "text" || frame.truncated) return null;
-    const index = this.sockets.get(frame.socket)?.delivery;
-    if (!index?.idPath) return null;
-    const path = compiledPath(index.idPath);
-    if (!path) return null;
-    const read = readJsonObject(frame.preview);
-    if (!read.ok) return null;
-    const id = idString(valueAt(read.value, path));
-    const marks = id === undefined ? undefined : index.byId.get(id);
-    if (!marks) return null;
-    for (const mark of marks) if (mark.pendingT >= frame.t - DELIVERY_MATCH_MS) return mark;
-    return null;
+  lifecycleInOrder(): readonly LifecycleEvent[] {
+    if (!this.lifecycleByTime) {
+      const sorted = this.lifecycle.slice().sort((a, b) => a.t - b.t);
+      for (let i = 0; i < sorted.length; i++) this.lifecycle[i] = sorted[i]!;
+      this.lifecycleByTime = true;
+    }
+    return this.lifecycle;
   }
 
   /** Drops every frame and event, but remembers each socket's last `seq`: a later snapshot adds only newer frames. */
@@ -193,12 +189,14 @@ export class SocketLog {
       entries.events = [];
       entries.eventKeys = new Set();
       entries.eventChars = 0;
-      entries.heartbeatTimes = [];
-      entries.delivery = null;
       // What was missing before the clear stays out too.
       entries.missing = [];
     }
     this.sortedUpTo = this.frameChars = this.eventCount = this.eventChars = 0;
+    this.lifecycle.length = 0;
+    this.lifecycleByTime = true;
+    this.lifecycleBehind = false;
+    this.lifecycleEpoch++;
     this.epoch++;
     this.version++;
   }
@@ -213,6 +211,7 @@ export class SocketLog {
       this.eventChars -= entries.eventChars;
       this.sockets.delete(id);
     }
+    this.keepLifecycle((event) => !gone.has(socketOfEvent(event)));
     const kept: FrameRecord[] = [];
     // What stays of the sorted prefix is still in order.
     let sorted = 0;
@@ -225,9 +224,12 @@ export class SocketLog {
     this.sortedUpTo = sorted;
   }
 
-  /** Whether some frames are out of time order (a snapshot came): `sortSteps` puts them in order. */
+  /**
+   * Whether some frames are out of time order, or a socket got events older than its latest (a snapshot
+   * came): `sortSteps` puts them in order.
+   */
   get unsorted(): boolean {
-    return this.sortedUpTo < this.frames.length;
+    return this.sortedUpTo < this.frames.length || this.lifecycleBehind;
   }
 
   /**
@@ -248,6 +250,13 @@ export class SocketLog {
    * the sort gives up (the caller starts another).
    */
   *sortSteps(): Generator<number, void, void> {
+    if (this.lifecycleBehind) {
+      // Older events went to the end of `lifecycle`: the frames table reads them in place once rebuilt.
+      this.lifecycleBehind = false;
+      this.lifecycleByTime = false;
+      this.lifecycleEpoch++;
+      this.version++;
+    }
     const n = this.frames.length;
     if (this.sortedUpTo >= n) return;
     const version = this.version;
@@ -323,6 +332,7 @@ export class SocketLog {
       }
       left -= lengths[i]!;
     }
+    const gone = new Set<LifecycleEvent>();
     for (const entries of this.sockets.values()) {
       const excess = entries.events.length - level;
       if (excess <= 0) continue;
@@ -332,18 +342,22 @@ export class SocketLog {
         entries.eventChars -= key.length;
         this.eventChars -= key.length;
         this.dropped.chars += key.length;
+        gone.add(event);
       }
       this.eventCount -= excess;
       this.dropped.events += excess;
-      // What was derived from the events goes with them.
-      entries.heartbeatTimes = [];
-      entries.delivery = null;
-      for (const event of entries.events) {
-        if (event.kind === "heartbeat" && event.phase !== "missed") entries.heartbeatTimes.push(event.t);
-        if (event.kind === "delivery") indexDelivery(entries, event);
-      }
     }
+    this.keepLifecycle((event) => !gone.has(event));
     this.version++;
+  }
+
+  /** Keeps in `lifecycle` only the events `keep` says yes to (the rest went from their sockets). */
+  private keepLifecycle(keep: (event: LifecycleEvent) => boolean): void {
+    let n = 0;
+    for (const event of this.lifecycle) if (keep(event)) this.lifecycle[n++] = event;
+    if (n === this.lifecycle.length) return;
+    this.lifecycle.length = n;
+    this.lifecycleEpoch++;
   }
 
   /** `frames` becomes `list`, every socket's indices rebuilt; indices held elsewhere are void (epoch). */
@@ -363,7 +377,7 @@ export class SocketLog {
   private entries(socket: SocketId): SocketEntries {
     let entries = this.sockets.get(socket);
     if (!entries) {
-      entries = { frames: [], events: [], eventKeys: new Set(), eventChars: 0, lastSeq: 0, missing: [], heartbeatTimes: [], delivery: null };
+      entries = { frames: [], events: [], eventKeys: new Set(), eventChars: 0, lastSeq: 0, missing: [], streamSeq: 0 };
       this.sockets.set(socket, entries);
     }
     return entries;
@@ -408,50 +422,6 @@ function lowerBound(sorted: readonly number[], x: number): number {
   return lo;
 }
 
-function insertSorted(sorted: number[], x: number): void {
-  if (sorted.length === 0 || sorted[sorted.length - 1]! <= x) sorted.push(x);
-  else sorted.splice(lowerBound(sorted, x), 0, x);
-}
-
-const paths = new Map<string, PathSegment[] | null>();
-
-/** A rule's path, compiled once; null when it is not of the grammar (an event from a newer page world). */
-function compiledPath(path: string): PathSegment[] | null {
-  let compiled = paths.get(path);
-  if (compiled === undefined) {
-    try {
-      compiled = compilePath(path);
-    } catch {
-      compiled = null;
-    }
-    if (paths.size > 64) paths.clear();
-    paths.set(path, compiled);
-  }
-  return compiled;
-}
-
-/** Folds a delivery event into its socket's index (events of one id come in order). */
-function indexDelivery(entries: SocketEntries, event: Extract<LifecycleEvent, { kind: "delivery" }>): void {
-  const index = (entries.delivery ??= { idPath: null, byId: new Map() });
-  if (event.idPath !== undefined) index.idPath = event.idPath;
-  let marks = index.byId.get(event.id);
-  if (!marks) index.byId.set(event.id, (marks = []));
-  if (event.status === "pending") {
-    marks.push({ id: event.id, pendingT: event.t, status: "pending", resent: 0 });
-    return;
-  }
-  let open: DeliveryMark | undefined;
-  for (let i = marks.length - 1; i >= 0 && !open; i--) if (marks[i]!.status === "pending") open = marks[i];
-  if (!open) marks.push((open = { id: event.id, pendingT: event.t, status: "pending", resent: 0 }));
-  if (event.status === "resent") open.resent++;
-  else if (event.status === "acked") {
-    open.status = "acked";
-    open.ackMs = event.ackMs;
-  } else {
-    open.status = "lost";
-    open.reason = event.reason;
-  }
-}
 
 /** Adds `start + k` to the list of the socket of `sorted[k]`, for k in [from, to). */
 function gatherIndices(sorted: readonly FrameRecord[], start: number, from: number, to: number, into: Map<SocketId, number[]>): void {

@@ -61,11 +61,11 @@ const FAULT_NAMES: Record<FaultKind, MessageKey> = {
 };
 
 /** `label (reason)`: a cause or a reason is the engine's word, data that stays as it came. */
-function because(label: string, reason: string | undefined): string {
+export function because(label: string, reason: string | undefined): string {
   return reason ? t("panelTimelineBecause", [label, reason]) : label;
 }
 
-const ms = (value: number): string => String(Math.round(value));
+export const ms = (value: number): string => String(Math.round(value));
 
 /** "fault: offline started (5000 ms)", "fault: black-hole ended", "fault: drop" ... */
 export function faultLabel(event: Extract<LifecycleEvent, { kind: "fault" }>): string {
@@ -103,7 +103,7 @@ export function resumeLabel(event: Extract<LifecycleEvent, { kind: "resume" }>):
   return t("panelTimelineResumeDone", [event.lastSeq, String(event.replayed ?? 0), String(event.deduped ?? 0)]);
 }
 
-function heartbeatLabel(event: Extract<LifecycleEvent, { kind: "heartbeat" }>): string {
+export function heartbeatLabel(event: Extract<LifecycleEvent, { kind: "heartbeat" }>): string {
   if (event.phase === "answered") {
     return event.rttMs !== undefined ? t("panelTimelineHeartbeatAnsweredIn", [ms(event.rttMs)]) : t("panelTimelineHeartbeatAnswered");
   }
@@ -120,13 +120,13 @@ const QUEUE_ACTIONS: Record<Extract<LifecycleEvent, { kind: "queue" }>["action"]
 };
 
 /** "queue flushed: 3 messages, 120 B", "queue dropped: 1 message, 20 B (maxMessages)". */
-function queueLabel(event: Extract<LifecycleEvent, { kind: "queue" }>): string {
+export function queueLabel(event: Extract<LifecycleEvent, { kind: "queue" }>): string {
   const count = event.count === 1 ? t("panelTimelineMessageOne") : t("panelTimelineMessages", [String(event.count)]);
   return because(t(QUEUE_ACTIONS[event.action], [count, String(event.bytes)]), event.reason);
 }
 
 /** "protection on, transparent (rule 1)", "protection off". */
-function protectionLabel(event: Extract<LifecycleEvent, { kind: "protection" }>): string {
+export function protectionLabel(event: Extract<LifecycleEvent, { kind: "protection" }>): string {
   const on = event.protected ? "panelTimelineProtectionOn" : "panelTimelineProtectionOff";
   const label = event.strategy ? t(event.protected ? "panelTimelineProtectionOnStrategy" : "panelTimelineProtectionOffStrategy", [event.strategy]) : t(on);
   return because(label, event.reason);

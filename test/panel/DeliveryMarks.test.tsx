@@ -55,52 +55,23 @@ function modelOf(events: RecorderEvent[]): PanelModel {
   return reduce(reduce(createModel(), snapshotMessage([socketSnapshot(S, {}, { createdAt: 1000 })])), eventsMessage(events));
 }
 
-describe("delivery marks in the frames table", () => {
-  it("outbound frames read pending / acked with latency / resent / lost, matched by the id at the rule's idPath", async () => {
-    const model = modelOf(story);
+describe("delivery in the frames table: facts from the records only", () => {
+  it("a frame sent again is tagged by its record (from: resend); a loss is a lifecycle row; no frame is matched to an id", async () => {
+    const model = modelOf([
+      ...story,
+      { kind: "frame", frame: frame(S, 7, { t: 1600, dir: "out", preview: '{"id":"2"}', from: "resend" }) },
+    ]);
     container = await mount(<FramesView model={model} socket={S} initialRect={RECT} />);
     const bySeq = new Map(rows(container).map((r) => [Number(r.dataset.seq), r]));
-    const mark = (seq: number) => bySeq.get(seq)!.querySelector('[data-testid="frame-delivery"]')?.textContent ?? null;
-    expect([1, 2, 3, 4, 5, 6].map((seq) => bySeq.get(seq)!.dataset.delivery ?? null)).toEqual(["acked", "acked", "lost", "resent", null, null]);
-    expect(mark(1)).toBe("acked 12 ms");
-    expect(mark(2)).toBe("acked 30 ms, resent 1×");
-    expect(mark(3)).toBe("lost (maxAgeMs)");
-    expect(mark(4)).toBe("resent 1×, pending");
-    expect(mark(5)).toBeNull();
-    expect(mark(6)).toBeNull();
-  });
-
-  it("a second frame with the same id gets its own sending's mark", () => {
-    const model = modelOf([
-      { kind: "created", t: 1000, socket: socketInfo(S) },
-      d(1100, "7", "pending"),
-      out(1, 1100, '{"id":7}'),
-      d(1105, "7", "acked", { ackMs: 5 }),
-      d(1900, "7", "pending"),
-      out(2, 1900, '{"id":7}'),
-    ]);
-    const frames = model.log.framesOf(S).map((i) => model.log.frames[i]!);
-    expect(frames.map((f) => model.log.deliveryOf(f)?.status)).toEqual(["acked", "pending"]);
-  });
-
-  it("a frame queued in an outage matches the sending when the queue flushed", () => {
-    const model = modelOf([
-      { kind: "created", t: 1000, socket: socketInfo(S) },
-      out(1, 1100, '{"id":"q"}'),
-      d(1800, "q", "pending"),
-    ]);
-    expect(model.log.deliveryOf(model.log.frames[0]!)?.status).toBe("pending");
-  });
-
-  it("no mark for frames whose preview was cut short, or without delivery events", () => {
-    const model = modelOf([
-      { kind: "created", t: 1000, socket: socketInfo(S) },
-      d(1100, "1", "pending"),
-      { kind: "frame", frame: frame(S, 1, { t: 1100, dir: "out", preview: '{"id":1,"pad":"', truncated: true }) },
-    ]);
-    expect(model.log.deliveryOf(model.log.frames[0]!)).toBeNull();
-    const other = modelOf([{ kind: "created", t: 1000, socket: socketInfo(S) }, out(1, 1100, '{"id":1}')]);
-    expect(other.log.deliveryOf(other.log.frames[0]!)).toBeNull();
+    const marks = (seq: number) => [...bySeq.get(seq)!.querySelectorAll<HTMLElement>('[data-testid="frame-mark"]')].map((m) => m.textContent);
+    expect(marks(7)).toEqual(["↻ resend"]);
+    // The first sending of the same id is the page's own frame: nothing parsed out of its preview marks it.
+    for (const seq of [1, 2, 3, 4, 5, 6]) expect(marks(seq)).toEqual([]);
+    const lifecycle = [...container.querySelectorAll<HTMLElement>('[data-testid="lifecycle-row"]')];
+    const lost = lifecycle.filter((r) => r.dataset.kind === "delivery-lost");
+    expect(lost.map((r) => r.querySelector(".frames-preview")!.textContent)).toEqual(["delivery lost: message 3 (maxAgeMs)"]);
+    // Pending, acked and resent events make no rows of their own.
+    expect(lifecycle.map((r) => r.dataset.kind)).toEqual(["opened", "reconnecting", "opened", "resume", "delivery-lost", "resume"]);
   });
 });
 

@@ -135,27 +135,32 @@ describe("filters", () => {
     expect(seqs(container)).toEqual([3, 4]);
   });
 
-  it("hides heartbeats: the decoder's and Lifeguard's own", async () => {
+  it("hide heartbeats hides exactly the frames recorded from: heartbeat; nothing is guessed from payloads or timing", async () => {
+    // The decoder calls "ping"/"pong" its protocol's heartbeat: the page's library made them, so they stay.
     const decoder: Decoder = (f) => (f.preview === "ping" || f.preview === "pong" ? { protocol: "Test", summary: f.preview, kind: "heartbeat" } : null);
     let m = model();
-    // Lifeguard's own heartbeat: the answer frame comes in the same ms as the `answered` event.
     m = reduce(
       m,
       eventsMessage([
         { kind: "heartbeat", t: 2000, socket: "a:1", phase: "sent" },
-        ...frameEvents([frame("a:1", 6, { t: 2001, dir: "in", preview: "ack" })]),
+        ...frameEvents([frame("a:1", 6, { t: 2000, dir: "out", preview: '{"type":"ping"}', from: "heartbeat" })]),
+        ...frameEvents([frame("a:1", 7, { t: 2001, dir: "in", preview: '{"type":"pong"}', from: "heartbeat", fate: "hidden-reply" })]),
         { kind: "heartbeat", t: 2001, socket: "a:1", phase: "answered", rttMs: 1 },
-        ...frameEvents([frame("a:1", 7, { t: 2500, dir: "in", preview: "data" })]),
+        // The page's own frame in the same ms as a heartbeat event: the old timing guess called it one.
+        ...frameEvents([frame("a:1", 8, { t: 2001, dir: "in", preview: "ack" })]),
+        ...frameEvents([frame("a:1", 9, { t: 2500, dir: "in", preview: "data" })]),
       ]),
     );
     container = await mount(<FramesView model={m} socket={null} decoder={decoder} initialRect={RECT} />);
-    expect(rows(container).find((r) => r.dataset.seq === "6")!.dataset.type).toBe("heartbeat");
-    expect(rows(container).find((r) => r.dataset.seq === "3")!.dataset.type).toBe("heartbeat");
+    const typeOf = (seq: number) => rows(container).find((r) => r.dataset.seq === String(seq))!.dataset.type;
+    expect([3, 4, 6, 7, 8].map(typeOf)).toEqual(["control", "control", "heartbeat", "heartbeat", "text"]);
     await choose("filter-hide-heartbeats", "on");
-    expect(seqs(container)).toEqual([1, 2, 5, 7]);
+    expect(seqs(container)).toEqual([1, 2, 3, 4, 5, 8, 9]);
     await choose("filter-hide-heartbeats", "off");
     await choose("filter-type", "heartbeat");
-    expect(seqs(container)).toEqual([3, 4, 6]);
+    expect(seqs(container)).toEqual([6, 7]);
+    await choose("filter-type", "control");
+    expect(seqs(container)).toEqual([3, 4]);
   });
 
   it("by socket, and new frames of a batch are filtered as they come", async () => {

@@ -1,13 +1,14 @@
 /**
- * The timeline's segment and mark labels and the frames' delivery labels go through t(): with the
- * browser's i18n answering in Chinese they are Chinese, and the data in them (codes, reasons, counts,
- * sequences, strategies) comes through as it was.
+ * The timeline's segment and mark labels, the frames table's lifecycle rows and the frames' provenance
+ * and fate tags go through t(): with the browser's i18n answering in Chinese they are Chinese, and the
+ * data in them (codes, reasons, counts, sequences, strategies, rules) comes through as it was.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { laneOf } from "../../src/panel/timeline-model";
-import { deliveryLabel, previewLine } from "../../src/panel/frame-info";
+import { previewLine } from "../../src/panel/frame-info";
+import { frameMarks } from "../../src/panel/frame-marks";
+import { lifecycleRowText } from "../../src/panel/lifecycle-rows";
 import { createModel, reduce } from "../../src/panel/model";
-import type { DeliveryMark } from "../../src/panel/socket-log";
 import type { FrameRecord, RecorderEvent } from "../../src/shared/protocol";
 import { eventsMessage, socketInfo, stateEvent } from "../support/messages";
 import { translator } from "../popup/i18n";
@@ -65,13 +66,31 @@ describe("panel labels in Chinese", () => {
     ]);
   });
 
-  it("delivery marks and previews", () => {
-    const mark = (m: Pick<DeliveryMark, "status" | "resent" | "ackMs" | "reason">): DeliveryMark => ({ id: "m1", pendingT: 0, ...m });
-    expect(deliveryLabel(mark({ status: "pending", resent: 0 }))).toBe("等待确认");
-    expect(deliveryLabel(mark({ status: "acked", ackMs: 11.6, resent: 0 }))).toBe("已确认，12 毫秒");
-    expect(deliveryLabel(mark({ status: "acked", ackMs: 30, resent: 1 }))).toBe("已确认，30 毫秒，已重发 1 次");
-    expect(deliveryLabel(mark({ status: "lost", reason: "maxAgeMs", resent: 0 }))).toBe("已丢失（原因：maxAgeMs）");
-    expect(deliveryLabel(mark({ status: "pending", resent: 2 }))).toBe("已重发 2 次，等待确认");
+  it("lifecycle rows of the frames table", () => {
+    const rows = [
+      stateEvent("a:1", "open", 1100, { protocol: "mqtt", extensions: "permessage-deflate", cause: "connected" }),
+      stateEvent("a:1", "closed", 5000, { code: 1006, reason: "", wasClean: false, cause: "heartbeat timeout" }),
+      stateEvent("a:1", "closed", 5000, { code: 4001, reason: "bye", wasClean: true }),
+      stateEvent("a:1", "reconnecting", 3500, { attempt: 2, delayMs: 300, code: 1006, cause: "server closed" }),
+      stateEvent("a:1", "open", 4100, { attempt: 2, cause: "reconnected after 2 attempt(s), 300 ms down" }),
+      { kind: "protection", t: 1150, socket: "a:1", protected: true, strategy: "surface", rule: "wss://*.x/*", protocol: "MQTT", reason: "recognised" },
+      { kind: "delivery", t: 1, socket: "a:1", id: "42", status: "lost", reason: "maxAgeMs" },
+    ] as RecorderEvent[];
+    expect(rows.map((e) => lifecycleRowText(e as Exclude<RecorderEvent, { kind: "frame" }>))).toEqual([
+      "连接已打开，子协议 mqtt，扩展 permessage-deflate（原因：connected）",
+      "连接已关闭：1006，非正常关闭（原因：heartbeat timeout）",
+      "连接已关闭：4001“bye”，正常关闭",
+      "重连中 #2，300 毫秒后，代码 1006（原因：server closed）",
+      "已重连，第 2 次尝试（原因：reconnected after 2 attempt(s), 300 ms down）",
+      "保护已开启，surface，规则 wss://*.x/*，识别为 MQTT（原因：recognised）",
+      "投递丢失：消息 42（原因：maxAgeMs）",
+    ]);
+  });
+
+  it("provenance and fate tags, and previews", () => {
+    const f = (over: Partial<FrameRecord>) => ({ dir: "in", opcode: "text", preview: "", size: 0, ...over }) as FrameRecord;
+    expect(frameMarks(f({ from: "heartbeat", fate: "hidden-reply" })).map((m) => m.label)).toEqual(["心跳", "已隐藏：应答"]);
+    expect(frameMarks(f({ from: "panel", dir: "out" }))[0]!.title).toBe("由 Lifeguard 发送（来自面板或测试），如同页面发送");
     const blob = { opcode: "binary", preview: "", size: 10 } as FrameRecord;
     expect(previewLine(blob, null)).toBe("（10 字节的 Blob：内容未记录）");
     expect(previewLine({ ...blob, size: 0 }, null)).toBe("（空）");
