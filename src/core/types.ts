@@ -3,7 +3,9 @@
  * DOM globals: the page world hands it the native WebSocket, a clock and timers; Node tests hand it
  * `ws` / undici sockets and fake timers.
  */
-import type { RecorderEvent } from "../shared/protocol";
+import type { Fate, Provenance, RecorderEvent } from "../shared/protocol";
+
+export type { Fate, Provenance };
 
 export type SendData = string | ArrayBufferLike | Blob | ArrayBufferView;
 
@@ -24,15 +26,43 @@ export interface SocketLike {
   readonly extensions: string;
   readonly url: string;
   binaryType: BinaryType;
-  send(data: SendData): void;
+  /**
+   * `from` says who made the frame (absent: the page). The page world's wire records every frame it
+   * sends with it (DESIGN.md, "Records": each frame once, at the wire); a plain socket ignores it.
+   */
+  send(data: SendData, from?: Provenance): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: string, listener: (ev: Event) => void): void;
   removeEventListener(type: string, listener: (ev: Event) => void): void;
 }
+
+/**
+ * What a reader made of an inbound frame, for the wire's record of it: who made it (`page`: the
+ * server's frame for the page; `heartbeat`: the reply to Lifeguard's ping) and its fate (`delivered`,
+ * or hidden from the page as `hidden-reply` / `hidden-ack` / `hidden-duplicate`). Shared constants:
+ * the hot path allocates nothing.
+ */
+export interface InboundFate {
+  readonly from: Provenance;
+  readonly fate: Fate;
+}
+
+export const INBOUND = {
+  delivered: { from: "page", fate: "delivered" },
+  reply: { from: "heartbeat", fate: "delivered" },
+  hiddenReply: { from: "heartbeat", fate: "hidden-reply" },
+  hiddenAck: { from: "page", fate: "hidden-ack" },
+  hiddenDuplicate: { from: "page", fate: "hidden-duplicate" },
+} as const satisfies Record<string, InboundFate>;
 
 export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
 
 /** Where the core sends what it observes (the page-world recorder in the browser). */
 export interface RecorderSink {
   record(event: RecorderEvent): void;
+  /**
+   * A frame sent during an outage was queued (DESIGN.md, "Records": recorded as queued, then as sent
+   * when it really goes, through the wire's `send(data, from)`). `from`: who sent it as the page.
+   */
+  queued?(data: SendData, from: Provenance): void;
 }

@@ -1,199 +1,47 @@
 /**
  * Faults forced from the panel, made real beneath the page and beneath the engine.
  *
- * Every native connection of a socket (the page's own object, and each replacement the engine dials)
- * gets a `Wire` once a fault concerns it. A wire sits between the browser's events and whoever reads
- * them (the page's listeners, or the engine's): it can hold events back (black-hole, latency) and let
- * copies through later in the same order, or end the connection for good (drop, close, offline): the
- * native socket is really closed (the server sees it go), its own late events are ignored, and what a
- * real failure of that kind produces is delivered instead (`error` + `close` 1006 for a drop; `close`
- * with the server's code for a close). Only these made-up events are synthetic.
+ * They act on the wires of each socket (wire.ts): every native connection a socket has, the page's own
+ * object's and each replacement the engine dials. A drop delivers `error` + `close` 1006 as a real loss
+ * does; a close, the server's closing handshake; "offline" drops every socket and sends every socket
+ * dialled during the window to a port that fails at once (`unreachable`), so no server sees a
+ * handshake. Only the made-up events are synthetic.
  *
  * A protected socket's engine sees the fault exactly as it would see the real failure, so it takes its
  * ordinary reconnect path; an unprotected page sees what the browser would show it.
  */
 import type { FaultCommand, FaultKind, FaultTarget } from "../shared/protocol";
-import type { SocketLike } from "../core/types";
-import { apply, NO_ARGS, type Natives } from "./natives";
-import type { TrackedSocket } from "./hook";
+import type { PageSocket } from "./page-socket";
+import type { Wire } from "./wire";
+import type { Natives } from "./natives";
 
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 3;
 
-/** How long a connect takes to fail when the network is "offline" (a refused connection is this quick). */
-const UNREACHABLE_MS = 10;
-
-type Deliver = (ev: Event) => void;
-
-interface Held {
-  due: number;
-  run: () => void;
-}
-
 /** What the recorder needs to hear about faults. */
 export interface FaultRecorder {
   fault(socket: string, fault: FaultKind, active: boolean, detail?: string, untilT?: number): void;
-  /** Records a frame put there by the panel (not by the app). */
-  injected(socket: string, dir: "in" | "out", data: unknown): void;
 }
 
-/** One native connection of a socket, with the faults that concern it. */
-export class Wire {
-  /** Ended by a fault: the native socket's own events are ignored from now on. */
-  dead = false;
-  private blackHoleUntil = 0;
-  private readonly inbound: Held[] = [];
-  private readonly outbound: Held[] = [];
-  private timer: unknown = null;
-
-  constructor(
-    readonly ws: WebSocket,
-    private readonly socket: SocketFaults,
-    /** Hands an event (native, or a copy made later) to whoever reads this connection. */
-    readonly deliver: Deliver,
-  ) {}
-
-  private get n(): Natives {
-    return this.socket.n;
-  }
-
-  get nativeState(): number {
-    return apply(this.n.readyState, this.ws, NO_ARGS);
-  }
-
-  /** Called for every trusted event of the native socket: true when the wire keeps it (to deliver a copy later, or never). */
-  hold(ev: Event): boolean {
-    if (this.dead) return true;
-    const now = this.n.now();
-    const latency = this.socket.latencyIn;
-    if (now < this.blackHoleUntil || latency > 0 || this.inbound.length > 0) {
-      const copy = this.copy(ev);
-      const due = Math.max(now + latency, this.blackHoleUntil);
-      this.inbound.push({ due, run: () => this.deliver(copy) });
-      this.schedule();
-      return true;
-    }
-    return false;
-  }
-
-  /** Outbound data: to the wire now, or later in order. */
-  send(data: unknown): void {
-    if (this.dead) return;
-    const now = this.n.now();
-    const latency = this.socket.latencyOut;
-    if (now < this.blackHoleUntil || latency > 0 || this.outbound.length > 0) {
-      this.outbound.push({ due: Math.max(now + latency, this.blackHoleUntil), run: () => this.sendNow(data) });
-      this.schedule();
-      return;
-    }
-    this.sendNow(data);
-  }
-
-  blackHole(untilT: number): void {
-    this.blackHoleUntil = untilT;
-    for (const h of this.inbound) h.due = Math.max(h.due, untilT);
-    for (const h of this.outbound) h.due = Math.max(h.due, untilT);
-    this.schedule();
-  }
-
-  /**
-   * Tears the native connection down and delivers what a failure of that kind shows; `onEnd` runs
-   * just before (the page-visible readyState of an unprotected socket turns CLOSED there).
-   */
-  end(after: Event[], delayMs = 0, onEnd?: () => void): void {
-    if (this.dead) return;
-    this.dead = true;
-    this.inbound.length = 0;
-    this.outbound.length = 0;
-    const n = this.n;
-    try {
-      apply(n.close, this.ws, NO_ARGS);
-    } catch {
-      // Already closing: nothing more to tear down.
-    }
-    n.setTimeout(() => {
-      onEnd?.();
-      for (const ev of after) this.deliver(ev);
-    }, delayMs);
-  }
-
-  private sendNow(data: unknown): void {
-    if (this.dead) return;
-    apply(this.n.send, this.ws, [data]);
-  }
-
-  private copy(ev: Event): Event {
-    const n = this.n;
-    switch (ev.type) {
-      case "message":
-        return new n.MessageEvent("message", { data: apply(n.messageData, ev, NO_ARGS), origin: apply(n.messageOrigin, ev, NO_ARGS) });
-      case "close":
-        return new n.CloseEvent("close", {
-          code: apply(n.closeCode, ev, NO_ARGS),
-          reason: apply(n.closeReason, ev, NO_ARGS),
-          wasClean: apply(n.closeWasClean, ev, NO_ARGS),
-        });
-      default:
-        return new n.Event(ev.type);
-    }
-  }
-
-  /** One timer for both directions: runs what is due, in order, and sleeps until the next. */
-  private schedule(): void {
-    const n = this.n;
-    if (this.timer !== null) n.clearTimeout(this.timer as number);
-    this.timer = null;
-    const next = Math.min(this.inbound[0]?.due ?? Infinity, this.outbound[0]?.due ?? Infinity);
-    if (next === Infinity) return;
-    this.timer = n.setTimeout(() => {
-      this.timer = null;
-      const now = n.now();
-      for (const queue of [this.outbound, this.inbound]) {
-        while (queue.length > 0 && queue[0]!.due <= now && !this.dead) queue.shift()!.run();
-      }
-      this.schedule();
-    }, Math.max(0, next - n.now()));
-  }
-}
-
-/** The faults of one page-facing socket: its wires and the settings that outlive a single connection. */
-export class SocketFaults {
-  latencyIn = 0;
-  latencyOut = 0;
-  /** Overrides the page-visible readyState of an unprotected socket a fault ended. */
-  readyState: number | null = null;
-  readonly wires: Wire[] = [];
-  pageWire: Wire | null = null;
-
-  constructor(
-    readonly socket: TrackedSocket,
-    readonly n: Natives,
-  ) {}
-
-  /** Live wires: not ended by a fault and not closed natively. */
-  live(): Wire[] {
-    for (let i = this.wires.length - 1; i >= 0; i--) {
-      const w = this.wires[i]!;
-      if (w.dead || w.nativeState === CLOSED) this.wires.splice(i, 1);
-    }
-    return this.wires;
-  }
+/**
+ * Where a socket dialled while the network is "offline" connects instead: port 1 of the loopback, a
+ * port both browsers refuse before any network activity (the fetch standard's bad ports) with the
+ * failure a real unreachable server gives (`error`, then `close` 1006), trusted events and all. The
+ * server the page asked for never sees a handshake. Same scheme, so mixed-content rules read the same.
+ */
+export function unreachable(url: string): string {
+  return url.startsWith("wss:") ? "wss://127.0.0.1:1/" : "ws://127.0.0.1:1/";
 }
 
 export interface FaultHost {
-  /** Re-delivers a copy of an event of the page's own socket through the normal path (recorder, engine, page). */
-  redeliver(socket: TrackedSocket, ev: Event): void;
-  /** The page-facing `send`, as the page would call it. */
-  sendAsPage(socket: TrackedSocket, data: unknown): void;
   /** Asks a protected socket's engine to probe or dial now ("online" ends an outage; "visible" dials a waiting socket). */
-  environment(socket: TrackedSocket, ev: "online" | "offline" | "visible"): void;
+  environment(socket: PageSocket, ev: "online" | "offline" | "visible"): void;
 }
 
 export class Faults {
   private offlineUntil = 0;
   private offlineTimer: unknown = null;
-  private readonly bySocket = new WeakMap<TrackedSocket, SocketFaults>();
   private readonly timers = new Map<string, unknown>();
 
   constructor(
@@ -201,89 +49,15 @@ export class Faults {
     private readonly host: FaultHost,
     private readonly recorder: FaultRecorder,
     /** Sockets of this page world that the page can still use. */
-    private readonly sockets: () => Iterable<TrackedSocket>,
+    private readonly sockets: () => Iterable<PageSocket>,
   ) {}
 
   get offline(): boolean {
     return this.n.now() < this.offlineUntil;
   }
 
-  /** The faults of a socket, created on first need. */
-  of(socket: TrackedSocket): SocketFaults {
-    let f = this.bySocket.get(socket);
-    if (!f) {
-      f = new SocketFaults(socket, socket.natives);
-      this.bySocket.set(socket, f);
-      socket.faults = f;
-    }
-    return f;
-  }
-
-  /** The page's own native socket as a wire (events go back through the page path). */
-  pageWire(socket: TrackedSocket): Wire {
-    const f = this.of(socket);
-    if (!f.pageWire) {
-      f.pageWire = new Wire(socket.ws, f, (ev) => this.host.redeliver(socket, ev));
-      f.wires.unshift(f.pageWire);
-    }
-    return f.pageWire;
-  }
-
-  /** A socket the page just created: while "offline" it fails as an unreachable server does. */
-  created(socket: TrackedSocket): void {
-    if (!this.offline) return;
-    const f = this.of(socket);
-    f.readyState = CONNECTING;
-    const n = socket.natives;
-    const wire = this.pageWire(socket);
-    const closeEv = new n.CloseEvent("close", { code: 1006, reason: "", wasClean: false });
-    // The page sees CLOSED from the error on, as after a real failed connect.
-    wire.end([new n.Event("error"), closeEv], UNREACHABLE_MS, () => (f.readyState = CLOSED));
-  }
-
-  /**
-   * A replacement connection the engine dials, wrapped so faults reach it too: while offline it fails
-   * like an unreachable server.
-   */
-  replacement(socket: TrackedSocket, inner: SocketLike, ws: WebSocket): SocketLike {
-    const f = this.of(socket);
-    const listeners = new Map<string, Set<(ev: Event) => void>>();
-    const deliver = (ev: Event): void => {
-      for (const l of [...(listeners.get(ev.type) ?? [])]) l(ev);
-    };
-    const wire = new Wire(ws, f, deliver);
-    f.wires.push(wire);
-    const gated = new Map<(ev: Event) => void, (ev: Event) => void>();
-    const socketLike: SocketLike = Object.create(inner, {
-      send: { value: (data: unknown) => wire.send(data) },
-      addEventListener: {
-        value: (type: string, l: (ev: Event) => void) => {
-          if (!listeners.has(type)) listeners.set(type, new Set());
-          listeners.get(type)!.add(l);
-          const g = (ev: Event) => {
-            if (!wire.hold(ev)) l(ev);
-          };
-          gated.set(l, g);
-          inner.addEventListener(type, g);
-        },
-      },
-      removeEventListener: {
-        value: (type: string, l: (ev: Event) => void) => {
-          listeners.get(type)?.delete(l);
-          const g = gated.get(l);
-          if (g) inner.removeEventListener(type, g);
-        },
-      },
-    });
-    if (this.offline) {
-      const n = socket.natives;
-      wire.end([new n.Event("error"), new n.CloseEvent("close", { code: 1006, reason: "", wasClean: false })], UNREACHABLE_MS);
-    }
-    return socketLike;
-  }
-
-  apply(target: FaultTarget, fault: FaultCommand, find: (id: string) => TrackedSocket | undefined): void {
-    const targets = "tab" in target ? [...this.sockets()] : [find(target.socket)].filter((s): s is TrackedSocket => !!s);
+  apply(target: FaultTarget, fault: FaultCommand, find: (id: string) => PageSocket | undefined): void {
+    const targets = "tab" in target ? [...this.sockets()] : [find(target.socket)].filter((s): s is PageSocket => !!s);
     const now = this.n.now();
     switch (fault.kind) {
       case "drop":
@@ -305,23 +79,20 @@ export class Faults {
         return;
       case "latency":
         for (const s of targets) {
-          const f = this.of(s);
-          f.latencyIn = fault.inMs;
-          f.latencyOut = fault.outMs;
-          this.live(s);
+          s.latencyIn = fault.inMs;
+          s.latencyOut = fault.outMs;
           const on = fault.inMs > 0 || fault.outMs > 0;
           this.recorder.fault(s.id, "latency", on, on ? `in ${fault.inMs} ms, out ${fault.outMs} ms` : undefined);
         }
         return;
       case "inject":
-        for (const s of targets) this.inject(s, decode(fault.data, fault.encoding, s.natives));
+        for (const s of targets) this.inject(s, decode(fault.data, fault.encoding, s.n));
         return;
       case "send":
         for (const s of targets) {
-          const data = decode(fault.data, fault.encoding, s.natives);
-          this.recorder.injected(s.id, "out", data);
           try {
-            this.withoutRecording(() => this.host.sendAsPage(s, data));
+            // As the page would send it, recorded at the wire as the panel's.
+            s.sendAs(decode(fault.data, fault.encoding, s.n), "panel");
           } catch (e) {
             this.recorder.fault(s.id, "send", false, `not sent: ${String(e)}`);
           }
@@ -329,7 +100,7 @@ export class Faults {
         return;
       case "reconnect":
         for (const s of targets) {
-          if (!s.controller) continue;
+          if (!s.conn) continue;
           this.recorder.fault(s.id, "reconnect", false);
           this.host.environment(s, "visible");
         }
@@ -337,34 +108,13 @@ export class Faults {
     }
   }
 
-  /** True while the page-facing send of a fault runs: the fault recorded it already, as injected. */
-  recordingSuppressed = false;
-  /** True while an injected inbound frame is delivered: record it as injected. */
-  injecting = false;
-
-  private withoutRecording(fn: () => void): void {
-    this.recordingSuppressed = true;
-    try {
-      fn();
-    } finally {
-      this.recordingSuppressed = false;
-    }
-  }
-
-  private live(s: TrackedSocket): Wire[] {
-    const f = this.of(s);
-    // The page's own connection is a wire once a fault touches it, as long as it is still up.
-    if (!f.pageWire && apply(s.natives.readyState, s.ws, NO_ARGS) !== CLOSED) this.pageWire(s);
-    return f.live();
-  }
-
   /**
    * A connection lost without a closing handshake. What browsers show for that (Chromium and Firefox
    * alike, checked against a real server kill): an open connection gets `close` 1006 alone; one still
    * connecting gets `error`, then `close` 1006, as a refused connect does.
    */
-  private drop(s: TrackedSocket): void {
-    const n = s.natives;
+  private drop(s: PageSocket): void {
+    const n = s.n;
     this.endWires(s, (wire) => [
       ...(wire.nativeState === CONNECTING ? [new n.Event("error")] : []),
       new n.CloseEvent("close", { code: 1006, reason: "", wasClean: false }),
@@ -372,23 +122,22 @@ export class Faults {
   }
 
   /** The server's closing handshake with `code` and `reason`. */
-  private closeAsServer(s: TrackedSocket, code: number, reason: string): void {
-    const n = s.natives;
+  private closeAsServer(s: PageSocket, code: number, reason: string): void {
+    const n = s.n;
     this.endWires(s, () => [new n.CloseEvent("close", { code, reason, wasClean: true })]);
   }
 
-  private endWires(s: TrackedSocket, events: (wire: Wire) => Event[]): void {
-    const f = this.of(s);
-    for (const wire of this.live(s)) {
+  private endWires(s: PageSocket, events: (wire: Wire) => Event[]): void {
+    for (const wire of s.live()) {
       // Unprotected, the page reads CLOSED when the close arrives, whatever the native handshake does.
-      const onEnd = wire === f.pageWire && !s.controller ? () => (f.readyState = CLOSED) : undefined;
+      const onEnd = wire === s.wire && !s.conn ? () => (s.faultState = CLOSED) : undefined;
       wire.end(events(wire), 0, onEnd);
     }
   }
 
-  private blackHole(s: TrackedSocket, durationMs: number, now: number): void {
+  private blackHole(s: PageSocket, durationMs: number, now: number): void {
     const until = durationMs > 0 ? now + durationMs : 0;
-    for (const wire of this.live(s)) wire.blackHole(until);
+    for (const wire of s.live()) wire.blackHole(until);
     this.recorder.fault(s.id, "blackhole", durationMs > 0, durationMs > 0 ? `${durationMs} ms` : undefined, until || undefined);
     this.endLater(`blackhole:${s.id}`, durationMs, () => this.recorder.fault(s.id, "blackhole", false));
   }
@@ -402,7 +151,7 @@ export class Faults {
     }
     if (durationMs > 0) {
       for (const s of sockets) {
-        if (s.controller) this.host.environment(s, "offline");
+        if (s.conn) this.host.environment(s, "offline");
         this.drop(s);
       }
     } else if (wasOffline) {
@@ -417,25 +166,17 @@ export class Faults {
     this.offlineUntil = 0;
     for (const s of this.sockets()) {
       this.recorder.fault(s.id, "offline", false);
-      if (s.controller) this.host.environment(s, "online");
+      if (s.conn) this.host.environment(s, "online");
     }
   }
 
-  private inject(s: TrackedSocket, data: unknown): void {
-    const wire = this.live(s).find((w) => w.nativeState === OPEN);
+  private inject(s: PageSocket, data: unknown): void {
+    const wire = s.live().find((w) => w.nativeState === OPEN);
     if (!wire) {
       this.recorder.fault(s.id, "inject", false, "not delivered: the socket is not open");
       return;
     }
-    const n = s.natives;
-    this.recorder.injected(s.id, "in", data);
-    this.injecting = true;
-    try {
-      // As if from the server: through the wire's reader, not its latency or black-hole.
-      wire.deliver(new n.MessageEvent("message", { data, origin: originOf(s.url) }));
-    } finally {
-      this.injecting = false;
-    }
+    wire.inject(data, originOf(s.url));
   }
 
   private endLater(key: string, ms: number, fn: () => void): void {

@@ -16,85 +16,52 @@
  */
 import { apply, NO_ARGS, captureNatives, type Natives } from "./natives";
 import type { Disguise } from "./disguise";
-import type { SocketFaults } from "./faults";
-import type { SocketLog } from "./recorder";
-import { newRoute, routeMessageListeners, type MessageRoute } from "./listeners";
+import { routeMessageListeners, type MessageRoute } from "./listeners";
 
-/** What the page world does with a socket; the facade only observes and asks. */
-export interface SocketController {
-  /** For each trusted event on the page's socket, before any page listener: false hides it. */
-  handleInitialEvent(ev: Event): boolean;
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  readonly protocol: string;
-  readonly extensions: string;
-  send(data: unknown): void;
-  close(code?: number, reason?: string): void;
-}
+type Accessor = "readyState" | "bufferedAmount" | "protocol" | "extensions";
 
-export interface TrackedSocket {
-  id: string;
-  ws: WebSocket;
-  natives: Natives;
-  url: string;
-  /** The subprotocols the page asked for, when they could be read without side effects. */
-  protocols: string[];
-  controller: SocketController | null;
-  /** Set once a fault from the panel concerns this socket. */
-  faults: SocketFaults | null;
-  /** The recorder's entry for this socket, once the host records it (every frame goes there directly). */
-  log: SocketLog | null;
+/**
+ * A page socket as the hook sees it: it asks, and knows no feature (recording, faults, protection are
+ * behind it, in the socket's owner: page-socket.ts).
+ */
+export interface HookedSocket {
   /** The page's `message` listeners, routed through Lifeguard (listeners.ts). */
-  route: MessageRoute;
-  /**
-   * Whether a `message` event may reach the page's listeners. The first ask of an event records it
-   * (and lets a fault or the engine hold it back); the page's other listeners get the same answer.
-   */
-  verdict(ev: Event): boolean;
-  /** The page-facing `send` (Lifeguard's), as the page would call it. */
-  pageSend(data: unknown): void;
+  readonly route: MessageRoute;
+  /** Whether a `message` event may reach the page's listeners (asked once per event). */
+  readonly verdict: (ev: Event) => boolean;
+  /** A trusted `open`, `error` or `close`, before any page listener: false hides it from the page. */
+  onEvent(ev: Event): boolean;
+  /** What the page reads, given what the browser says. */
+  read<K extends Accessor>(name: K, native: WebSocket[K]): WebSocket[K];
+  /** The URL the page asked for (the object may be connected elsewhere: see `HookHost.connectUrl`). */
+  readonly url: string;
+  send(args: unknown[]): void;
+  close(args: unknown[]): void;
 }
 
 /** What the hook reports to; implemented by the page world's entry. */
 export interface HookHost {
   disguise: Disguise;
-  created(socket: TrackedSocket, win: Window): void;
+  /** Whether `connectUrl` may send a new socket elsewhere now (asked first: the common path converts no URL itself). */
+  redirecting(): boolean;
   /**
-   * A trusted `message` event, before any page listener hears it. Messages come by their own path
-   * (`TrackedSocket.verdict`), so the hot path never reads `ev.type`, a call into the browser.
+   * Where a new socket's native connection goes, given the page's URL resolved: null for there, or a
+   * URL that fails at once without reaching the network (an "offline" fault).
    */
-  message(socket: TrackedSocket, ev: MessageEvent): void;
-  /** A trusted `open`, `error` or `close` event. */
-  event(socket: TrackedSocket, ev: Event): void;
-  sent(socket: TrackedSocket, data: unknown): void;
+  connectUrl(url: string): string | null;
+  /** A socket the page just created (`url`: the page's, resolved). */
+  created(ws: WebSocket, win: Window, n: Natives, url: string, protocols: string[]): HookedSocket;
 }
 
-const tracked = new WeakMap<object, TrackedSocket>();
+const tracked = new WeakMap<object, HookedSocket>();
 const hookedWindows = new WeakSet<object>();
 
-export function trackedSocket(ws: object): TrackedSocket | undefined {
+export function hookedSocket(ws: object): HookedSocket | undefined {
   return tracked.get(ws);
 }
 
-/**
- * Delivers a copy of an event of the page's own socket (held back by a fault) the way a native one
- * goes: recorder, engine, then the page's listeners.
- */
-export function redeliver(host: HookHost, socket: TrackedSocket, ev: Event): void {
-  const n = socket.natives;
-  if (ev.type === "message") host.message(socket, ev as MessageEvent);
-  else host.event(socket, ev);
-  if (socket.controller && !socket.controller.handleInitialEvent(ev)) return;
-  apply(n.dispatchEvent, socket.ws, [ev]);
-}
-
 /** Installs the hook into `win` (a same-origin window of this page). Idempotent. */
-export function hookWindow(
-  win: Window & typeof globalThis,
-  host: HookHost,
-  counter: { next(): string },
-  natives?: Natives,
-): void {
+export function hookWindow(win: Window & typeof globalThis, host: HookHost, natives?: Natives): void {
   if (hookedWindows.has(win)) return;
   hookedWindows.add(win);
   const n = natives ?? captureNatives(win);
@@ -108,59 +75,40 @@ export function hookWindow(
     return replacement;
   };
 
-  /** Whether a trusted event of the page's socket may reach the page (see `TrackedSocket.verdict`). */
-  const admit = (socket: TrackedSocket, ev: Event, message: boolean): boolean => {
-    // Events the page dispatches itself are its own business (and so are Lifeguard's copies, below).
-    if (!ev.isTrusted) return true;
-    // A fault holds the event back: a copy comes later through `redeliver`, or never.
-    if (socket.faults?.pageWire?.hold(ev)) return false;
-    if (message) host.message(socket, ev as MessageEvent);
-    else host.event(socket, ev);
-    return !socket.controller || socket.controller.handleInitialEvent(ev);
-  };
-  const onEvent = (socket: TrackedSocket, ev: Event): void => {
-    if (!admit(socket, ev, false)) apply(n.stopImmediatePropagation, ev, NO_ARGS);
+  const onEvent = (socket: HookedSocket, ev: Event): void => {
+    let pass = true;
+    try {
+      pass = socket.onEvent(ev);
+    } catch {
+      // A fault of Lifeguard's must not cost the page its event.
+    }
+    if (!pass) apply(n.stopImmediatePropagation, ev, NO_ARGS);
   };
 
   const WebSocketHook = new Proxy(n.WebSocket, {
     construct(target, args, newTarget) {
+      let pageUrl: string | null = null;
+      if (args.length > 0 && host.redirecting()) {
+        // The page's URL is converted once, here, as the browser would; one the browser refuses throws
+        // the browser's own error below, from the native constructor with the page's own arguments.
+        const given = `${args[0]}`;
+        const resolved = resolveSocketUrl(given, n);
+        const elsewhere = resolved === null ? null : host.connectUrl(resolved);
+        args = [...args];
+        args[0] = given;
+        if (resolved !== null && elsewhere !== null) {
+          pageUrl = resolved;
+          args[0] = elsewhere;
+        }
+      }
       const ws = Reflect.construct(target, args, newTarget) as WebSocket;
-      const socket: TrackedSocket = {
-        id: counter.next(),
-        ws,
-        natives: n,
-        url: apply(n.url, ws, NO_ARGS),
-        protocols: readProtocols(args[1]),
-        controller: null,
-        faults: null,
-        log: null,
-        route: null!,
-        verdict: (ev) => {
-          const r = socket.route;
-          if (ev === r.lastEv) return r.lastOk;
-          r.lastEv = ev;
-          if (!r.releasing) {
-            // At most one timer a second per socket; a timer never runs inside a dispatch.
-            r.releasing = true;
-            n.setTimeout(r.release, 1000);
-          }
-          try {
-            return (r.lastOk = admit(socket, ev, true));
-          } catch {
-            // A fault of Lifeguard's must not cost the page its message: the wrapper calls the
-            // page's listener whatever happens here.
-            return (r.lastOk = true);
-          }
-        },
-        pageSend: (data) => void apply(methods.send, ws, [data]),
-      };
+      const socket = host.created(ws, win, n, pageUrl ?? apply(n.url, ws, NO_ARGS), readProtocols(args[1]));
       tracked.set(ws, socket);
       const onOther = (ev: Event): void => onEvent(socket, ev);
+      // Lifeguard's own listeners come first; `message` goes by the route the socket made (listeners.ts).
       apply(n.addEventListener, ws, ["open", onOther]);
-      socket.route = newRoute(ws, n, socket.verdict);
       apply(n.addEventListener, ws, ["error", onOther]);
       apply(n.addEventListener, ws, ["close", onOther]);
-      host.created(socket, win);
       return ws;
     },
   });
@@ -174,7 +122,7 @@ export function hookWindow(
 
   define("constructor", { value: WebSocketHook });
 
-  const accessor = <K extends "readyState" | "bufferedAmount" | "protocol" | "extensions">(name: K): void => {
+  const accessor = <K extends Accessor | "url">(name: K): void => {
     const native = Reflect.getOwnPropertyDescriptor(proto, name)!.get!;
     const get = Reflect.getOwnPropertyDescriptor(
       {
@@ -182,56 +130,41 @@ export function hookWindow(
           // The native getter first: a foreign `this` throws the browser's own TypeError.
           const value = apply(native, this, NO_ARGS);
           const socket = tracked.get(this as object);
-          if (socket?.controller) return socket.controller[name];
-          // An unprotected socket that a fault ended reads CLOSED even while the native handshake runs.
-          if (name === "readyState" && socket?.faults?.readyState != null) return socket.faults.readyState;
-          return value;
+          if (!socket) return value;
+          return name === "url" ? socket.url : socket.read(name as Accessor, value);
         },
       },
       name,
     )!.get!;
     define(name, { get: fake(get, native) });
   };
+  accessor("url");
   accessor("readyState");
   accessor("bufferedAmount");
   accessor("protocol");
   accessor("extensions");
 
-  /** The frame went out: a fault in recording it must not become the page's exception. */
-  const recordSent = (socket: TrackedSocket, data: unknown): void => {
-    try {
-      host.sent(socket, data);
-    } catch {
-      // Only the record of this frame is lost (a page that replaced a built-in the recorder uses).
-    }
-  };
   const methods = {
     send(this: WebSocket, _data: unknown) {
-      const socket = tracked.get(this);
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      if (!socket?.controller || args.length === 0) {
-        // Native send discards silently once closing; only what really went out is a frame.
-        const wasOpen = socket ? apply(n.readyState, this, NO_ARGS) === 1 : false;
-        const wire = socket?.faults?.pageWire;
-        if (wire && wasOpen && args.length > 0) wire.send(args[0]);
-        else apply(n.send, this, args);
-        if (socket && wasOpen) recordSent(socket, args[0]);
-        return;
-      }
-      socket.controller.send(args[0]);
-      recordSent(socket, args[0]);
+      const socket = tracked.get(this);
+      if (!socket) return apply(n.send, this, args);
+      socket.send(args);
     },
     close(this: WebSocket) {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      const controller = tracked.get(this)?.controller;
-      if (!controller) return apply(n.close, this, args);
-      controller.close(args[0] as number | undefined, args[1] as string | undefined);
+      const socket = tracked.get(this);
+      if (!socket) return apply(n.close, this, args);
+      socket.close(args);
     },
   };
   define("send", { value: fake(methods.send, n.send) });
-  routeMessageListeners(win, n, fake, (target) => tracked.get(target as object));
+  routeMessageListeners(win, n, fake, (target) => {
+    const socket = tracked.get(target as object);
+    return socket ? { ws: target as WebSocket, route: socket.route, verdict: socket.verdict } : undefined;
+  });
   define("close", { value: fake(methods.close, n.close) });
 
   const winDesc = Reflect.getOwnPropertyDescriptor(win, "WebSocket")!;
@@ -242,8 +175,25 @@ export function hookWindow(
       hookedWindows.add(child);
       return;
     }
-    hookWindow(child, host, counter);
+    hookWindow(child, host);
   });
+}
+
+/**
+ * A socket URL as the browser resolves it (WHATWG WebSockets: parsed against the document's base URL,
+ * http(s) becoming ws(s)), or null when the browser would throw for it (another scheme, a fragment).
+ */
+export function resolveSocketUrl(url: string, n: Natives): string | null {
+  let parsed: URL;
+  try {
+    parsed = new n.URL(url, apply(n.baseURI, n.win.document, NO_ARGS));
+  } catch {
+    return null;
+  }
+  if (parsed.protocol === "http:") parsed.protocol = "ws:";
+  else if (parsed.protocol === "https:") parsed.protocol = "wss:";
+  if ((parsed.protocol !== "ws:" && parsed.protocol !== "wss:") || parsed.hash !== "" || url.includes("#")) return null;
+  return parsed.href;
 }
 
 /**

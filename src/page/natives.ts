@@ -33,6 +33,12 @@ export interface Natives {
   MutationObserver: typeof MutationObserver;
   ArrayBuffer: typeof ArrayBuffer;
   Blob: typeof Blob;
+  /** `Blob.prototype.slice` and `arrayBuffer`: a frame's Blob is read with the browser's own (see recorder). */
+  blobSlice: typeof Blob.prototype.slice;
+  blobArrayBuffer: typeof Blob.prototype.arrayBuffer;
+  promiseThen: typeof Promise.prototype.then;
+  URL: typeof URL;
+  baseURI: (this: Node) => string;
   setTimeout: typeof setTimeout;
   clearTimeout: typeof clearTimeout;
   now: () => number;
@@ -86,6 +92,11 @@ export function captureNatives(win: Window & typeof globalThis): Natives {
     MutationObserver: win.MutationObserver,
     ArrayBuffer: win.ArrayBuffer,
     Blob: win.Blob,
+    blobSlice: win.Blob.prototype.slice,
+    blobArrayBuffer: win.Blob.prototype.arrayBuffer,
+    promiseThen: win.Promise.prototype.then,
+    URL: win.URL,
+    baseURI: getter(win.Node.prototype, "baseURI"),
     setTimeout: win.setTimeout.bind(win),
     clearTimeout: win.clearTimeout.bind(win),
     now: date.now.bind(date),

@@ -1,53 +1,18 @@
 /**
  * Protection in the page world: for each socket URL the page opens, the relay answers with the one
  * rule that matches it (the page world never holds the rules of other sites); each socket whose URL
- * has a rule gets a `ResilientConnection` (src/core/) as its controller, and the engine speaks to the
+ * has a rule gets a `ResilientConnection` (src/core/) as its engine, and the engine speaks to the
  * page through synthetic events on the page's own object. A socket opened before its URL's answer
  * arrives (the first to a URL, a millisecond or so) starts unprotected and becomes protected then, as
  * one opened before settings arrive always did; a settings change asks again for every live socket.
  */
 import { ResilientConnection, type PageEvent } from "../core/connection";
-import type { SocketLike } from "../core/types";
 import type { ResolvedRule } from "../shared/settings";
-import type { SocketController, TrackedSocket } from "./hook";
 import { apply, NO_ARGS, getter, type Natives } from "./natives";
+import type { PageSocket } from "./page-socket";
 import type { Recorder } from "./recorder";
-import type { Faults } from "./faults";
 
-const CONNECTING = 0;
 const CLOSED = 3;
-
-/** The browser's own socket, seen only through the captured natives (never the patched prototype). */
-export function nativeSocket(ws: WebSocket, n: Natives): SocketLike {
-  const binaryTypeSet = Reflect.getOwnPropertyDescriptor(n.wsProto, "binaryType")!.set!;
-  return {
-    get readyState() {
-      return apply(n.readyState, ws, NO_ARGS);
-    },
-    get bufferedAmount() {
-      return apply(n.bufferedAmount, ws, NO_ARGS);
-    },
-    get protocol() {
-      return apply(n.protocol, ws, NO_ARGS);
-    },
-    get extensions() {
-      return apply(n.extensions, ws, NO_ARGS);
-    },
-    get url() {
-      return apply(n.url, ws, NO_ARGS);
-    },
-    get binaryType() {
-      return apply(n.binaryType, ws, NO_ARGS);
-    },
-    set binaryType(value: BinaryType) {
-      apply(binaryTypeSet, ws, [value]);
-    },
-    send: (data) => apply(n.send, ws, [data]),
-    close: (...args: [number?, string?]) => apply(n.close, ws, args),
-    addEventListener: (type, listener) => apply(n.addEventListener, ws, [type, listener]),
-    removeEventListener: (type, listener) => apply(n.removeEventListener, ws, [type, listener]),
-  };
-}
 
 /** The DOMException a browser throws for `send()` on a CONNECTING socket, for the cases the engine must make up. */
 function invalidStateError(n: Natives): Error {
@@ -58,9 +23,9 @@ function invalidStateError(n: Natives): Error {
   return new n.win.DOMException(message, "InvalidStateError");
 }
 
-/** Engine events become events on the page's own socket object, made in that socket's realm. */
-function pageSink(socket: TrackedSocket, recorder: Recorder, faults?: Faults): { dispatch(ev: PageEvent): void } {
-  const n = socket.natives;
+/** Engine events become events on the page's own socket object, made in that socket's realm (recorded at the wire already). */
+function pageSink(socket: PageSocket): { dispatch(ev: PageEvent): void } {
+  const n = socket.n;
   const dispatch = (ev: Event): void => void apply(n.dispatchEvent, socket.ws, [ev]);
   return {
     dispatch(ev) {
@@ -69,8 +34,6 @@ function pageSink(socket: TrackedSocket, recorder: Recorder, faults?: Faults): {
         case "error":
           return dispatch(new n.Event(ev.type));
         case "message":
-          // A frame injected from the panel was recorded as such when it was injected.
-          if (!faults?.injecting && socket.log) recorder.frameOf(socket.log, false, ev.data);
           return dispatch(new n.MessageEvent("message", { data: ev.data, origin: ev.origin }));
         case "close":
           return dispatch(new n.CloseEvent("close", { code: ev.code, reason: ev.reason, wasClean: ev.wasClean }));
@@ -82,32 +45,6 @@ function pageSink(socket: TrackedSocket, recorder: Recorder, faults?: Faults): {
   };
 }
 
-/** A controller the hook can call, over the engine, with the browser's own errors where it can have them. */
-function controllerFor(socket: TrackedSocket, conn: ResilientConnection): SocketController {
-  const n = socket.natives;
-  return {
-    handleInitialEvent: (ev) => conn.handleInitialEvent(ev),
-    get readyState() {
-      return conn.readyState;
-    },
-    get bufferedAmount() {
-      return conn.bufferedAmount;
-    },
-    get protocol() {
-      return conn.protocol;
-    },
-    get extensions() {
-      return conn.extensions;
-    },
-    send(data) {
-      // Still the first connection: the browser's own InvalidStateError, message and all.
-      if (apply(n.readyState, socket.ws, NO_ARGS) === CONNECTING) return void apply(n.send, socket.ws, [data]);
-      conn.send(data as Parameters<WebSocket["send"]>[0]);
-    },
-    close: (code, reason) => conn.close(code, reason),
-  };
-}
-
 export class Protection {
   /** Lifeguard on (the relay's `config`; on until it says otherwise). */
   private enabled = true;
@@ -116,16 +53,14 @@ export class Protection {
   /** URLs asked about and not yet answered. */
   private readonly asked = new Set<string>();
   private configured = false;
-  private readonly live = new Set<TrackedSocket>();
-  private readonly connections = new WeakMap<TrackedSocket, ResilientConnection>();
+  private readonly live = new Set<PageSocket>();
+  private readonly connections = new WeakMap<PageSocket, ResilientConnection>();
 
   constructor(
     private readonly recorder: Recorder,
     private readonly n: Natives,
     /** Asks the relay for the rule of a socket URL; the answer comes to `setRule`. */
     private readonly ask: (url: string) => void,
-    /** Faults from the panel reach the engine's replacement connections too. */
-    private readonly faults?: Faults,
   ) {
     // Probes: a browser that comes back online, a tab that becomes visible or resumes.
     const on = (target: EventTarget, type: string, ev: "online" | "offline" | "visible" | "resume", when?: () => boolean) =>
@@ -172,7 +107,7 @@ export class Protection {
     }
   }
 
-  track(socket: TrackedSocket): void {
+  track(socket: PageSocket): void {
     this.live.add(socket);
     if (this.rules.has(socket.url)) this.reconsider(socket);
     else if (this.enabled) this.askFor(socket.url);
@@ -184,7 +119,7 @@ export class Protection {
     this.ask(url);
   }
 
-  private reconsider(socket: TrackedSocket): void {
+  private reconsider(socket: PageSocket): void {
     const conn = this.connections.get(socket);
     if (!conn && apply(this.n.readyState, socket.ws, NO_ARGS) === CLOSED) {
       this.live.delete(socket);
@@ -204,22 +139,23 @@ export class Protection {
       return;
     }
     if (!rule) return;
-    const n = socket.natives;
+    const n = socket.n;
     const negotiated = apply(n.protocol, socket.ws, NO_ARGS) as string;
     const created = new ResilientConnection({
       socketId: socket.id,
       url: socket.url,
       protocols: socket.protocols.length ? socket.protocols : negotiated ? [negotiated] : [],
-      initial: nativeSocket(socket.ws, n),
+      initial: socket.wire,
       rule,
-      createSocket: (url, protocols) => {
-        const ws = new n.WebSocket(url, protocols);
-        return this.faults ? this.faults.replacement(socket, nativeSocket(ws, n), ws) : nativeSocket(ws, n);
-      },
+      createSocket: (url, protocols) => socket.dial(url, protocols),
       clock: { now: n.now, setTimeout: (fn, ms) => n.setTimeout(fn, ms), clearTimeout: (h) => n.clearTimeout(h as number) },
       random: n.random,
-      sink: pageSink(socket, this.recorder, this.faults),
-      recorder: this.recorder,
+      sink: pageSink(socket),
+      recorder: {
+        record: (event) => this.recorder.record(event),
+        // A frame queued during an outage: recorded now as queued, and at the wire when it really goes.
+        queued: (data, from) => socket.recordFrame(true, data, from, "queued"),
+      },
       invalidStateError: () => invalidStateError(n),
       // Only called once the page's own socket is no longer the live one: after validation, close()
       // on a closing or closed socket does nothing.
@@ -227,17 +163,17 @@ export class Protection {
       binaryType: () => apply(n.binaryType, socket.ws, NO_ARGS),
     });
     this.connections.set(socket, created);
-    socket.controller = controllerFor(socket, created);
+    socket.conn = created;
     this.recorder.setProtected(socket.id, true, { rule: rule.match, ...created.strategyChoice });
   }
 
   /** A socket the page can no longer use is forgotten (only unprotected ones get here). */
-  closed(socket: TrackedSocket): void {
+  closed(socket: PageSocket): void {
     if (!this.connections.has(socket)) this.live.delete(socket);
   }
 
   /** One socket's engine hears of an environment change (a fault from the panel, or "reconnect now"). */
-  environmentOf(socket: TrackedSocket, ev: "online" | "offline" | "visible"): void {
+  environmentOf(socket: PageSocket, ev: "online" | "offline" | "visible"): void {
     this.connections.get(socket)?.environment(ev);
   }
 

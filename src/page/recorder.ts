@@ -4,7 +4,7 @@
  * batched delivery: at most one message per `BATCH_MS`, never one per frame.
  */
 import { utf8Length } from "../shared/settings";
-import { LIMITS, socketOfEvent } from "../shared/protocol";
+import { FATES, LIMITS, PROVENANCES, socketOfEvent, type Fate, type Provenance } from "../shared/protocol";
 import { FRAME_BUDGET } from "../shared/budget";
 import type {
   FrameRecord,
@@ -49,12 +49,34 @@ interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
 }
 
+/**
+ * Reads up to `max` bytes from the start of a Blob and calls `done` with them (null: unreadable).
+ * False when it could not even start. The page's event is never delayed for it: a Blob frame is
+ * recorded at once with its size, and its preview filled in when read.
+ */
+export type BlobReader = (blob: Blob, max: number, done: (bytes: Uint8Array | null) => void) => boolean;
+
+/** A batch waits at most this long for Blob previews being read. */
+const BLOB_WAIT_MS = 200;
+
 /** Flags of a slot of `History` that holds a frame in columns (0: the slot holds an event object). */
 const COLUMN = 1;
 const OUT = 2;
 const BINARY = 4;
 const TRUNCATED = 8;
-const INJECTED = 16;
+/** Bits 4-6: who made the frame (an index into PROVENANCES); bits 7-10: its fate (1 + an index into FATES; 0: the default). */
+const MARK_SHIFT = 4;
+
+/**
+ * A frame's provenance and fate as one small number for `frameOf` (DESIGN.md, "Records"): 0 is the
+ * page's own frame, delivered or sent. Made by table lookup: the hot path allocates nothing.
+ */
+export function frameMark(from: Provenance, fate: Fate): number {
+  const f = fate === "delivered" || fate === "sent" ? 0 : FATE_CODE[fate];
+  return PROVENANCE_CODE[from] | (f << 3);
+}
+const PROVENANCE_CODE = Object.fromEntries(PROVENANCES.map((p, i) => [p, i])) as Record<Provenance, number>;
+const FATE_CODE = Object.fromEntries(FATES.map((f, i) => [f, i + 1])) as Record<Fate, number>;
 
 /** A frame as `History` keeps it: columns, no object (see History). */
 interface FrameColumns {
@@ -129,7 +151,7 @@ class PreviewSlab {
  * Other events, and frames already made into objects for a listening panel, are kept as they are.
  */
 class History {
-  private flags = new Uint8Array(0);
+  private flags = new Uint16Array(0);
   private seq = new Float64Array(0);
   private t = new Float64Array(0);
   private size = new Float64Array(0);
@@ -157,6 +179,17 @@ class History {
     this.data[i] = data;
   }
 
+  /** A frame's preview read later (a Blob): the slot of frame `seq`, if the ring still holds it, gets it. */
+  fillPreview(seq: number, data: number, whole: boolean): void {
+    for (let k = this.length - 1; k >= 0; k--) {
+      const i = (this.start + k) % this.capacity;
+      if (!(this.flags[i]! & COLUMN) || this.seq[i] !== seq) continue;
+      this.data[i] = data;
+      if (whole) this.flags[i] = this.flags[i]! & ~TRUNCATED;
+      return;
+    }
+  }
+
   /** Every slot, oldest first. */
   entries(): (FrameColumns | RecorderEvent)[] {
     const out: (FrameColumns | RecorderEvent)[] = [];
@@ -167,7 +200,7 @@ class History {
   resize(capacity: number): void {
     const all = this.entries();
     this.capacity = Math.max(1, capacity);
-    this.flags = new Uint8Array(0);
+    this.flags = new Uint16Array(0);
     this.seq = new Float64Array(0);
     this.t = new Float64Array(0);
     this.size = new Float64Array(0);
@@ -203,7 +236,7 @@ class History {
   /** Only while not yet full, so the slots are 0..length-1 from `start` 0. */
   private grow(): void {
     const n = Math.min(this.capacity, Math.max(16, this.flags.length * 2));
-    const flags = new Uint8Array(n);
+    const flags = new Uint16Array(n);
     flags.set(this.flags);
     const seq = new Float64Array(n);
     seq.set(this.seq);
@@ -265,7 +298,15 @@ export class Recorder {
   /** Set while the panel asked to pause: counters still count, nothing is posted. */
   limits: RecordLimits = DEFAULT_LIMITS;
 
-  constructor(private readonly timers: Timers) {}
+  /** Blob frames being read for their preview; batches wait for them a little (see `flush`). */
+  private blobsReading = 0;
+  private flushWaitedSince = 0;
+
+  constructor(
+    private readonly timers: Timers,
+    /** Reads a Blob's first bytes with the browser's own methods (captured at install), or null: sizes only. */
+    private readonly blobs: BlobReader | null = null,
+  ) {}
 
   created(info: SocketInfo): SocketLog {
     const rec: SocketRecord = {
@@ -297,17 +338,18 @@ export class Recorder {
     this.record({ kind: "protection", t: this.timers.now(), socket, protected: value, ...detail });
   }
 
-  frame(socket: SocketId, dir: "in" | "out", data: unknown, injected = false): void {
+  frame(socket: SocketId, dir: "in" | "out", data: unknown, mark = 0): void {
     const rec = this.sockets.get(socket);
-    if (rec) this.frameOf(rec, dir === "out", data, injected);
+    if (rec) this.frameOf(rec, dir === "out", data, mark);
   }
 
-  /** `frame`, for the page world's hot path: every frame of every socket comes here. */
-  frameOf(rec: SocketLog, out: boolean, data: unknown, injected = false): void {
+  /** `frame`, for the page world's hot path: every frame of every socket comes here. `mark`: see `frameMark`. */
+  frameOf(rec: SocketLog, out: boolean, data: unknown, mark = 0): void {
     const max = this.limits.maxPreviewBytes;
-    let flags = (out ? OUT : 0) | (injected ? INJECTED : 0);
+    let flags = (out ? OUT : 0) | (mark << MARK_SHIFT);
     let size: number;
     let preview: string | Uint8Array;
+    let blob: Blob | null = null;
     if (typeof data === "string" && data.length <= max) {
       // The common case: the payload is its own preview. Measured now, while the string is in the CPU's
       // cache: measured when the ring dropped it, 10,000 frames later, the scan was a cache miss per
@@ -320,6 +362,7 @@ export class Recorder {
       preview = d.bytes ?? d.preview;
       if (d.opcode === "binary") flags |= BINARY;
       if (d.truncated) flags |= TRUNCATED;
+      if (d.blob && size > 0 && this.blobs) blob = data as Blob;
     }
     if (out) rec.framesOut++;
     else rec.framesIn++;
@@ -330,6 +373,7 @@ export class Recorder {
       this.count++;
       // Binary: `preview` is a view of the payload, which the page may reuse; its bytes are copied.
       rec.events.pushFrame(flags, seq, t, size, typeof preview === "string" ? preview : (rec.previews ??= new PreviewSlab()).write(preview));
+      if (blob) this.readBlob(blob, size, (bytes) => rec.events.fillPreview(seq, (rec.previews ??= new PreviewSlab()).write(bytes), bytes.length >= size));
       return;
     }
     let kept = typeof preview === "string" ? preview : preview.slice();
@@ -338,7 +382,27 @@ export class Recorder {
       flags |= TRUNCATED;
     }
     const chars = typeof kept === "string" ? kept.length : kept.length * 2;
-    this.push(rec.info.id, { kind: "frame", frame: this.frameRecord(rec, { flags, seq, t, size, data: kept }) }, rec, chars);
+    const frame = this.frameRecord(rec, { flags, seq, t, size, data: kept });
+    this.push(rec.info.id, { kind: "frame", frame }, rec, chars);
+    if (blob) {
+      this.readBlob(blob, size, (bytes) => {
+        // Too late for its batch (it waited BLOB_WAIT_MS): a snapshot still has it.
+        if (frame.preview !== "") return;
+        unhexed.set(frame, bytes);
+        frame.truncated = bytes.length < size;
+      });
+    }
+  }
+
+  /** Starts reading a Blob frame's preview; `fill` runs when the bytes are there. */
+  private readBlob(blob: Blob, size: number, fill: (bytes: Uint8Array) => void): void {
+    const max = Math.min(this.limits.maxPreviewBytes >> 1, MAX_BINARY_PREVIEW, size);
+    this.blobsReading++;
+    const started = this.blobs!(blob, max, (bytes) => {
+      this.blobsReading--;
+      if (bytes) fill(bytes);
+    });
+    if (!started) this.blobsReading--;
   }
 
   /** A frame as the panel gets it, from its columns; its binary preview waits to be hexed (see `settle`). */
@@ -356,7 +420,11 @@ export class Recorder {
       // A preview the slab no longer holds is gone, as for a Blob: the size stays.
       truncated: (c.flags & TRUNCATED) !== 0 || bytes === null || (typeof c.data === "string" && c.data.length > LIMITS.previewLength),
     };
-    if (c.flags & INJECTED) frame.injected = true;
+    const mark = c.flags >> MARK_SHIFT;
+    if (mark !== 0) {
+      if (mark & 7) frame.from = PROVENANCES[mark & 7];
+      if (mark >> 3) frame.fate = FATES[(mark >> 3) - 1];
+    }
     if (bytes !== null && typeof bytes !== "string") unhexed.set(frame, bytes);
     return frame;
   }
@@ -502,6 +570,17 @@ export class Recorder {
   private flush(): void {
     this.flushScheduled = false;
     if (!this.post || this.pending.length === 0) return;
+    // Blob previews being read (a task or two): the batch waits for them, a little.
+    if (this.blobsReading > 0) {
+      const now = this.timers.now();
+      if (this.flushWaitedSince === 0) this.flushWaitedSince = now;
+      if (now - this.flushWaitedSince < BLOB_WAIT_MS) {
+        this.flushScheduled = true;
+        this.timers.setTimeout(() => this.flush(), 5);
+        return;
+      }
+    }
+    this.flushWaitedSince = 0;
     const batch = this.pending;
     const from = this.pendingFrom;
     this.dropPending();
@@ -603,6 +682,8 @@ export interface Payload {
   truncated: boolean;
   /** Binary: a view of the payload's first bytes (not a copy: copy them to keep them); hexed into `preview` when a panel gets the frame. */
   bytes?: Uint8Array;
+  /** A Blob: its bytes can only be read later. */
+  blob?: true;
 }
 
 /** The bounded, text-only description of a payload the panel gets. Binary previews are hex. */
@@ -628,7 +709,7 @@ export function describePayload(data: unknown, maxPreviewBytes: number): Payload
   if (data !== null && typeof data === "object" && typeof (data as Blob).size === "number") {
     // A Blob cannot be read synchronously; its size is what we know.
     const size = (data as Blob).size;
-    return { opcode: "binary", size, preview: "", truncated: size > 0 };
+    return { opcode: "binary", size, preview: "", truncated: size > 0, blob: true };
   }
   // Anything else was converted to a string by the browser; numbers and booleans read the same.
   if (typeof data === "number" || typeof data === "boolean") return describePayload(String(data), maxPreviewBytes);

@@ -1,7 +1,9 @@
 /**
- * The page world's host: what the hook reports goes to the recorder; the recorder's batches go to the
- * relay over the private channel; commands from the panel (snapshot, faults) and from the relay
- * (config, the rule for each socket URL asked about) come back on it.
+ * The page world, as a table of contents: the hook on `WebSocket` (hook.ts) makes one owner per page
+ * socket (page-socket.ts), which records every frame at its wires (wire.ts) into the recorder
+ * (recorder.ts); faults from the panel (faults.ts) and protection by rule (protect.ts) act through the
+ * owners; the recorder's batches go to the relay over the private channel (src/shared/page-channel.ts),
+ * and commands (snapshot, faults) and the relay's answers (config, the rule for a socket URL) come back.
  */
 import {
   LIMITS,
@@ -16,64 +18,73 @@ import {
 import { offerPort } from "../shared/page-channel";
 import type { ResolvedRule } from "../shared/settings";
 import { Disguise } from "./disguise";
-import { Faults } from "./faults";
-import { hookWindow, redeliver, type HookHost, type TrackedSocket } from "./hook";
+import { Faults, unreachable } from "./faults";
+import { hookWindow, type HookHost } from "./hook";
 import { apply, NO_ARGS, captureNatives } from "./natives";
+import { PageSocket, type SocketWorld } from "./page-socket";
 import { Protection } from "./protect";
-import { Recorder } from "./recorder";
+import { Recorder, type BlobReader } from "./recorder";
 
-const CLOSED = 3;
 /** Past this many known sockets, the ones the page can no longer use are forgotten. */
 const PRUNE_ABOVE = 256;
 
 export function startPageWorld(win: Window & typeof globalThis): void {
   const n = captureNatives(win);
-  const recorder = new Recorder({ now: n.now, setTimeout: (fn, ms) => n.setTimeout(fn, ms) });
+  // A Blob frame's preview, read with the browser's own methods captured at install: a page that
+  // patches `Blob.prototype` sees nothing of it, and its event is never delayed for it.
+  const readBlob: BlobReader = (blob, max, done) => {
+    try {
+      const bytes = apply(n.blobArrayBuffer, apply(n.blobSlice, blob, [0, max]), NO_ARGS);
+      apply(n.promiseThen, bytes, [(buf: ArrayBuffer) => done(new Uint8Array(buf)), () => done(null)]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const recorder = new Recorder({ now: n.now, setTimeout: (fn, ms) => n.setTimeout(fn, ms) }, readBlob);
   // This document's stream of events, and the prefix of its sockets' ids.
   const stream = Math.floor(n.random() * 36 ** 8).toString(36) || "0";
   let count = 0;
-  const counter = { next: () => `${stream}:${++count}` };
 
   /** Sockets of this page world by id, for commands from the panel. */
-  const sockets = new Map<string, TrackedSocket>();
-  const usable = (s: TrackedSocket): boolean =>
-    s.controller ? s.controller.readyState !== CLOSED : s.faults?.readyState !== CLOSED && apply(n.readyState, s.ws, NO_ARGS) !== CLOSED;
+  const sockets = new Map<string, PageSocket>();
   const prune = (): void => {
     if (sockets.size <= PRUNE_ABOVE) return;
-    for (const [id, s] of sockets) if (!usable(s)) sockets.delete(id);
+    for (const [id, s] of sockets) if (!s.usable) sockets.delete(id);
   };
 
   // Faults and protection are built on first need (the first socket, a fault): at document_start, in
   // every frame of every page, only the hook and the channel are installed.
   let configured = false;
-  let enabled = true;
   let engine: { faults: Faults; protection: Protection } | null = null;
   const ensure = (): { faults: Faults; protection: Protection } => {
     if (engine) return engine;
-    const faults: Faults = new Faults(
+    const protection = new Protection(recorder, n, (url) => toRelay("rule-query", { url }));
+    const faults = new Faults(
       n,
-      {
-        redeliver: (socket, ev) => redeliver(host, socket, ev),
-        sendAsPage: (socket, data) => socket.pageSend(data),
-        environment: (socket, ev) => protection.environmentOf(socket, ev),
-      },
-      {
-        fault: (socket, fault, active, detail, untilT) =>
-          recorder.record({ kind: "fault", t: n.now(), socket, fault, active, detail, untilT }),
-        injected: (socket, dir, data) => recorder.frame(socket, dir, data, true),
-      },
-      () => [...sockets.values()].filter(usable),
+      { environment: (socket, ev) => protection.environmentOf(socket, ev) },
+      { fault: (socket, fault, active, detail, untilT) => recorder.record({ kind: "fault", t: n.now(), socket, fault, active, detail, untilT }) },
+      () => [...sockets.values()].filter((s) => s.usable),
     );
-    const protection = new Protection(recorder, n, (url) => toRelay("rule-query", { url }), faults);
     engine = { faults, protection };
-    if (configured) protection.configure(enabled);
+    if (configured) protection.configure(world.enabled);
     return engine;
+  };
+
+  const world: SocketWorld & { enabled: boolean } = {
+    recorder,
+    enabled: true,
+    dialUrl: (url) => (engine?.faults.offline ? unreachable(url) : url),
+    closed: (socket) => engine?.protection.closed(socket),
   };
 
   const host: HookHost = {
     disguise: new Disguise(n.functionToString),
-    created(socket: TrackedSocket, where: Window) {
-      if (!enabled) return;
+    redirecting: () => engine?.faults.offline ?? false,
+    connectUrl: (url) => (engine?.faults.offline ? unreachable(url) : null),
+    created(ws, where, wn, url, protocols) {
+      const socket = new PageSocket(`${stream}:${++count}`, ws, wn, url, protocols, world);
+      if (!world.enabled) return socket;
       let frameUrl = "";
       let topFrame = false;
       try {
@@ -92,45 +103,12 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       });
       prune();
       sockets.set(socket.id, socket);
-      const { faults, protection } = ensure();
-      faults.created(socket);
-      protection.track(socket);
-    },
-    message(socket, ev) {
-      // Every frame on the wire is recorded, also one the engine hides (a heartbeat reply); one the
-      // panel injected was recorded as injected already.
-      if (!enabled || !socket.log || engine?.faults.injecting) return;
-      recorder.frameOf(socket.log, false, apply(n.messageData, ev, NO_ARGS));
-    },
-    event(socket, ev) {
-      // The engine reports the states of a protected socket itself.
-      if (!enabled || socket.controller) return;
-      switch (ev.type) {
-        case "open":
-          recorder.state(socket.id, "open");
-          break;
-        case "error":
-          recorder.record({ kind: "note", t: n.now(), socket: socket.id, text: "error" });
-          break;
-        case "close": {
-          const e = ev as CloseEvent;
-          recorder.state(socket.id, "closed", {
-            code: apply(n.closeCode, e, NO_ARGS),
-            reason: apply(n.closeReason, e, NO_ARGS),
-            wasClean: apply(n.closeWasClean, e, NO_ARGS),
-          });
-          engine?.protection.closed(socket);
-          break;
-        }
-      }
-    },
-    sent(socket, data) {
-      if (!enabled || !socket.log || engine?.faults.recordingSuppressed) return;
-      recorder.frameOf(socket.log, true, data);
+      ensure().protection.track(socket);
+      return socket;
     },
   };
 
-  hookWindow(win, host, counter, n);
+  hookWindow(win, host, n);
 
   // The channel to the relay, now, at document_start: handed over before any page script can run, so
   // no page can take it (src/shared/page-channel.ts). Doing it a task later saved ~0.2 ms of start-up
@@ -154,9 +132,9 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     listening: (msg) => recorder.setListening(msg.on),
     config: (msg) => {
       configured = true;
-      enabled = msg.enabled;
+      world.enabled = msg.enabled;
       recorder.setLimits(msg.record);
-      engine?.protection.configure(enabled);
+      engine?.protection.configure(msg.enabled);
     },
     rule: (msg) => engine?.protection.setRule(msg.url, msg.rule as ResolvedRule | null),
     // Every frame of the tab hears a command; only the one that owns the socket acts on it.

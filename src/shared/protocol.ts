@@ -50,9 +50,37 @@ export interface FrameRecord {
   /** Text, or for binary the first bytes as hex. Capped at `record.maxPreviewBytes`. */
   preview: string;
   truncated: boolean;
-  /** Put there from the panel (injected as if from the server, or sent as the page), not by the app. */
-  injected?: boolean;
+  /** Who made it (DESIGN.md, "Records"); absent: `page` (the page's own send, or the server's frame). */
+  from?: Provenance;
+  /** What became of it; absent: `delivered` (inbound) or `sent` (outbound). */
+  fate?: Fate;
 }
+
+/**
+ * Who made a frame: the page (its own `send`, or the server's frame to it); Lifeguard's heartbeat (its
+ * ping, or the reply to it); the resume message; a frame sent again by delivery; a fault (`injected`, as
+ * if from the server); the panel (sent as the page); a frame rule; a mock.
+ */
+export type Provenance = "page" | "heartbeat" | "resume" | "resend" | "injected" | "panel" | "rule" | "mock";
+export const PROVENANCES: readonly Provenance[] = ["page", "heartbeat", "resume", "resend", "injected", "panel", "rule", "mock"];
+
+/**
+ * What became of a frame. Inbound: delivered to the page, or hidden from it (a reply to Lifeguard's
+ * heartbeat, an ack, a replayed duplicate). Outbound: sent, or queued during an outage (a second
+ * record says `sent` when it really goes). Either way: held by a black-hole, delayed by latency, or
+ * dropped (a fault ended the connection first, a queue bound).
+ */
+export type Fate =
+  | "delivered"
+  | "sent"
+  | "queued"
+  | "hidden-reply"
+  | "hidden-ack"
+  | "hidden-duplicate"
+  | "held"
+  | "delayed"
+  | "dropped";
+export const FATES: readonly Fate[] = ["delivered", "sent", "queued", "hidden-reply", "hidden-ack", "hidden-duplicate", "held", "delayed", "dropped"];
 
 /** A recorder event, in the order they happened. */
 export type RecorderEvent =
@@ -71,6 +99,9 @@ export type RecorderEvent =
       /** Reconnect attempt number and its delay, when the state is `reconnecting`. */
       attempt?: number;
       delayMs?: number;
+      /** The negotiated subprotocol and extensions, when the state is `open`. */
+      protocol?: string;
+      extensions?: string;
     }
   | { kind: "frame"; frame: FrameRecord }
   /** Lifeguard's own heartbeat: a ping sent, its answer (with round-trip time), or a miss. */
@@ -321,6 +352,9 @@ function isSocketInfo(x: unknown): x is SocketInfo {
   );
 }
 
+const PROVENANCE_SET = new Set<Provenance>(PROVENANCES);
+const FATE_SET = new Set<Fate>(FATES);
+
 function isFrameRecord(x: unknown): x is FrameRecord {
   return (
     isRecord(x) &&
@@ -333,7 +367,8 @@ function isFrameRecord(x: unknown): x is FrameRecord {
     typeof x.preview === "string" &&
     x.preview.length <= LIMITS.previewLength &&
     typeof x.truncated === "boolean" &&
-    optional(x.injected, (y): y is boolean => typeof y === "boolean")
+    optional(x.from, (y): y is Provenance => PROVENANCE_SET.has(y as Provenance)) &&
+    optional(x.fate, (y): y is Fate => FATE_SET.has(y as Fate))
   );
 }
 
@@ -357,7 +392,9 @@ export function isRecorderEvent(x: unknown): x is RecorderEvent {
         optional(x.wasClean, (y): y is boolean => typeof y === "boolean") &&
         optional(x.cause, isShortString) &&
         optional(x.attempt, isFiniteNumber) &&
-        optional(x.delayMs, isFiniteNumber)
+        optional(x.delayMs, isFiniteNumber) &&
+        optional(x.protocol, isShortString) &&
+        optional(x.extensions, isShortString)
       );
     case "frame":
       return isFrameRecord(x.frame);

@@ -213,12 +213,19 @@ describe("faults from the panel (Chromium)", () => {
     await panel.fault({ tab: true }, { kind: "offline", durationMs: 1500 });
     await waitFor(page, "a", "close");
     expect(shape(await logOf(page, "a")).at(-1)).toMatchObject({ type: "close", code: 1006, wasClean: false });
-    // A socket opened while offline fails the way a refused connect does.
+    // A socket opened while offline fails the way a refused connect does, and never reaches the server.
+    const handshakes = server.upgrades;
     await open(page, "during", `${server.url}?during`, false);
     await waitFor(page, "during", "close");
     expect(shape(await logOf(page, "during"))).toEqual(shape(await logOf(page, "refused")));
+    expect(await page.evaluate(() => (window as unknown as W).sockets.during!.url)).toBe(`${server.url}?during`);
+    await page.evaluate((url) => {
+      for (let i = 0; i < 20; i++) new WebSocket(`${url}?during-${i}`);
+    }, server.url);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.upgrades - handshakes).toBe(0);
     // Then the network is back.
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, 1300));
     await open(page, "after", `${server.url}?after`);
     await panel.close();
     await page.close();
@@ -232,6 +239,13 @@ describe("faults from the panel (Chromium)", () => {
     const t0 = Date.now();
     await panel.fault({ tab: true }, { kind: "offline", durationMs: 1500 });
     await page.waitForFunction(() => (window as unknown as W).sockets.p!.readyState === 0);
+    const handshakes = server.upgrades;
+    // The page's own new sockets during the window, protected too: none reaches the server.
+    await page.evaluate((url) => {
+      for (let i = 0; i < 20; i++) new WebSocket(`${url}?offline-new-${i}`);
+    }, server.url);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(server.upgrades - handshakes).toBe(0);
     await waitFor(page, "p", "reconnected");
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
     expect(shape(await logOf(page, "p")).map((e) => e.type)).not.toContain("close");
@@ -308,10 +322,10 @@ describe("faults from the panel (Chromium)", () => {
     expect((await logOf(page, "i")).filter((e) => e.type === "message").map((e) => e.data)).toEqual([evil, [1, 255, 16]]);
     await until(() => server.received.includes("from the panel"), 5000, "the panel's frame at the server");
     const frames = (await panel.snapshot()).find((s) => s.info.id === id)!.events.flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
-    expect(frames.map((f) => [f.dir, f.injected === true, f.preview])).toEqual([
-      ["in", true, evil],
-      ["in", true, "01ff10"],
-      ["out", true, "from the panel"],
+    expect(frames.map((f) => [f.dir, f.from, f.fate, f.preview])).toEqual([
+      ["in", "injected", undefined, evil],
+      ["in", "injected", undefined, "01ff10"],
+      ["out", "panel", undefined, "from the panel"],
     ]);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await panel.close();

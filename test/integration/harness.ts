@@ -21,6 +21,8 @@ export interface TestServer {
   /** The most server-side sockets ever open at once. */
   readonly maxLive: number;
   connections: number;
+  /** WebSocket handshakes that reached the server (HTTP upgrade requests), accepted or not. */
+  upgrades: number;
   latest(): ServerSocket;
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -46,12 +48,14 @@ export async function startServer(): Promise<TestServer> {
       return maxLive;
     },
     connections: 0,
+    upgrades: 0,
     latest() {
       if (!last) throw new Error("no connection yet");
       return last;
     },
     async start() {
       httpServer = http.createServer();
+      httpServer.on("upgrade", () => api.upgrades++);
       wss = new WebSocketServer({ server: httpServer });
       wss.on("connection", (ws) => {
         api.connections++;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { BATCH_MS, MAX_BINARY_PREVIEW, MAX_PENDING_CHARS, MAX_SNAPSHOT_CHARS, PREVIEW_SLAB, Recorder, describePayload, toHex } from "../../src/page/recorder";
+import { BATCH_MS, MAX_BINARY_PREVIEW, MAX_PENDING_CHARS, MAX_SNAPSHOT_CHARS, PREVIEW_SLAB, Recorder, describePayload, frameMark, toHex } from "../../src/page/recorder";
 import { utf8Length } from "../../src/shared/settings";
 import { LIMITS, envelope, isPageToPanel, type PageToPanel, type RecorderEvent, type SocketInfo, type SocketSnapshot } from "../../src/shared/protocol";
 import { FRAME_BUDGET } from "../../src/shared/budget";
@@ -247,7 +247,8 @@ describe("page recorder", () => {
         if (i % 7 === 0) rec.record({ kind: "note", t: Date.now(), socket: "s:1", text: `note ${i}` });
       }
       rec.frame("s:1", "in", "x".repeat(50)); // truncated at 16
-      rec.frame("s:1", "in", "injected!", true);
+      rec.frame("s:1", "in", "injected!", frameMark("injected", "delivered"));
+      rec.frame("s:1", "out", "ping", frameMark("heartbeat", "held"));
       rec.frame("s:1", "in", new Blob(["abc"]));
       rec.state("s:1", "closed", { code: 1000, reason: "bye", wasClean: true });
     };
@@ -268,7 +269,7 @@ describe("page recorder", () => {
     expect(snap!.events.map((e) => ({ ...e, t: 0, ...(e.kind === "frame" ? { frame: { ...e.frame, t: 0 } } : {}) }))).toEqual(
       heard.map((e) => ({ ...e, t: 0, ...(e.kind === "frame" ? { frame: { ...e.frame, t: 0 } } : {}) })),
     );
-    expect(heard.length).toBe(1 + 1 + 30 + 5 + 3 + 1);
+    expect(heard.length).toBe(1 + 1 + 30 + 5 + 4 + 1);
     const [other] = rec.takeSnapshot();
     expect({ ...snap, events: [] }).toEqual({ ...other, events: [] });
     // A second snapshot of the quiet one is the same again.
@@ -450,5 +451,67 @@ describe("page recorder", () => {
       const s = String.fromCharCode(...units);
       expect(utf8Length(s), JSON.stringify(s)).toBe(new TextEncoder().encode(s).length);
     }
+  });
+});
+
+describe("provenance and fate (DESIGN.md, Records)", () => {
+  it("keeps each frame's maker and fate, in the ring and in batches alike, and leaves the defaults out", () => {
+    const kinds: [Parameters<typeof frameMark>[0], Parameters<typeof frameMark>[1], "in" | "out"][] = [
+      ["page", "delivered", "in"],
+      ["page", "sent", "out"],
+      ["heartbeat", "sent", "out"],
+      ["heartbeat", "hidden-reply", "in"],
+      ["resume", "sent", "out"],
+      ["resend", "sent", "out"],
+      ["injected", "delivered", "in"],
+      ["panel", "queued", "out"],
+      ["page", "hidden-ack", "in"],
+      ["page", "hidden-duplicate", "in"],
+      ["page", "held", "in"],
+      ["page", "delayed", "out"],
+      ["mock", "dropped", "out"],
+    ];
+    const run = (listening: boolean) => {
+      const posted: RecorderEvent[] = [];
+      const rec = new Recorder({ now: () => 1, setTimeout: (fn) => (fn(), 0) });
+      rec.connect((events) => posted.push(...events));
+      rec.setListening(listening);
+      rec.created(info("s:1"));
+      for (const [from, fate, dir] of kinds) rec.frame("s:1", dir, `${from}/${fate}`, frameMark(from, fate));
+      const frames = rec.takeSnapshot()[0]!.events.flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
+      return { frames, posted: posted.flatMap((e) => (e.kind === "frame" ? [e.frame] : [])) };
+    };
+    for (const listening of [false, true]) {
+      const { frames, posted } = run(listening);
+      expect(frames.map((f) => [f.from ?? "page", f.fate ?? (f.dir === "in" ? "delivered" : "sent"), f.dir])).toEqual(kinds);
+      // Defaults are left out: a page's own frame carries neither.
+      expect(frames[0]).not.toHaveProperty("from");
+      expect(frames[0]).not.toHaveProperty("fate");
+      expect(frames[2]).toMatchObject({ from: "heartbeat" });
+      expect(frames[2]).not.toHaveProperty("fate");
+      if (listening) expect(posted).toEqual(frames);
+    }
+  });
+
+  it("reads a Blob frame's bytes later, with the reader it was given, and fills its preview in ring and batch", async () => {
+    const reads: number[] = [];
+    const reader = (blob: Blob, max: number, done: (b: Uint8Array | null) => void) => {
+      reads.push(max);
+      void blob.slice(0, max).arrayBuffer().then((b) => done(new Uint8Array(b)));
+      return true;
+    };
+    for (const listening of [false, true]) {
+      const posted: RecorderEvent[] = [];
+      const rec = new Recorder({ now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms) }, reader);
+      rec.connect((events) => posted.push(...events));
+      rec.setListening(listening);
+      rec.created(info("s:1"));
+      rec.frame("s:1", "in", new Blob([new Uint8Array([0xde, 0xad, 0xbe, 0xef])]));
+      await new Promise((r) => setTimeout(r, 120));
+      const frame = rec.takeSnapshot()[0]!.events.find((e) => e.kind === "frame");
+      expect(frame).toMatchObject({ frame: { opcode: "binary", size: 4, preview: "deadbeef", truncated: false } });
+      if (listening) expect(posted.find((e) => e.kind === "frame")).toMatchObject({ frame: { preview: "deadbeef" } });
+    }
+    expect(reads).toEqual([4, 4]);
   });
 });
