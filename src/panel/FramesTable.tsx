@@ -113,6 +113,7 @@ export function FramesTable(props: FramesTableProps) {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const viewport = (): number => scrollRef.current?.clientHeight || props.initialRect?.height || 0;
   const newestT = count ? rows.timeOf(codes[count - 1]!, frames) : -Infinity;
+  const atEnd = (offset: number): boolean => offset + viewport() >= count * ROW_HEIGHT - AT_END_SLACK;
   // What the scroll listener reads: the rows as last rendered.
   const latest = useRef({ newestT, count });
   latest.current = { newestT, count };
@@ -130,7 +131,6 @@ export function FramesTable(props: FramesTableProps) {
       observeElementRect(instance, (rect) => cb(rect.height === 0 && props.initialRect ? props.initialRect : rect)),
   });
   const position = positionOf(codes, selected);
-  const atEnd = (offset: number): boolean => offset + viewport() >= count * ROW_HEIGHT - AT_END_SLACK;
   const toEnd = (): void => {
     if (count > 0) virtualizer.scrollToIndex(count - 1, { align: "end" });
   };
@@ -158,11 +158,14 @@ export function FramesTable(props: FramesTableProps) {
     const before = last.current;
     last.current = { count, generation: rows.generation, selected, position };
     if (!before) {
-      // First layout: a new table is pinned when it shows its last row; one mounted again goes back.
       if (memory.pinned === null) {
+        // A new table, now that its box has a size: it follows when it shows its last row (a short
+        // list), not when opened on a long one.
         memory.pinned = atEnd(memory.offset);
         memory.seenT = newestT;
+        redraw(0);
       } else if (memory.pinned) toEnd();
+      // Mounted again (after the Timeline tab): back where it was.
       else if (memory.offset > 0) virtualizer.scrollToOffset(memory.offset);
       return;
     }
