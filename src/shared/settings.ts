@@ -18,6 +18,11 @@ export interface ReconnectSettings {
   maxAttempts: number | null;
   stableAfterMs: number;
   retryInitialConnect: boolean;
+  /**
+   * Retries of a first connect that never once opened; null = no limit. Past it the page gets `error`
+   * then `close` 1006, as native: a protected page is never trapped in CONNECTING.
+   */
+  initialMaxAttempts: number | null;
   strategy: Strategy;
   stopOnCodes: number[];
 }
@@ -100,6 +105,7 @@ export const RULE_DEFAULTS: Readonly<Omit<ResolvedRule, "match">> = {
     maxAttempts: null,
     stableAfterMs: 5000,
     retryInitialConnect: true,
+    initialMaxAttempts: 10,
     strategy: "auto",
     stopOnCodes: [1000, 1002, 1003, 1007, 1008, 1009, 1010],
   },
@@ -372,6 +378,7 @@ const SECTION_SCHEMAS: Record<keyof Omit<ResolvedRule, "match">, Schema> = {
     maxAttempts,
     stableAfterMs: delayMs,
     retryInitialConnect: bool,
+    initialMaxAttempts: maxAttempts,
     strategy: oneOf(["auto", "transparent", "surface"]),
     stopOnCodes: closeCodes,
   },

@@ -25,7 +25,7 @@ describe("validateSettings", () => {
     expect(DEFAULTS).toEqual({ enabled: true, rules: [], record: { maxFramesPerSocket: 10000, maxPreviewBytes: 65536 } });
     expect(RULE_DEFAULTS.reconnect).toEqual({
       enabled: true, minDelayMs: 500, maxDelayMs: 30000, factor: 2, maxAttempts: null, stableAfterMs: 5000,
-      retryInitialConnect: true, strategy: "auto", stopOnCodes: [1000, 1002, 1003, 1007, 1008, 1009, 1010],
+      retryInitialConnect: true, initialMaxAttempts: 10, strategy: "auto", stopOnCodes: [1000, 1002, 1003, 1007, 1008, 1009, 1010],
     });
     expect(RULE_DEFAULTS.heartbeat).toEqual({
       enabled: true, intervalMs: 30000, timeoutMs: 10000, message: "auto", reply: null, hideReplies: true,
