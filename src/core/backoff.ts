@@ -26,3 +26,40 @@ export function nextDelay(attempt: number, policy: BackoffPolicy, random: () => 
   const jitter = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0;
   return Math.floor(jitter * curve);
 }
+
+/** The bounds `ReconnectAttempts` checks (a rule's `reconnect`); a missing `initialMaxAttempts` is no limit. */
+export interface AttemptLimits {
+  maxAttempts: number | null;
+  initialMaxAttempts?: number | null;
+}
+
+/**
+ * The reconnect attempts of one page-facing socket (DESIGN.md, "Details that tests rely on"): numbered
+ * from 1, the count restarting only after a connection stayed open `stableAfterMs`; `maxAttempts`
+ * bounds one outage, and a first connect that never once opened stops after `initialMaxAttempts`.
+ */
+export class ReconnectAttempts {
+  /** Attempts since the last connection that stayed open `stableAfterMs`. */
+  count = 0;
+  /** When the outage began, and the close code that began it. */
+  since = 0;
+  code = 1006;
+
+  begin(code: number, now: number): void {
+    this.since = now;
+    this.code = code;
+  }
+
+  /** No attempt is left: `maxAttempts` used up, or before the first open `initialMaxAttempts`. */
+  exhausted(limits: AttemptLimits, everOpened: boolean): boolean {
+    if (limits.maxAttempts !== null && this.count >= limits.maxAttempts) return true;
+    const initial = limits.initialMaxAttempts;
+    return !everOpened && typeof initial === "number" && this.count >= initial;
+  }
+
+  /** Counts the next attempt and returns its wait: `fixedMs` when given (offline), else the backoff curve's. */
+  next(policy: BackoffPolicy, random: () => number, fixedMs: number | null): number {
+    this.count += 1;
+    return fixedMs ?? nextDelay(this.count, policy, random);
+  }
+}

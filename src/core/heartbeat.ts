@@ -82,6 +82,19 @@ export class HeartbeatTimer {
     if (this.phase !== "stopped") this.start();
   }
 
+  /**
+   * Runs with `timing`: started if stopped, restarted from now if the timing changed, left alone (its
+   * silence still counting) if it is already running with this timing.
+   */
+  run(timing: HeartbeatTiming): void {
+    const t = this.timing;
+    const same =
+      t.intervalMs === timing.intervalMs && t.timeoutMs === timing.timeoutMs && (t.passive === true) === (timing.passive === true);
+    if (this.running && same) return;
+    this.timing = timing;
+    this.start();
+  }
+
   /** Any inbound frame proves the connection alive. */
   inbound(): void {
     if (this.phase === "stopped") return;

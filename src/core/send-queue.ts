@@ -2,7 +2,7 @@
  * Messages the page sends while its socket is reconnecting, bounded by count and by bytes. Past a
  * bound the oldest message is dropped (and reported to `onDrop`), so the newest state wins.
  */
-import type { SendData } from "./types";
+import type { Provenance, SendData } from "./types";
 import { utf8Length } from "../shared/settings";
 
 export interface QueueLimits {
@@ -13,6 +13,8 @@ export interface QueueLimits {
 export interface QueuedMessage {
   data: SendData;
   bytes: number;
+  /** Who sent it (the page, or the panel as the page): it goes out later still marked so. */
+  from: Provenance;
 }
 
 export type DropReason = "maxMessages" | "maxBytes";
@@ -67,8 +69,8 @@ export class SendQueue {
     this.enforce();
   }
 
-  push(data: SendData): void {
-    const item = { data: snapshot(data), bytes: byteSize(data) };
+  push(data: SendData, from: Provenance = "page"): void {
+    const item: QueuedMessage = { data: snapshot(data), bytes: byteSize(data), from };
     this.items.push(item);
     this.totalBytes += item.bytes;
     this.enforce();
@@ -91,6 +93,30 @@ export class SendQueue {
     this.head = 0;
     this.totalBytes = 0;
     return rest;
+  }
+
+  /**
+   * Hands every message to `send`, oldest first. A `send` that throws loses that message and ends the
+   * flush (the rest stay queued), and its error is returned. `bytes`: what was handed over.
+   */
+  flush(send: (m: QueuedMessage) => void): { bytes: number; error?: unknown } {
+    let bytes = 0;
+    for (let item = this.shift(); item; item = this.shift()) {
+      try {
+        send(item);
+      } catch (error) {
+        return { bytes, error };
+      }
+      bytes += item.bytes;
+    }
+    return { bytes };
+  }
+
+  /** Empties the queue (the page will never get to send it); returns how much it held. */
+  discard(): { count: number; bytes: number } {
+    const dropped = { count: this.length, bytes: this.totalBytes };
+    this.clear();
+    return dropped;
   }
 
   private enforce(): void {

@@ -14,7 +14,9 @@ export interface StrategyChoice {
   protocol?: string;
 }
 
-export function resolveStrategy(configured: Strategy, recognised: Recognition | null): StrategyChoice {
+/** `forced`: the host's choice, which wins over the rule's (the reason says so). */
+export function resolveStrategy(configured: Strategy, recognised: Recognition | null, forced?: ResolvedStrategy): StrategyChoice {
+  if (forced) return { ...resolveStrategy(configured, recognised), strategy: forced, reason: "strategy set by the host" };
   const protocol = recognised ? { protocol: recognised.protocol.name } : {};
   if (configured === "transparent" || configured === "surface") {
     return { strategy: configured, reason: `rule sets strategy "${configured}"`, ...protocol };
