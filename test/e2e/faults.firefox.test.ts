@@ -155,11 +155,18 @@ describe("faults from the panel (Firefox)", () => {
     await waitFor(page, "a", "close");
     expect(shape(await logOf(page, "a")).at(-1)).toEqual({ type: "close", readyState: 3, code: 1006, reason: "", wasClean: false });
     await until(() => server.live === liveBefore - 1, 5000, "the server to see the socket go");
-    // A socket opened while offline fails the way a refused connect does.
+    // A socket opened while offline fails the way a refused connect does, and never reaches the server.
+    const handshakes = server.upgrades;
     await open(page, "during", `${server.url}?during`, false);
     await waitFor(page, "during", "close");
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(shape(await logOf(page, "during"))).toEqual(shape(await logOf(page, "refused")));
+    expect(await page.evaluate(() => (window as unknown as W).sockets.during!.url)).toBe(`${server.url}?during`);
+    await page.evaluate((url) => {
+      for (let i = 0; i < 20; i++) new WebSocket(`${url}?during-${i}`);
+    }, server.url);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.upgrades - handshakes).toBe(0);
     // Then the network is back, by itself.
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + 1700 - Date.now())));
     const connections = server.connections;

@@ -1,0 +1,95 @@
+/**
+ * Every frame on the wire, exactly once, with who made it and what became of it (DESIGN.md, "Records"),
+ * in real Chromium: a protected socket with heartbeat, delivery and resume goes through three server
+ * kills; for each kind of frame the panel's count (by provenance and fate) equals what a server-side
+ * tap read from or wrote to the wire.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROTOCOL_VERSION, type SocketSnapshot } from "../../src/shared/protocol";
+import { activeTabId, launchChromium, probeToken, setSettings, startServer as startPages, DIST_CHROME, type Chromium, type TestServer as Pages } from "./harness";
+import { framesOf, pageScript, panelCounts, startWireTap, tapRule, type WireTap } from "./wire-tap";
+
+let pages: Pages;
+let tap: WireTap;
+let browser: Chromium;
+
+beforeAll(async () => {
+  pages = await startPages(probeToken(DIST_CHROME));
+  tap = await startWireTap();
+  browser = await launchChromium({ extension: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await tap?.close();
+  await pages?.close();
+});
+
+type W = { tap: WebSocket; seen: string[]; reconnected: number; reconnecting: number };
+
+describe("records at the wire (Chromium)", () => {
+  it("counts each kind of frame as the server saw it, through three reconnects", async () => {
+    await setSettings(browser, { rules: [tapRule("ws://127.0.0.1:*")] });
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.origin}/fixtures/blank.html`);
+    await page.evaluate(pageScript, tap.url);
+    await page.waitForFunction(() => (window as unknown as W).tap.readyState === 1);
+
+    // The panel's side: an extension page with the panel's port.
+    const tabId = await activeTabId(browser);
+    const ext = await browser.context.newPage();
+    await ext.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html`);
+    await page.bringToFront();
+    await ext.evaluate((id) => {
+      const port = chrome.runtime.connect({ name: `panel:${id}` });
+      const state = { port, snapshots: [] as unknown[] };
+      port.onMessage.addListener((m: { type: string }) => void (m.type === "snapshot" && state.snapshots.push(m)));
+      (window as unknown as { lg: typeof state }).lg = state;
+    }, tabId);
+    const snapshot = async (): Promise<SocketSnapshot[]> => {
+      await ext.evaluate(() => ((window as unknown as { lg: { snapshots: unknown[] } }).lg.snapshots = []));
+      await ext.evaluate(
+        (m) => (window as unknown as { lg: { port: chrome.runtime.Port } }).lg.port.postMessage(m),
+        { source: "lifeguard-panel", v: PROTOCOL_VERSION, type: "snapshot-request" },
+      );
+      await ext.waitForFunction(() => (window as unknown as { lg: { snapshots: unknown[] } }).lg.snapshots.length > 0);
+      return ((await ext.evaluate(() => (window as unknown as { lg: { snapshots: { sockets: SocketSnapshot[] }[] } }).lg.snapshots)) as { sockets: SocketSnapshot[] }[]).flatMap((s) => s.sockets);
+    };
+
+    for (let round = 0; round < 3; round++) {
+      await page.evaluate((r) => {
+        for (let i = 1; i <= 5; i++) (window as unknown as W).tap.send(JSON.stringify({ type: "msg", id: r * 10 + i }));
+      }, round);
+      await page.waitForFunction((n) => (window as unknown as W).seen.length >= n, (round + 1) * 5 + round * 2, { timeout: 10_000 });
+      tap.killOnNextPing();
+      await page.waitForFunction((r) => (window as unknown as W).reconnecting > r, round, { timeout: 10_000 });
+      // Sent while the page sees CONNECTING: queued, then sent after the reconnect (or sent at once if it was that quick).
+      await page.evaluate((r) => (window as unknown as W).tap.send(JSON.stringify({ type: "msg", id: r * 10 + 9 })), round);
+      await page.waitForFunction((r) => (window as unknown as W).reconnected > r, round, { timeout: 10_000 });
+    }
+    expect(tap.kills).toBe(3);
+
+    // Quiet, then the panel's counts against the wire's.
+    let panel = panelCounts([]);
+    const wire = tap.counts;
+    const started = Date.now();
+    for (;;) {
+      panel = panelCounts(framesOf(await snapshot(), tap.url));
+      const same = (["page", "ping", "resume", "resent", "pong", "ack", "data", "duplicate"] as const).every((k) => panel[k] === wire[k]);
+      if (same || Date.now() - started > 10_000) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    console.log("by kind, panel vs wire:", JSON.stringify({ panel, wire }));
+    expect(panel.unexplained).toEqual([]);
+    expect({ page: panel.page, ping: panel.ping, resume: panel.resume, resent: panel.resent, pong: panel.pong, ack: panel.ack, data: panel.data, duplicate: panel.duplicate }).toEqual({ ...wire });
+    // Every kind happened: 3 resumes, 2 resends per loss, a duplicate per resume, pings and their replies.
+    expect(wire.resume).toBe(3);
+    expect(wire.resent).toBe(6);
+    expect(wire.duplicate).toBe(3);
+    expect(wire.ping).toBeGreaterThanOrEqual(3);
+    // The page saw data and nothing Lifeguard hid.
+    const seen = await page.evaluate(() => (window as unknown as W).seen);
+    expect(seen.filter((s) => s === "pong" || s.includes('"ack"'))).toEqual([]);
+    expect(seen).toHaveLength(wire.data);
+  });
+});
