@@ -13,6 +13,7 @@
 import {
   PROTOCOL_VERSION,
   envelope,
+  foreignVersionOf,
   isBackgroundToPanel,
   isForeignVersion,
   isPageToPanel,
@@ -176,11 +177,10 @@ export function openPanelPort(
         requestSnapshot();
       }
     } else if (isForeignVersion(message)) {
-      const got = (message as { v: unknown }).v;
       dispatch(
         envelope<BackgroundToPanel, "version-mismatch">("lifeguard-panel", "version-mismatch", {
           expected: PROTOCOL_VERSION,
-          got: typeof got === "number" || typeof got === "string" ? got : null,
+          got: foreignVersionOf(message),
         }),
       );
     }

@@ -336,6 +336,13 @@ export function isForeignVersion(x: unknown): boolean {
   return isRecord(x) && typeof x.source === "string" && SOURCES.has(x.source) && x.v !== PROTOCOL_VERSION;
 }
 
+/** The version a foreign envelope says it speaks, bounded for reporting (never an object from another context). */
+export function foreignVersionOf(message: unknown): number | string | null {
+  const v = (message as { v?: unknown }).v;
+  if (typeof v === "number") return v;
+  return typeof v === "string" ? v.slice(0, 64) : null;
+}
+
 const STATES: ReadonlySet<string> = new Set<SocketState>(["connecting", "open", "closing", "closed", "reconnecting"]);
 
 function isSocketInfo(x: unknown): x is SocketInfo {
