@@ -92,4 +92,52 @@ describe("records at the wire (Chromium)", () => {
     expect(seen.filter((s) => s === "pong" || s.includes('"ack"'))).toEqual([]);
     expect(seen).toHaveLength(wire.data);
   });
+
+  it("shows a Blob frame's bytes, read with the browser's own methods: a page that patched Blob.prototype sees nothing", async () => {
+    await setSettings(browser, { rules: [] });
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.origin}/fixtures/blank.html?blob`);
+    const url = `${pages.wsOrigin}/echo?blob`;
+    await page.evaluate(async (u) => {
+      const w = window as unknown as { touched: string[]; got: number };
+      w.touched = [];
+      for (const name of ["arrayBuffer", "slice", "text", "stream", "bytes"] as const) {
+        const proto = Blob.prototype as unknown as Record<string, unknown>;
+        if (typeof proto[name] !== "function") continue;
+        const original = proto[name] as (...a: unknown[]) => unknown;
+        proto[name] = function (this: Blob, ...args: unknown[]) {
+          w.touched.push(name);
+          return original.apply(this, args);
+        };
+      }
+      const ws = new WebSocket(u);
+      w.got = 0;
+      ws.onmessage = (e) => {
+        if (e.data instanceof Blob) w.got++;
+      };
+      await new Promise((r) => (ws.onopen = r));
+      ws.send(new Uint8Array([0xca, 0xfe, 0xba, 0xbe, 1, 2, 3]));
+    }, url);
+    await page.waitForFunction(() => (window as unknown as { got: number }).got === 1);
+    const tabId = await activeTabId(browser);
+    const ext = await browser.context.newPage();
+    await ext.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html`);
+    const snaps = (await ext.evaluate(
+      ([id, v]) =>
+        new Promise((resolve) => {
+          const port = chrome.runtime.connect({ name: `panel:${id}` });
+          port.onMessage.addListener((m: { type: string; sockets?: unknown }) => m.type === "snapshot" && resolve(m.sockets));
+          port.postMessage({ source: "lifeguard-panel", v, type: "snapshot-request" });
+        }),
+      [tabId, PROTOCOL_VERSION] as const,
+    )) as SocketSnapshot[];
+    const frames = framesOf(snaps, url);
+    expect(frames.map((f) => [f.dir, f.opcode, f.size, f.preview, f.truncated])).toEqual([
+      ["out", "binary", 7, "cafebabe010203", false],
+      ["in", "binary", 7, "cafebabe010203", false],
+    ]);
+    expect(await page.evaluate(() => (window as unknown as { touched: string[] }).touched)).toEqual([]);
+    await ext.close();
+    await page.close();
+  });
 });
