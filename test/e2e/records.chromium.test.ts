@@ -124,7 +124,7 @@ describe("records at the wire (Chromium)", () => {
     await ext.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html`);
     const snaps = (await ext.evaluate(
       ([id, v]) =>
-        new Promise((resolve) => {
+        new Promise<unknown>((resolve) => {
           const port = chrome.runtime.connect({ name: `panel:${id}` });
           port.onMessage.addListener((m: { type: string; sockets?: unknown }) => m.type === "snapshot" && resolve(m.sockets));
           port.postMessage({ source: "lifeguard-panel", v, type: "snapshot-request" });
