@@ -124,7 +124,8 @@ export function FramesTable(props: FramesTableProps) {
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
     initialRect: props.initialRect,
-    // Back where it was (another tab was shown meanwhile), or at the end when it was following.
+    // Back where it was (another tab was shown meanwhile), or at the end when it was following: the
+    // virtualizer writes it to the element when it attaches (the browser clamps it to the end).
     initialOffset: () => (memory.pinned ? Math.max(0, count * ROW_HEIGHT - viewport()) : memory.offset),
     // A box not laid out yet (or a DOM without layout) reports 0 x 0: use the initial size until it is.
     observeElementRect: (instance, cb) =>
@@ -158,15 +159,13 @@ export function FramesTable(props: FramesTableProps) {
     const before = last.current;
     last.current = { count, generation: rows.generation, selected, position };
     if (!before) {
+      // A new table, now that its box has a size: it follows when it shows its last row (a short list),
+      // not when opened on a long one. (One mounted again is back where it was: `initialOffset`.)
       if (memory.pinned === null) {
-        // A new table, now that its box has a size: it follows when it shows its last row (a short
-        // list), not when opened on a long one.
         memory.pinned = atEnd(memory.offset);
         memory.seenT = newestT;
         redraw(0);
-      } else if (memory.pinned) toEnd();
-      // Mounted again (after the Timeline tab): back where it was.
-      else if (memory.offset > 0) virtualizer.scrollToOffset(memory.offset);
+      }
       return;
     }
     // The selection moved (keyboard, click): keep it in view.

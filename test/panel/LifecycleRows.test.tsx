@@ -78,6 +78,13 @@ async function check(id: string, on: boolean) {
   });
 }
 
+async function rerender(model: PanelModel) {
+  await act(async () => {
+    const { render } = await import("preact");
+    render(<FramesView model={model} socket={S} initialRect={RECT} />, container);
+  });
+}
+
 const FULL_ORDER = [
   "protection-on",
   "opened",
@@ -140,22 +147,32 @@ describe("lifecycle rows in the frames table", () => {
     container = await mount(<FramesView model={model} socket={S} initialRect={RECT} />);
     for (let i = 1; i < story.length; i++) {
       model = reduce(model, eventsMessage([story[i]!], i + 1));
-      await act(async () => {
-        const { render } = await import("preact");
-        render(<FramesView model={model} socket={S} initialRect={RECT} />, container);
-      });
+      await rerender(model);
     }
     await settle();
     expect(order(container)).toEqual(FULL_ORDER);
   });
 
-  it("a snapshot that fills a gap puts the older events back in their place", async () => {
-    // A batch was lost: the panel saw frames 1-2 and 8 and the close, then the snapshot brings the rest.
-    const live = story.filter((e) => !(e.kind === "frame" && e.frame.seq > 2 && e.frame.seq < 8) && (e.kind === "frame" || e.kind === "created" || e.t < 1100 || e.t >= 1900));
-    let model = reduce(createModel(), eventsMessage(live));
-    model = reduce(model, snapshotMessage([socketSnapshot(S, { events: story.slice(1), lastSeq: 8 }, { createdAt: 1000 })]));
+  it("a snapshot that fills a gap of events puts them back in their place in a table already shown", async () => {
+    // A lost batch held only events: the panel has every frame, not the heartbeat rows, the fault nor the reconnect.
+    const lost = new Set(story.slice(9, 13));
+    let model = reduce(createModel(), eventsMessage(story.filter((e) => !lost.has(e))));
     container = await mount(<FramesView model={model} socket={S} initialRect={RECT} />);
+    expect(order(container)).toEqual(FULL_ORDER.filter((r) => !["heartbeat-answered", "heartbeat-missed", "fault-on", "reconnecting"].includes(r)));
+    model = reduce(model, snapshotMessage([socketSnapshot(S, { events: story.slice(1), lastSeq: 8 }, { createdAt: 1000 })]));
+    await rerender(model);
     expect(order(container)).toEqual(FULL_ORDER);
+  });
+
+  it("a snapshot's ring that starts with events puts them before its first frame, not after the newest frame held", async () => {
+    // The panel saw the start, lost a batch, saw the end; the page's ring kept only from the heartbeat miss on.
+    const start = story.slice(0, 6);
+    const end = story.slice(23);
+    let model = reduce(createModel(), eventsMessage([...start, ...end]));
+    container = await mount(<FramesView model={model} socket={S} initialRect={RECT} />);
+    model = reduce(model, snapshotMessage([socketSnapshot(S, { events: story.slice(10), lastSeq: 8 }, { createdAt: 1000 })]));
+    await rerender(model);
+    expect(order(container)).toEqual(FULL_ORDER.filter((r) => !["#3", "#4", "heartbeat-answered"].includes(r)));
   });
 
   it("in the all-sockets view, other sockets' rows interleave by time", async () => {
