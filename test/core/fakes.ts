@@ -1,7 +1,7 @@
 /** A scriptable native socket and a page for unit tests of the core. */
 import { vi } from "vitest";
 import { ResilientConnection, type ConnectionOptions, type PageEvent } from "../../src/core/connection";
-import type { Clock, RecorderSink, SendData, SocketLike } from "../../src/core/types";
+import type { Clock, InboundFate, Provenance, RecorderSink, SendData, SocketLike } from "../../src/core/types";
 import type { RecorderEvent } from "../../src/shared/protocol";
 import { resolveRule, type Rule } from "../../src/shared/settings";
 
@@ -14,16 +14,21 @@ export class FakeSocket implements SocketLike {
   extensions = "";
   binaryType: BinaryType = "blob";
   readonly sent: SendData[] = [];
+  /** What the engine said about each frame it sent: who made it (`send(data, from)`). */
+  readonly wire: { data: SendData; from: Provenance | undefined }[] = [];
   readonly closeCalls: { code?: number; reason?: string }[] = [];
   private readonly listeners = new Map<string, Set<Listener>>();
   /** For the page's own socket: where its native events go (the facade's first listener). */
   route: ((ev: Event) => void) | null = null;
+  /** Called after the listeners heard an event, as the page world's wire reads the engine's verdict then. */
+  afterListeners: ((ev: Event) => void) | null = null;
 
   constructor(readonly url: string) {}
 
-  send(data: SendData): void {
+  send(data: SendData, from?: Provenance): void {
     if (this.readyState === 0) throw new Error("native InvalidStateError");
     this.sent.push(data);
+    this.wire.push({ data, from });
   }
 
   close(code?: number, reason?: string): void {
@@ -52,6 +57,7 @@ export class FakeSocket implements SocketLike {
   emit(ev: Event): void {
     if (this.route) this.route(ev);
     for (const l of [...(this.listeners.get(ev.type) ?? [])]) l(ev);
+    if (this.afterListeners) this.afterListeners(ev);
   }
 
   // What the network does:
@@ -92,6 +98,12 @@ export interface Harness {
   page: string[];
   pageEvents: PageEvent[];
   recorded: RecorderEvent[];
+  /** Frames the engine reported queued during an outage (`RecorderSink.queued`). */
+  queued: { data: SendData; from: Provenance }[];
+  /** `conn.inbound` read right after each inbound frame was handled, on any socket, in order. */
+  fates: InboundFate[];
+  /** `conn.inbound` when each `message` reached the page sink. */
+  fatesAtDispatch: InboundFate[];
   states: () => string[];
   notes: () => string[];
   /** Heartbeat events as `sent`, `answered <rtt>`, `missed <silent ms>`. */
@@ -113,7 +125,13 @@ export function harness(
   const page: string[] = [];
   const pageEvents: PageEvent[] = [];
   const recorded: RecorderEvent[] = [];
-  const recorder: RecorderSink = { record: (e) => recorded.push(e) };
+  const queued: Harness["queued"] = [];
+  const fates: InboundFate[] = [];
+  const fatesAtDispatch: InboundFate[] = [];
+  const recorder: RecorderSink = { record: (e) => recorded.push(e), queued: (data, from) => queued.push({ data, from }) };
+  const afterListeners = (ev: Event): void => {
+    if (ev.type === "message") fates.push(conn.inbound);
+  };
   const validateClose = vi.fn((code?: number) => {
     if (code !== undefined && code !== 1000 && (code < 3000 || code > 4999)) throw new Error("native InvalidAccessError");
   });
@@ -125,6 +143,7 @@ export function harness(
     rule: rule(opts.ruleOverrides),
     createSocket: (url) => {
       const s = new FakeSocket(url);
+      s.afterListeners = afterListeners;
       sockets.push(s);
       return s;
     },
@@ -132,6 +151,7 @@ export function harness(
     random: () => 0.5,
     sink: {
       dispatch: (ev) => {
+        if (ev.type === "message") fatesAtDispatch.push(conn.inbound);
         pageEvents.push(ev);
         page.push(`synthetic:${describe(ev)}`);
       },
@@ -143,7 +163,9 @@ export function harness(
     ...opts,
   });
   initial.route = (ev) => {
-    if (conn.handleInitialEvent(ev)) page.push(`native:${describe(ev as unknown as PageEvent)}`);
+    const passes = conn.handleInitialEvent(ev);
+    afterListeners(ev);
+    if (passes) page.push(`native:${describe(ev as unknown as PageEvent)}`);
   };
   return {
     conn,
@@ -152,6 +174,9 @@ export function harness(
     page,
     pageEvents,
     recorded,
+    queued,
+    fates,
+    fatesAtDispatch,
     validateClose,
     states: () =>
       recorded.flatMap((e) => (e.kind === "state" ? [`${e.state}${e.code !== undefined ? ` ${e.code}` : ""}`] : [])),

@@ -37,6 +37,21 @@ describe("HeartbeatTimer", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("run starts a stopped timer, leaves a running one with the same timing alone, and restarts on a new timing", () => {
+    hb.run({ intervalMs: 1000, timeoutMs: 500 });
+    vi.advanceTimersByTime(600);
+    hb.run({ intervalMs: 1000, timeoutMs: 500 }); // same timing: the silence keeps counting
+    vi.advanceTimersByTime(400);
+    expect(log).toEqual(["ping@1000"]);
+    hb.inbound();
+    vi.advanceTimersByTime(600);
+    hb.run({ intervalMs: 800, timeoutMs: 500 }); // new timing: counted from now
+    vi.advanceTimersByTime(799);
+    expect(log).toEqual(["ping@1000", "answered 0"]);
+    vi.advanceTimersByTime(1);
+    expect(log).toEqual(["ping@1000", "answered 0", "ping@2400"]);
+  });
+
   it("measures silence from the last inbound frame, with one timer rather than one per frame", () => {
     hb.start();
     for (let i = 0; i < 9; i++) {

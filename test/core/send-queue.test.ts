@@ -64,4 +64,39 @@ describe("SendQueue", () => {
     expect(drops).toHaveLength(990);
     expect(q.shift()!.data).toBe(String(3990 % 10));
   });
+
+  it("keeps who sent each message (the page by default)", () => {
+    const { q } = make(10, 100);
+    q.push("a");
+    q.push("b", "panel");
+    expect(q.clear().map((m) => [m.data, m.from])).toEqual([
+      ["a", "page"],
+      ["b", "panel"],
+    ]);
+  });
+
+  it("flush hands each message over in order; one that throws is lost, the rest stay, and the error comes back", () => {
+    const { q } = make(10, 100);
+    for (const m of ["a", "bb", "ccc", "dddd"]) q.push(m);
+    const got: string[] = [];
+    const r = q.flush((m) => {
+      if (m.data === "ccc") throw new Error("closed");
+      got.push(m.data as string);
+    });
+    expect(got).toEqual(["a", "bb"]);
+    expect(r).toEqual({ bytes: 3, error: new Error("closed") });
+    expect(q.length).toBe(1);
+    expect(q.bytes).toBe(4);
+    expect(q.flush(() => {})).toEqual({ bytes: 4 });
+    expect(q.length).toBe(0);
+  });
+
+  it("discard empties the queue and says how much it held", () => {
+    const { q } = make(10, 100);
+    q.push("ab");
+    q.push(new Uint8Array(3));
+    expect(q.discard()).toEqual({ count: 2, bytes: 5 });
+    expect([q.length, q.bytes]).toEqual([0, 0]);
+    expect(q.discard()).toEqual({ count: 0, bytes: 0 });
+  });
 });

@@ -84,6 +84,30 @@ describe("validateSettings", () => {
     expect(resolveRule(settings.rules[0]!)).toEqual({ match: "*", ...RULE_DEFAULTS });
   });
 
+  it("takes initialMaxAttempts as null (no limit) or a non-negative integer, and names the path of anything else", () => {
+    for (const ok of [null, 0, 3, 1_000_000]) {
+      const { settings, errors } = validateSettings(rule0({ reconnect: { initialMaxAttempts: ok } }));
+      expect(errors).toEqual([]);
+      expect(resolveRule(settings.rules[0]!).reconnect.initialMaxAttempts).toBe(ok);
+    }
+    const { settings, errors } = validateSettings({
+      rules: [
+        { match: "a", reconnect: { initialMaxAttempts: -1 } },
+        { match: "b", reconnect: { initialMaxAttempts: 2.5 } },
+        { match: "c", reconnect: { initialMaxAttempts: "10" } },
+        { match: "d", reconnect: { initialMaxAttempts: 1_000_001 } },
+      ],
+    });
+    expect(errors).toEqual([
+      "rules[0].reconnect.initialMaxAttempts: expected null or a non-negative integer, got -1",
+      "rules[1].reconnect.initialMaxAttempts: expected null or a non-negative integer, got 2.5",
+      'rules[2].reconnect.initialMaxAttempts: expected null or a non-negative integer, got "10"',
+      "rules[3].reconnect.initialMaxAttempts: must be at most 1000000, got 1000001",
+    ]);
+    // A bad value takes the default.
+    expect(settings.rules.map((r) => resolveRule(r).reconnect.initialMaxAttempts)).toEqual([10, 10, 10, 10]);
+  });
+
   it("counts the heartbeat message in UTF-8 bytes", () => {
     const ok = "é".repeat(32 * 1024);
     const tooBig = ok + "é";
