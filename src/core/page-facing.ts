@@ -47,7 +47,6 @@ export interface ConnectionOptions {
   dedupeWindowMs?: number;
 }
 
-
 /**
  * An inbound frame the page never sees because Lifeguard had already left its socket (an abandoned
  * page socket's late frames, a replacement's frames after the page's `close()`).
