@@ -1,0 +1,177 @@
+/**
+ * The page world started in a browser-like window (browser-window.ts), with a test relay on the other
+ * end of its private channel: it takes the port the way the real relay does (a listener on the
+ * document element before the page world runs; src/shared/page-channel.ts), says a panel listens,
+ * collects every recorder event the page world posts, answers rule queries, and sends commands.
+ */
+import { vi } from "vitest";
+import { HELLO_EVENT } from "../../src/shared/page-channel";
+import {
+  envelope,
+  isPageToPanel,
+  isPageToRelay,
+  type FaultCommand,
+  type FaultTarget,
+  type FrameRecord,
+  type PanelToPage,
+  type RecorderEvent,
+  type RelayToPage,
+  type SocketSnapshot,
+} from "../../src/shared/protocol";
+import { resolveRule, type ResolvedRule, type Rule } from "../../src/shared/settings";
+import { hookedSocket } from "../../src/page/hook";
+import type { PageSocket } from "../../src/page/page-socket";
+import { startPageWorld } from "../../src/page/world";
+import { browserWindow, type BrowserWindow, type PageWindow } from "./browser-window";
+
+export interface TestWorld extends BrowserWindow {
+  /** The window's `WebSocket` once the page world hooked it. */
+  WebSocket: typeof WebSocket;
+  /** Every event of every batch the page world posted, in stream order (numbers checked contiguous). */
+  readonly events: RecorderEvent[];
+  /** Every URL the page world asked a rule for. */
+  readonly queries: string[];
+  /** What the relay got that it should not have (a message no guard takes, a gap in the stream). */
+  readonly problems: string[];
+  /** The rule the relay answers for a URL: a rule, null (none), or undefined (no answer). */
+  ruleFor: (url: string) => ResolvedRule | null | undefined;
+  /** The page's socket's owner in the page world. */
+  owner(ws: WebSocket): PageSocket;
+  /** The socket's id in the records. */
+  id(ws: WebSocket): string;
+  /** The recorded events of one socket, in order. */
+  of(ws: WebSocket): RecorderEvent[];
+  /** The recorded frames of one socket, in order. */
+  frames(ws: WebSocket): FrameRecord[];
+  /**
+   * Sends a message to the page world as the relay (or the panel through it); resolves once the page
+   * world handled it (the channel delivers each message in a task of its own, in order).
+   */
+  send<K extends keyof (PanelToPage & RelayToPage)>(type: K, payload: (PanelToPage & RelayToPage)[K]): Promise<void>;
+  fault(target: FaultTarget | WebSocket, fault: FaultCommand): Promise<void>;
+  snapshot(): Promise<SocketSnapshot[]>;
+}
+
+export async function startTestWorld(
+  opts: { url?: string; ruleFor?: TestWorld["ruleFor"]; before?: (bw: BrowserWindow) => void } = {},
+): Promise<TestWorld> {
+  const bw = browserWindow(opts.url);
+  // What the browser gave, for a test to hold the hooked window against.
+  opts.before?.(bw);
+  const win = bw.win;
+  let port: MessagePort | null = null;
+  // The relay runs first (as in Chromium and Firefox): it listens on the document element.
+  const root = win.document.documentElement;
+  const take = (ev: Event): void => {
+    port = (ev as MessageEvent).ports[0] ?? null;
+    ev.preventDefault();
+  };
+  root.addEventListener(HELLO_EVENT, take, true);
+  startPageWorld(win);
+  root.removeEventListener(HELLO_EVENT, take, true);
+  if (!port) throw new Error("the page world handed over no port");
+  const relay: MessagePort = port;
+
+  const events: RecorderEvent[] = [];
+  const queries: string[] = [];
+  const problems: string[] = [];
+  const snapshots: SocketSnapshot[][] = [];
+  let next = 1;
+  const world: TestWorld = {
+    ...bw,
+    WebSocket: win.WebSocket,
+    events,
+    queries,
+    problems,
+    ruleFor: opts.ruleFor ?? (() => null),
+    owner(ws) {
+      const s = hookedSocket(ws);
+      if (!s) throw new Error("not a socket of the page world");
+      return s as PageSocket;
+    },
+    id: (ws) => world.owner(ws).id,
+    of: (ws) => {
+      const id = world.id(ws);
+      return events.filter((e) => (e.kind === "frame" ? e.frame.socket === id : e.kind === "created" ? e.socket.id === id : e.socket === id));
+    },
+    frames: (ws) => world.of(ws).flatMap((e) => (e.kind === "frame" ? [e.frame] : [])),
+    send(type, payload) {
+      relay.postMessage(envelope<PanelToPage & RelayToPage, typeof type>("lifeguard-relay", type, payload));
+      // The channel's task was queued first (browser-window.ts): this one runs after it.
+      return new Promise((r) => setTimeout(r, 0));
+    },
+    fault(target, fault) {
+      const t: FaultTarget = "tab" in target || "socket" in target ? (target as FaultTarget) : { socket: world.id(target as WebSocket) };
+      return world.send("fault", { target: t, fault });
+    },
+    async snapshot() {
+      const before = snapshots.length;
+      void world.send("snapshot-request", {});
+      await vi.waitFor(() => {
+        if (snapshots.length === before) throw new Error("no snapshot yet");
+      }, { timeout: 2000, interval: 5 });
+      return snapshots[before]!;
+    },
+  };
+  relay.onmessage = (ev: MessageEvent) => {
+    const msg: unknown = ev.data;
+    if (isPageToRelay(msg)) {
+      queries.push(msg.url);
+      const rule = world.ruleFor(msg.url);
+      if (rule !== undefined) void world.send("rule", { url: msg.url, rule });
+      return;
+    }
+    if (!isPageToPanel(msg)) return void problems.push(`a message no guard takes: ${JSON.stringify(msg).slice(0, 200)}`);
+    if (msg.type === "snapshot") {
+      snapshots.push(msg.sockets);
+      next = msg.upTo + 1;
+      return;
+    }
+    if (msg.from !== next) problems.push(`events ${next}..${msg.from - 1} never came`);
+    next = msg.to + 1;
+    events.push(...msg.events);
+  };
+  // Once it is in force, nothing the test does is lost to the stream.
+  await world.send("listening", { on: true });
+  return world;
+}
+
+/** A rule for one URL with the defaults filled in (the relay resolves rules before they cross). */
+export function rule(r: Omit<Rule, "match"> & { match?: string } = {}): ResolvedRule {
+  return resolveRule({ match: "ws://127.0.0.1:*", ...r });
+}
+
+/** Waits, at most `timeout` ms, until `check` stops throwing. */
+export function until<T>(check: () => T, timeout = 3000): Promise<T> {
+  return vi.waitFor(check, { timeout, interval: 5 });
+}
+
+/** One event of a given type on a socket, as a promise (bounded). */
+export function next(target: EventTarget, type: string, timeout = 3000): Promise<Event> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} within ${timeout} ms`)), timeout);
+    target.addEventListener(
+      type,
+      (ev) => {
+        clearTimeout(timer);
+        resolve(ev);
+      },
+      { once: true },
+    );
+  });
+}
+
+/** The events a page listener saw on a socket, by type (`type` or `type:code` for close). */
+export function watch(ws: WebSocket, types = ["open", "message", "error", "close", "reconnecting", "reconnected"]): string[] {
+  const seen: string[] = [];
+  for (const type of types) {
+    ws.addEventListener(type, (ev) => {
+      if (type === "message") seen.push(`message:${String((ev as MessageEvent).data)}`);
+      else if (type === "close") seen.push(`close:${(ev as CloseEvent).code}`);
+      else seen.push(type);
+    });
+  }
+  return seen;
+}
+
+export type { PageWindow };
