@@ -49,6 +49,30 @@ function firstOutbound(log: SocketLog, socket: SocketId): FrameRecord | undefine
   return undefined;
 }
 
+/**
+ * The subprotocol the server chose, from the socket's latest `open` event (the page world records it),
+ * remembered per socket until its events change: a type filter decodes every frame.
+ */
+class NegotiatedProtocols {
+  private readonly known = new Map<SocketId, { events: readonly unknown[]; length: number; protocol: string | undefined }>();
+
+  of(log: SocketLog, socket: SocketId): string | undefined {
+    const events = log.eventsOf(socket);
+    const hit = this.known.get(socket);
+    if (hit && hit.events === events && hit.length === events.length) return hit.protocol;
+    let protocol: string | undefined;
+    for (let i = events.length - 1; i >= 0; i--) {
+      const e = events[i]!;
+      if (e.kind === "state" && e.state === "open") {
+        protocol = e.protocol || undefined;
+        break;
+      }
+    }
+    this.known.set(socket, { events, length: events.length, protocol });
+    return protocol;
+  }
+}
+
 /** Filters, the virtualized frames table (with the lifecycle rows among the frames), and the selected frame's detail. */
 export function FramesView({ model, socket, decoder = defaultDecoder, initialRect, memory: given }: FramesViewProps) {
   const { log } = model;
@@ -69,11 +93,15 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
   // The matcher must outlive batches (a new matcher rescans every frame), so it reads the model here.
   const current = useRef(model);
   current.current = model;
+  const negotiated = useMemo(() => new NegotiatedProtocols(), []);
   const decode = useCallback(
     (index: number, frame: FrameRecord) => {
-      const view = current.current.sockets.get(frame.socket);
-      const ctx = view ? { url: view.url, protocols: view.protocols, firstOutbound: firstOutbound(current.current.log, frame.socket) } : NO_CONTEXT;
-      return cache.get(index, frame, ctx, current.current.log.epoch);
+      const { log: now, sockets } = current.current;
+      const view = sockets.get(frame.socket);
+      const ctx: DecodeContext = view
+        ? { url: view.url, protocols: view.protocols, negotiated: negotiated.of(now, frame.socket), firstOutbound: firstOutbound(now, frame.socket) }
+        : NO_CONTEXT;
+      return cache.get(index, frame, ctx, now.epoch);
     },
     [cache],
   );

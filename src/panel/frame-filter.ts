@@ -81,6 +81,8 @@ export function compileLifecycleFilter(filter: FrameFilter, rowText: (event: Lif
 /**
  * The indices of the frames a filter lets through, kept up to date as the log grows. Call `update`
  * with the same matcher and socket while the filter is unchanged: only frames appended since are tested.
+ * The frames view uses `FrameRows` (frame-rows.ts), which merges the lifecycle rows in the same way;
+ * this frames-only list is what bench/panel-ingest.test.ts measures filters with.
  */
 export class FilteredFrames {
   /** Log indices, ascending. Appended in place. */

@@ -4,7 +4,7 @@ import { act } from "preact/test-utils";
 import { FramesView } from "../../src/panel/FramesView";
 import type { Decoder } from "../../src/panel/frame-decoding";
 import { reduce } from "../../src/panel/model";
-import { eventsMessage } from "../support/messages";
+import { eventsMessage, stateEvent } from "../support/messages";
 import { RECT, frame, frameEvents, modelWith, mount, rows, seqs, settle, unmount } from "./frames-support";
 
 let container: HTMLElement;
@@ -83,6 +83,14 @@ describe("frames table", () => {
     expect(b!.textContent).toContain("↓");
     expect(b!.textContent).toContain("00 ff 41");
     expect(b!.dataset.type).toBe("binary");
+  });
+
+  it("tells the decoder the subprotocol the server chose, from the socket's open event", async () => {
+    let m = modelWith([]);
+    m = reduce(m, eventsMessage([stateEvent("a:1", "open", 1005, { protocol: "mqtt" }), ...frameEvents([frame("a:1", 1)])]));
+    const decoder: Decoder = (_f, ctx) => ({ protocol: "Test", summary: `negotiated ${ctx.negotiated ?? "none"}` });
+    container = await mount(<FramesView model={m} socket={null} decoder={decoder} initialRect={RECT} />);
+    expect(rows(container)[0]!.textContent).toContain("negotiated mqtt");
   });
 
   it("shows times relative to the socket's creation on request", async () => {
