@@ -7,7 +7,7 @@ import { NO_FILTER, compileFilter, compileLifecycleFilter, type EventMatcher, ty
 import { FrameRows } from "./frame-rows";
 import { frameType, previewLine } from "./frame-info";
 import { frameMarks } from "./frame-marks";
-import { lifecycleRowText } from "./lifecycle-rows";
+import { LIFECYCLE_ROWS } from "./lifecycle-rows";
 import { FrameFilters } from "./FrameFilters";
 import { FramesTable, tableScroll, type FrameRowInfo, type TableScroll } from "./FramesTable";
 import { FrameDetail } from "./FrameDetail";
@@ -107,7 +107,7 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
   );
   const compiled = useMemo(() => {
     const frame = compileFilter(filter, (f, index): FrameType => frameType(f, decode(index, f)));
-    return typeof frame === "function" ? { frame, event: compileLifecycleFilter(filter, lifecycleRowText) } : frame;
+    return typeof frame === "function" ? { frame, event: compileLifecycleFilter(filter, LIFECYCLE_ROWS) } : frame;
   }, [filter, decode]);
   const error = "error" in compiled ? compiled.error : null;
   if (!("error" in compiled)) lastGood.current = compiled;

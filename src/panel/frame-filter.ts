@@ -61,20 +61,29 @@ export function compileFilter(filter: FrameFilter, typeOf: (frame: FrameRecord, 
   };
 }
 
+/** What makes a lifecycle event a row, and the row's text (lifecycle-rows.ts). */
+export interface LifecycleRowReader {
+  isRow(event: LifecycleEvent): boolean;
+  text(event: LifecycleEvent): string | null;
+}
+
 /**
- * Which lifecycle events show as rows: none when hidden; else those `rowText` gives a line for (the
- * rest are not rows), with "hide heartbeats" taking Lifeguard's routine heartbeat rows too, and the
- * text filter matched against the row's text. Null: no lifecycle rows at all.
+ * Which lifecycle events show as rows: none when hidden; else the events that make rows, with "hide
+ * heartbeats" taking Lifeguard's routine heartbeat rows too, and the text filter matched against the
+ * row's text (made only when there is a text filter: a rebuild reads up to 100,000 events). Null: no
+ * lifecycle rows at all.
  */
-export function compileLifecycleFilter(filter: FrameFilter, rowText: (event: LifecycleEvent) => string | null): EventMatcher | null {
+export function compileLifecycleFilter(filter: FrameFilter, rows: LifecycleRowReader): EventMatcher | null {
   if (filter.hideLifecycle) return null;
   const textTest = compileText(filter);
   if (textTest && typeof textTest !== "function") return null;
   const { hideHeartbeats } = filter;
   return (event) => {
     if (hideHeartbeats && event.kind === "heartbeat" && event.phase !== "missed") return false;
-    const text = rowText(event);
-    return text !== null && (!textTest || textTest(text));
+    if (!rows.isRow(event)) return false;
+    if (!textTest) return true;
+    const text = rows.text(event);
+    return text !== null && textTest(text);
   };
 }
 

@@ -187,6 +187,12 @@ export function lifecycleRow(event: LifecycleEvent): LifecycleRow | null {
   return { kind, category, tone, glyph, text };
 }
 
+/** What frame-filter.ts needs to filter lifecycle rows. */
+export const LIFECYCLE_ROWS = {
+  isRow: (event: LifecycleEvent): boolean => lifecycleRowKind(event) !== null,
+  text: lifecycleRowText,
+};
+
 export function categoryName(category: LifecycleCategory): string {
   return t(CATEGORY_NAMES[category]);
 }

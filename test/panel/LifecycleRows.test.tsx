@@ -8,7 +8,7 @@ import { act } from "preact/test-utils";
 import { FramesView } from "../../src/panel/FramesView";
 import { FrameRows } from "../../src/panel/frame-rows";
 import { NO_FILTER, compileFilter, compileLifecycleFilter } from "../../src/panel/frame-filter";
-import { lifecycleRowText } from "../../src/panel/lifecycle-rows";
+import { LIFECYCLE_ROWS } from "../../src/panel/lifecycle-rows";
 import { createModel, reduce, type PanelModel } from "../../src/panel/model";
 import type { FrameRecord, RecorderEvent } from "../../src/shared/protocol";
 import { eventsMessage, snapshotMessage, socketInfo, socketSnapshot, stateEvent } from "../support/messages";
@@ -316,7 +316,7 @@ describe("at scale", () => {
     const rows = new FrameRows();
     const frameMatcher = compileFilter(NO_FILTER, (fr) => fr.opcode);
     if (typeof frameMatcher !== "function") throw new Error("filter");
-    const eventMatcher = compileLifecycleFilter(NO_FILTER, lifecycleRowText);
+    const eventMatcher = compileLifecycleFilter(NO_FILTER, LIFECYCLE_ROWS);
     rows.update(model.log, null, frameMatcher, eventMatcher);
     expect(rows.codes.length).toBe(N + 98);
     expect(rows.frameCount).toBe(N);
