@@ -27,7 +27,7 @@ import type { ResolvedRule } from "../shared/settings";
 import { ReconnectAttempts } from "./backoff";
 import { isBadPort } from "./bad-port";
 import { Carrier } from "./carrier";
-import { INBOUND_DROPPED, pageMessage, type ConnectionOptions } from "./page-facing";
+import { pageMessage, type ConnectionOptions } from "./page-facing";
 import { Guarantees } from "./guarantees";
 import { SocketJournal, type StateDetails } from "./journal";
 import { Liveness } from "./liveness";
@@ -38,7 +38,7 @@ import { SendQueue, byteSize } from "./send-queue";
 import { resolveStrategy, type ResolvedStrategy, type StrategyChoice } from "./strategy";
 import { INBOUND, type InboundFate, type Provenance, type SendData, type SocketLike, type TimerHandle } from "./types";
 
-export { INBOUND_DROPPED, type ConnectionOptions, type PageEvent, type PageSink } from "./page-facing";
+export { type ConnectionOptions, type PageEvent, type PageSink } from "./page-facing";
 
 type Phase = "connecting" | "open" | "waiting" | "dialing" | "closing" | "closed";
 
@@ -77,7 +77,7 @@ export class ResilientConnection {
   /**
    * What became of the last inbound frame the engine handled, on the page's socket or a replacement:
    * set before `handleInitialEvent` returns and before the frame is dispatched to the page, for the
-   * page world's record of it at the wire. One of the shared `INBOUND` constants, or `INBOUND_DROPPED`.
+   * page world's record of it at the wire. One of the shared `INBOUND` constants.
    */
   inbound: InboundFate = INBOUND.delivered;
 
@@ -373,7 +373,7 @@ export class ResilientConnection {
 
   /** An event the engine does not act on: the page sees it natively (`passes`), or never. */
   private ignored(ev: Event, passes: boolean): boolean {
-    if (ev.type === "message") this.inbound = passes ? INBOUND.delivered : INBOUND_DROPPED;
+    if (ev.type === "message") this.inbound = passes ? INBOUND.delivered : INBOUND.dropped;
     return passes;
   }
 

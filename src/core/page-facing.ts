@@ -4,7 +4,7 @@
  */
 import type { ResolvedRule } from "../shared/settings";
 import type { ResolvedStrategy } from "./strategy";
-import type { Clock, InboundFate, RecorderSink, SocketFactory, SocketLike } from "./types";
+import type { Clock, RecorderSink, SocketFactory, SocketLike } from "./types";
 
 export type PageEvent =
   | { type: "open" }
@@ -47,11 +47,6 @@ export interface ConnectionOptions {
   dedupeWindowMs?: number;
 }
 
-/**
- * An inbound frame the page never sees because Lifeguard had already left its socket (an abandoned
- * page socket's late frames, a replacement's frames after the page's `close()`).
- */
-export const INBOUND_DROPPED: InboundFate = { from: "page", fate: "dropped" };
 
 // Captured at load, before page scripts run, so a page that replaces `Blob` cannot intercept.
 const NativeBlob: typeof Blob | undefined = typeof Blob === "function" ? Blob : undefined;

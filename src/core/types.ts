@@ -53,6 +53,8 @@ export const INBOUND = {
   hiddenReply: { from: "heartbeat", fate: "hidden-reply" },
   hiddenAck: { from: "page", fate: "hidden-ack" },
   hiddenDuplicate: { from: "page", fate: "hidden-duplicate" },
+  /** A late frame of a connection Lifeguard already left (abandoned, or closed as the page asked): nobody gets it. */
+  dropped: { from: "page", fate: "dropped" },
 } as const satisfies Record<string, InboundFate>;
 
 export type SocketFactory = (url: string, protocols: string[]) => SocketLike;

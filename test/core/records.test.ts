@@ -4,7 +4,6 @@
  * of each inbound frame (`conn.inbound`), and the negotiated subprotocol on `open` records.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { INBOUND_DROPPED } from "../../src/core/connection";
 import { INBOUND, type InboundFate } from "../../src/core/types";
 import type { RecorderEvent } from "../../src/shared/protocol";
 import { harness, type FakeSocket, type Harness } from "./fakes";
@@ -249,12 +248,12 @@ describe("inbound fate", () => {
     const h = harness({ ruleOverrides: { reconnect: FAST, heartbeat: HB } });
     h.initial.serverOpen();
     vi.advanceTimersByTime(1500); // heartbeat timeout: the page's socket is abandoned
-    expect(fateOf(h, () => h.initial.serverMessage("late"))).toBe(INBOUND_DROPPED);
+    expect(fateOf(h, () => h.initial.serverMessage("late"))).toBe(INBOUND.dropped);
     vi.advanceTimersByTime(50);
     const s = h.latest();
     s.serverOpen();
     h.conn.close(1000);
-    expect(fateOf(h, () => s.serverMessage("after close"))).toBe(INBOUND_DROPPED);
+    expect(fateOf(h, () => s.serverMessage("after close"))).toBe(INBOUND.dropped);
     expect(h.page.some((p) => p.includes("late") || p.includes("after close"))).toBe(false);
   });
 
