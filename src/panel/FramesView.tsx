@@ -3,6 +3,7 @@ import type { FrameRecord, SocketId } from "../shared/protocol";
 import type { PanelModel } from "./model";
 import type { SocketLog } from "./socket-log";
 import { DecodeCache, defaultDecoder, type DecodeContext, type Decoder } from "./frame-decoding";
+import { RECOGNISE_FRAMES, recognitionFrames } from "./decoders";
 import { NO_FILTER, compileFilter, compileLifecycleFilter, type EventMatcher, type FrameFilter, type FrameMatcher, type FrameType } from "./frame-filter";
 import { FrameRows } from "./frame-rows";
 import { frameType, previewLine } from "./frame-info";
@@ -39,14 +40,16 @@ export interface FramesViewProps {
 
 const NO_CONTEXT: DecodeContext = { url: "", protocols: [] };
 
-/** The socket's first sent frame, if the log still has it near the start (the handshake a decoder may need). */
-function firstOutbound(log: SocketLog, socket: SocketId): FrameRecord | undefined {
+/**
+ * The connection's first frames as the engine's recognisers saw them (`recognitionFrames`), and the
+ * first sent one (the handshake a decoder may need), if the log still has them near the start.
+ */
+function firstFramesOf(log: SocketLog, socket: SocketId): Pick<DecodeContext, "firstFrames" | "firstOutbound"> {
   const own = log.framesOf(socket);
-  for (let k = 0; k < Math.min(own.length, 8); k++) {
-    const f = log.frames[own[k]!]!;
-    if (f.dir === "out") return f.seq <= 8 ? f : undefined;
-  }
-  return undefined;
+  const head: FrameRecord[] = [];
+  for (let k = 0; k < Math.min(own.length, 2 * RECOGNISE_FRAMES); k++) head.push(log.frames[own[k]!]!);
+  const out = head.find((f) => f.dir === "out");
+  return { firstFrames: recognitionFrames(head), firstOutbound: out && out.seq <= RECOGNISE_FRAMES ? out : undefined };
 }
 
 /**
@@ -99,7 +102,7 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
       const { log: now, sockets } = current.current;
       const view = sockets.get(frame.socket);
       const ctx: DecodeContext = view
-        ? { url: view.url, protocols: view.protocols, negotiated: negotiated.of(now, frame.socket), firstOutbound: firstOutbound(now, frame.socket) }
+        ? { url: view.url, protocols: view.protocols, negotiated: negotiated.of(now, frame.socket), ...firstFramesOf(now, frame.socket) }
         : NO_CONTEXT;
       return cache.get(index, frame, ctx, now.epoch);
     },

@@ -93,6 +93,14 @@ describe("frames table", () => {
     expect(rows(container)[0]!.textContent).toContain("negotiated mqtt");
   });
 
+  it("gives the decoder the connection's first frames, both ways, as the engine's recognisers saw them", async () => {
+    let m = modelWith([]);
+    m = reduce(m, eventsMessage(frameEvents([frame("a:1", 1, { dir: "in", preview: "o" }), frame("a:1", 2, { dir: "out", preview: "hi" }), frame("a:1", 3, { dir: "in", preview: "x" })])));
+    const decoder: Decoder = (_f, ctx) => ({ protocol: "Test", summary: `first ${(ctx.firstFrames ?? []).map((f) => `${f.dir}:${f.preview}`).join(",")} out ${ctx.firstOutbound?.preview}` });
+    container = await mount(<FramesView model={m} socket={null} decoder={decoder} initialRect={RECT} />);
+    expect(rows(container)[2]!.textContent).toContain("first in:o,out:hi,in:x out hi");
+  });
+
   it("shows times relative to the socket's creation on request", async () => {
     const model = modelWith([frame("a:1", 1, { t: 3500 })]);
     container = await mount(<FramesView model={model} socket={null} initialRect={RECT} />);

@@ -29,7 +29,7 @@ import { boundTree, oneLine } from "./tree";
 import type { Decoded, DecodeContext, FrameInput, GenericDecoder, ProtocolDecoder } from "./types";
 
 export type { Decoded, DecodedNode, DecodeContext, FrameInput, GenericDecoder, ProtocolDecoder } from "./types";
-export { recogniseSocketOf, recognitionFrames, type SocketRecognition } from "./recognition";
+export { RECOGNISE_FRAMES, recogniseSocketOf, recognitionFrames, type SocketRecognition } from "./recognition";
 export { hexToBytes } from "./bytes";
 export { TREE_LIMITS } from "./tree";
 

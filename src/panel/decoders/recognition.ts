@@ -6,6 +6,8 @@
  * "Parts"), and a decoder never decides for itself.
  */
 import { RECOGNISE_FRAMES, recogniseFirstFrames } from "../../core/protocols/registry";
+
+export { RECOGNISE_FRAMES };
 import type { Direction, Frame } from "../../core/protocols/types";
 import type { ProtocolId } from "../../shared/protocol-catalogue";
 import { hexToBytes } from "./bytes";
