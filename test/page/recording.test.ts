@@ -4,8 +4,7 @@
  * negotiated subprotocol and extensions, every frame once with provenance and fate, its close.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RecorderEvent } from "../../src/shared/protocol";
-import { next, startTestWorld, until, type TestWorld } from "../support/page-world";
+import { lines, next, startTestWorld, until, type TestWorld } from "../support/page-world";
 import { refusedPort, startServer, type TestServer } from "../support/ws-server";
 
 let world: TestWorld;
@@ -21,24 +20,6 @@ afterEach(async () => {
   await world.close();
   await server.close();
 });
-
-/** A socket's records, as short strings (frames: direction, provenance, fate, preview). */
-function lines(events: RecorderEvent[]): string[] {
-  return events.map((e) => {
-    switch (e.kind) {
-      case "created":
-        return `created ${e.socket.url}`;
-      case "state":
-        return `state ${e.state}${e.state === "open" ? ` ${e.protocol}|${e.extensions}` : ""}${e.state === "closed" ? ` ${e.code} ${e.reason} ${e.wasClean}` : ""}`;
-      case "frame":
-        return `${e.frame.dir} ${e.frame.from ?? "page"} ${e.frame.fate ?? (e.frame.dir === "in" ? "delivered" : "sent")} ${e.frame.opcode} ${e.frame.preview}`;
-      case "note":
-        return `note ${e.text}`;
-      default:
-        return e.kind;
-    }
-  });
-}
 
 describe("recording an unprotected socket", () => {
   it("records created, open with the negotiated subprotocol and extensions, each frame once, and the close", async () => {

@@ -49,6 +49,8 @@ export interface TestWorld extends BrowserWindow {
    */
   send<K extends keyof (PanelToPage & RelayToPage)>(type: K, payload: (PanelToPage & RelayToPage)[K]): Promise<void>;
   fault(target: FaultTarget | WebSocket, fault: FaultCommand): Promise<void>;
+  /** Posts anything on the relay's end of the channel (a message the page world must refuse, say). */
+  post(message: unknown): Promise<void>;
   snapshot(): Promise<SocketSnapshot[]>;
 }
 
@@ -96,7 +98,10 @@ export async function startTestWorld(
     },
     frames: (ws) => world.of(ws).flatMap((e) => (e.kind === "frame" ? [e.frame] : [])),
     send(type, payload) {
-      relay.postMessage(envelope<PanelToPage & RelayToPage, typeof type>("lifeguard-relay", type, payload));
+      return world.post(envelope<PanelToPage & RelayToPage, typeof type>("lifeguard-relay", type, payload));
+    },
+    post(message) {
+      relay.postMessage(message);
       // The channel's task was queued first (browser-window.ts): this one runs after it.
       return new Promise((r) => setTimeout(r, 0));
     },
@@ -144,6 +149,26 @@ export function rule(r: Omit<Rule, "match"> & { match?: string } = {}): Resolved
 /** Waits, at most `timeout` ms, until `check` stops throwing. */
 export function until<T>(check: () => T, timeout = 3000): Promise<T> {
   return vi.waitFor(check, { timeout, interval: 5 });
+}
+
+/** A socket's records as short strings (frames: direction, provenance, fate, opcode, preview). */
+export function lines(events: RecorderEvent[]): string[] {
+  return events.map((e) => {
+    switch (e.kind) {
+      case "created":
+        return `created ${e.socket.url}`;
+      case "state":
+        return `state ${e.state}${e.state === "open" ? ` ${e.protocol}|${e.extensions}` : ""}${e.state === "closed" ? ` ${e.code} ${e.reason} ${e.wasClean}` : ""}`;
+      case "frame":
+        return `${e.frame.dir} ${e.frame.from ?? "page"} ${e.frame.fate ?? (e.frame.dir === "in" ? "delivered" : "sent")} ${e.frame.opcode} ${e.frame.preview}`;
+      case "note":
+        return `note ${e.text}`;
+      case "fault":
+        return `fault ${e.fault} ${e.active}${e.detail ? ` ${e.detail}` : ""}`;
+      default:
+        return e.kind;
+    }
+  });
 }
 
 /** One event of a given type on a socket, as a promise (bounded). */

@@ -30,6 +30,12 @@ export interface TestServer {
   received(): string[];
   /** Called for each text frame a connection reads; `send` answers on that connection. */
   onText: (text: string, conn: Connection) => void;
+  /** While true, handshakes wait unanswered (their sockets stay CONNECTING) until `release()`. */
+  hold: boolean;
+  /** Handshakes waiting now. */
+  readonly held: number;
+  /** Answers every waiting handshake. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -37,8 +43,13 @@ export async function startServer(opts: { perMessageDeflate?: boolean } = {}): P
   const httpServer = http.createServer();
   let upgrades = 0;
   httpServer.on("upgrade", () => upgrades++);
+  const waiting: (() => void)[] = [];
   const wss = new WebSocketServer({
     server: httpServer,
+    verifyClient: (_info, done) => {
+      if (!server.hold) return done(true);
+      waiting.push(() => done(true));
+    },
     perMessageDeflate: opts.perMessageDeflate ?? false,
     handleProtocols: (protocols) => [...protocols][0] ?? false,
   });
@@ -57,7 +68,15 @@ export async function startServer(opts: { perMessageDeflate?: boolean } = {}): P
     },
     received: () => connections.flatMap((c) => c.received),
     onText: () => {},
+    hold: false,
+    get held() {
+      return waiting.length;
+    },
+    release() {
+      for (const go of waiting.splice(0)) go();
+    },
     async close() {
+      server.release();
       for (const c of connections) c.ws.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
       await new Promise<void>((r) => httpServer.close(() => r()));
