@@ -1,6 +1,6 @@
 import type Browser from "webextension-polyfill";
 import { acceptPort } from "../shared/page-channel";
-import { CONTENT_PORT } from "../shared/protocol";
+import { CONTENT_PORT, isPresenceQuery, type PresenceAnswer } from "../shared/protocol";
 import { SETTINGS_KEY, validateSettings } from "../shared/settings";
 import { startRelay, type Relay } from "./relay";
 
@@ -29,7 +29,18 @@ const relayNow = (): Relay =>
     },
   }));
 
+// A panel asks whether this document is recorded (only the extension can send this; see PRESENCE_QUERY).
+let pageWorld = false;
+// A synchronous `sendResponse`: Chrome and Firefox both take it (a returned promise is Firefox's alone).
+const onPresence = (message: unknown, _sender: unknown, reply: (answer: PresenceAnswer) => void): void => {
+  if (isPresenceQuery(message)) reply({ pageWorld });
+};
+api.runtime.onMessage.addListener(onPresence as unknown as Parameters<typeof api.runtime.onMessage.addListener>[0]);
+
 acceptPort(window, {
-  port: (port) => setTimeout(() => relayNow().port(port), 0),
+  port: (port) => {
+    pageWorld = true;
+    setTimeout(() => relayNow().port(port), 0);
+  },
   refused: (reason) => setTimeout(() => relayNow().refused(reason), 0),
 });

@@ -11,6 +11,7 @@ import { VersionBanner } from "./VersionBanner";
 import { OverflowBanner } from "./OverflowBanner";
 import { BridgeAlert } from "./BridgeAlert";
 import { EmptyState } from "./EmptyState";
+import type { Presence } from "./presence";
 import { SocketList } from "./SocketList";
 import { Toolbar, type PanelView } from "./Toolbar";
 import { PauseBanner } from "./PauseBanner";
@@ -42,6 +43,10 @@ export interface AppProps {
   saveFile?: (name: string, text: string) => void;
   /** Where "Protect this site" writes the settings (`storage.local`); absent: no such button. */
   settings?: SettingsStore;
+  /** Whether Lifeguard records the tab's top document (presence.ts); absent: not asked. */
+  presence?: () => Promise<Presence>;
+  /** Reloads the inspected page (the way to record a page loaded before Lifeguard). */
+  reloadPage?: () => void;
 }
 
 function download(name: string, text: string): void {
@@ -53,7 +58,7 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRect, ingest, saveFile = download, settings }: AppProps) {
+export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRect, ingest, saveFile = download, settings, presence, reloadPage }: AppProps) {
   // The model lives in the inbox, which applies what the port brings a slice at a time and hands each
   // result here; what the user does goes through it too, so it keeps its place among the messages.
   const [model, setModel] = useState<PanelModel>(() => createModel({ limits: ingest?.limits }));
@@ -80,6 +85,20 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
       port.current = null;
     };
   }, [tabId, connect, reconnectDelay, inbox]);
+
+  // With no socket to show, ask whether the page is recorded at all: again whenever its top document
+  // changes (a reload brings a relay and a page world that were not there).
+  const [recorded, setRecorded] = useState<Presence>("unknown");
+  const empty = model.sockets.size === 0;
+  const topFrames = model.frames.get(0) ?? 0;
+  useEffect(() => {
+    if (!empty || !presence) return;
+    let live = true;
+    void presence().then((p) => live && setRecorded(p));
+    return () => {
+      live = false;
+    };
+  }, [empty, presence, topFrames]);
 
   // Countdowns tick while a fault that ends by itself is in force.
   const ticking = model.faults.ticking(Date.now());
@@ -177,7 +196,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
         </p>
       )}
       {model.sockets.size === 0 ? (
-        <EmptyState />
+        <EmptyState presence={recorded} onReload={reloadPage} />
       ) : (
         <div class="workspace">
           <aside class="workspace-sockets">

@@ -5,6 +5,7 @@ import { applyTheme } from "./theme";
 import type { ConnectPort } from "./panel-port";
 import { storageSettingsStore } from "../options/settings-store";
 import { uiLanguage } from "../shared/i18n";
+import { probePresence } from "./presence";
 
 // The same page serves DevTools' panel and a normal tab: both say which tab with ?tabId=N.
 const param = new URLSearchParams(location.search).get("tabId") ?? "";
@@ -13,4 +14,10 @@ const connect: ConnectPort = (name) => browser.runtime.connect({ name });
 
 document.documentElement.lang = uiLanguage();
 applyTheme(document.documentElement, browser.devtools?.panels);
-render(<App tabId={tabId} connect={connect} settings={storageSettingsStore(browser.storage)} />, document.getElementById("app")!);
+const presence = tabId === null ? undefined : () => probePresence(browser.tabs, tabId);
+// In DevTools the inspected window reloads itself; in a tab (`?tabId=N`) the tab is reloaded.
+const reloadPage = tabId === null ? undefined : () => void (browser.devtools?.inspectedWindow ? browser.devtools.inspectedWindow.reload({}) : browser.tabs.reload(tabId));
+render(
+  <App tabId={tabId} connect={connect} settings={storageSettingsStore(browser.storage)} presence={presence} reloadPage={reloadPage} />,
+  document.getElementById("app")!,
+);

@@ -715,6 +715,22 @@ export function speaksForItsOwn(message: PageToPanelMessage): boolean {
   return message.sockets.every((s) => s.info.id.startsWith(prefix) && s.events.every((e) => socketOfEvent(e) === s.info.id));
 }
 
+/**
+ * Whether Lifeguard records a tab's top document: the panel asks the relay there (`tabs.sendMessage`,
+ * frame 0; only the extension can send it). No answer: no relay, the page was loaded before Lifeguard
+ * was installed; `pageWorld: false`: it was loaded while Lifeguard was off. Either way a reload helps.
+ */
+export const PRESENCE_QUERY = { type: "lifeguard-presence" } as const;
+export interface PresenceAnswer {
+  pageWorld: boolean;
+}
+export function isPresenceQuery(x: unknown): boolean {
+  return isRecord(x) && x.type === PRESENCE_QUERY.type;
+}
+export function isPresenceAnswer(x: unknown): x is PresenceAnswer {
+  return isRecord(x) && typeof x.pageWorld === "boolean";
+}
+
 /** Port names: the relay's port is `content`; a panel's is `panel:<tabId>`. */
 export const CONTENT_PORT = "content";
 export const PANEL_PORT_PREFIX = "panel:";

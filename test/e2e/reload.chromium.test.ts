@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activeTabId, launchChromium, probeToken, startServer, DIST_CHROME, ROOT, type Chromium, type TestServer } from "./harness";
+import { activeTabId, launchChromium, probeToken, setSettings, startServer, DIST_CHROME, ROOT, type Chromium, type TestServer } from "./harness";
 
 let server: TestServer;
 let browser: Chromium;
@@ -63,5 +63,22 @@ describe("the panel across reloads (Chromium)", () => {
     // Figures, not a timed assertion (a shared machine): without the fix the new iframe's socket never came.
     console.log(`panel showed the new document's open sockets ${took.join(", ")} ms after each reload began (${afterLoad.join(", ")} ms after its load event)`);
     expect(took).toHaveLength(3);
+  });
+
+  it("a page loaded while Lifeguard was off: the panel says so, and its reload button brings the page's sockets in", async () => {
+    await setSettings(browser, { enabled: false });
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/fixtures/inline.html?while-off`);
+    await page.evaluate(() => (window as unknown as { headEcho: Promise<string> }).headEcho);
+    const tabId = await activeTabId(browser);
+    await setSettings(browser, { enabled: true });
+    const panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`);
+    await panel.waitForFunction(() => document.querySelector('[data-testid="empty-state"]')?.getAttribute("data-presence") === "off", null, { timeout: 10_000 });
+    expect(await panel.locator('[data-testid="empty-state"]').innerText()).toContain("loaded while Lifeguard was off");
+    mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+    await panel.screenshot({ path: join(ROOT, ".tmp/panel-not-recording-chromium.png") });
+    await panel.locator('[data-testid="reload-page"]').click();
+    await panel.waitForFunction(() => document.querySelectorAll('[data-testid="socket-row"][data-state="open"]').length === 2, null, { timeout: 15_000 });
   });
 });

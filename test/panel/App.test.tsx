@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 /** Renders the panel for tab 7 against fake background ports; `servers` are the background's ends. */
-async function mount(tabId: number | null = 7) {
+async function mount(tabId: number | null = 7, extra: Partial<Parameters<typeof App>[0]> = {}) {
   const servers: FakePort[] = [];
   const names: string[] = [];
   const connect = (name: string): PortLike => {
@@ -38,7 +38,7 @@ async function mount(tabId: number | null = 7) {
   container = document.createElement("div");
   document.body.append(container);
   await act(async () => {
-    render(<App ingest={{ schedule: (task) => slices.schedule(task) }} tabId={tabId} connect={connect} reconnectDelay={() => 0} />, container);
+    render(<App ingest={{ schedule: (task) => slices.schedule(task) }} tabId={tabId} connect={connect} reconnectDelay={() => 0} {...extra} />, container);
     await flush();
   });
   const fromBackground = async (...messages: unknown[]) => {
@@ -177,5 +177,41 @@ describe("panel App", () => {
     const { names } = await mount(null);
     expect(names).toEqual([]);
     expect(container.textContent).toContain("No tab to inspect");
+  });
+});
+
+describe("a page Lifeguard does not record", () => {
+  const emptyState = () => container.querySelector<HTMLElement>('[data-testid="empty-state"]')!;
+
+  it("says so, and why, instead of 'no sockets yet', and offers the reload that fixes it", async () => {
+    let reloads = 0;
+    const asked: string[] = [];
+    let answer: "absent" | "off" | "recording" = "absent";
+    const presence = async () => {
+      asked.push(answer);
+      return answer;
+    };
+    const { fromBackground } = await mount(7, { presence, reloadPage: () => reloads++ });
+    await act(async () => flush());
+    expect(emptyState().dataset.presence).toBe("absent");
+    expect(emptyState().textContent).toContain("loaded before Lifeguard was installed");
+    expect(emptyState().textContent).toContain("Reload the page");
+    await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="reload-page"]')!.click());
+    expect(reloads).toBe(1);
+    // The reloaded page's relay connects: asked again, and now it records.
+    answer = "recording";
+    await fromBackground({ source: "lifeguard-background", v: PROTOCOL_VERSION, type: "frame-connected", frameId: 0, url: "https://x.test/" });
+    await act(async () => flush());
+    expect(asked).toEqual(["absent", "recording"]);
+    expect(emptyState().dataset.presence).toBe("recording");
+    expect(emptyState().textContent).toContain("No WebSockets in this tab yet");
+    expect(container.querySelector('[data-testid="reload-page"]')).toBeNull();
+  });
+
+  it("tells a page loaded while Lifeguard was off from one loaded before it was installed", async () => {
+    await mount(7, { presence: async () => "off", reloadPage: () => {} });
+    await act(async () => flush());
+    expect(emptyState().textContent).toContain("loaded while Lifeguard was off");
+    expect(container.querySelector('[data-testid="reload-page"]')).not.toBeNull();
   });
 });
