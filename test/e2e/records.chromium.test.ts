@@ -4,9 +4,11 @@
  * kills; for each kind of frame the panel's count (by provenance and fate) equals what a server-side
  * tap read from or wrote to the wire.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROTOCOL_VERSION, type SocketSnapshot } from "../../src/shared/protocol";
-import { activeTabId, launchChromium, probeToken, setSettings, startServer as startPages, DIST_CHROME, type Chromium, type TestServer as Pages } from "./harness";
+import { activeTabId, launchChromium, probeToken, setSettings, startServer as startPages, DIST_CHROME, ROOT, type Chromium, type TestServer as Pages } from "./harness";
 import { framesOf, pageScript, panelCounts, startWireTap, tapRule, type WireTap } from "./wire-tap";
 
 let pages: Pages;
@@ -138,6 +140,64 @@ describe("records at the wire (Chromium)", () => {
     ]);
     expect(await page.evaluate(() => (window as unknown as { touched: string[] }).touched)).toEqual([]);
     await ext.close();
+    await page.close();
+  });
+
+  it("the panel marks an injected and a panel-sent frame in the table, the detail and the HAR", async () => {
+    await setSettings(browser, { rules: [] });
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.origin}/fixtures/blank.html?marks`);
+    const url = `${pages.wsOrigin}/echo?marks`;
+    await page.evaluate(async (u) => {
+      const w = window as unknown as { got: string[] };
+      w.got = [];
+      const ws = new WebSocket(u);
+      ws.onmessage = (e) => w.got.push(String(e.data));
+      await new Promise((r) => (ws.onopen = r));
+      ws.send("from the page");
+    }, url);
+    await page.waitForFunction(() => (window as unknown as { got: string[] }).got.length === 1);
+    const tabId = await activeTabId(browser);
+    const panel = await browser.context.newPage();
+    await panel.setViewportSize({ width: 1200, height: 700 });
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`);
+    await panel.locator('[data-testid="socket-row"]').first().click();
+    await panel.locator('[data-testid="fault-payload"]').fill("as if from the server");
+    await panel.locator('[data-testid="fault-inject"]').click();
+    await panel.locator('[data-testid="fault-payload"]').fill("as the page, from the panel");
+    await panel.locator('[data-testid="fault-send"]').click();
+    // The injected frame, the panel's frame, and the server's echo of it.
+    await page.waitForFunction(() => (window as unknown as { got: string[] }).got.length === 3);
+    await panel.waitForFunction(() => document.querySelectorAll('[data-testid="frame-row"]').length === 5);
+    const marks = await panel.locator('[data-testid="frame-row"]').evaluateAll((rows) =>
+      rows.map((r) => [r.getAttribute("data-from"), (r as HTMLElement).innerText.includes("injected"), (r as HTMLElement).innerText.includes("from panel")]),
+    );
+    expect(marks).toEqual([
+      ["page", false, false],
+      ["page", false, false],
+      ["injected", true, false],
+      ["panel", false, true],
+      ["page", false, false],
+    ]);
+    await panel.locator('[data-testid="frame-row"][data-from="injected"]').click();
+    expect(await panel.locator('[data-testid="detail-mark"]').innerText()).toContain("injected");
+    await panel.locator('[data-testid="frame-row"][data-from="panel"]').click();
+    expect(await panel.locator('[data-testid="detail-mark"]').innerText()).toContain("from panel");
+    await panel.screenshot({ path: join(ROOT, ".tmp/panel-marks-chromium.png") });
+    const download = panel.waitForEvent("download");
+    await panel.locator('[data-testid="har-export"]').click();
+    const har = JSON.parse(readFileSync(await (await download).path(), "utf8")) as {
+      log: { entries: { _webSocketMessages: { type: string; data: string; _from?: string }[] }[] };
+    };
+    const messages = har.log.entries.flatMap((e) => e._webSocketMessages);
+    expect(messages.map((m) => [m.type, m.data, m._from])).toEqual([
+      ["send", "from the page", undefined],
+      ["receive", "from the page", undefined],
+      ["receive", "as if from the server", "injected"],
+      ["send", "as the page, from the panel", "panel"],
+      ["receive", "as the page, from the panel", undefined],
+    ]);
+    await panel.close();
     await page.close();
   });
 });
