@@ -35,6 +35,8 @@ export interface WireOwner {
 
 interface Held {
   due: number;
+  /** When it would go without a black-hole (its latency only): where `due` returns when a black-hole ends early. */
+  base: number;
   run: () => void;
 }
 
@@ -106,10 +108,11 @@ export class Wire implements SocketLike {
     if (this.dead) fate = "dropped";
     else if (this.blackHoleUntil !== 0 || this.owner.latencyOut > 0 || this.outbound.length > 0) {
       const now = this.n.now();
-      const due = Math.max(now + this.owner.latencyOut, this.blackHoleUntil);
+      const base = now + this.owner.latencyOut;
+      const due = Math.max(base, this.blackHoleUntil);
       if (due > now || this.outbound.length > 0) {
         fate = now < this.blackHoleUntil ? "held" : "delayed";
-        this.outbound.push({ due, run: () => this.sendNow(data) });
+        this.outbound.push({ due, base, run: () => this.sendNow(data) });
         this.schedule();
       } else {
         this.sendNow(data);
@@ -166,8 +169,9 @@ export class Wire implements SocketLike {
     const latency = this.owner.latencyIn;
     if (now < this.blackHoleUntil || latency > 0 || this.inbound.length > 0) {
       const copy = this.copy(ev);
-      const due = Math.max(now + latency, this.blackHoleUntil);
-      this.inbound.push({ due, run: () => this.release(copy) });
+      const base = now + latency;
+      const due = Math.max(base, this.blackHoleUntil);
+      this.inbound.push({ due, base, run: () => this.release(copy) });
       this.schedule();
       return now < this.blackHoleUntil ? "held" : "delayed";
     }
@@ -176,8 +180,9 @@ export class Wire implements SocketLike {
 
   blackHole(untilT: number): void {
     this.blackHoleUntil = untilT;
-    for (const h of this.inbound) h.due = Math.max(h.due, untilT);
-    for (const h of this.outbound) h.due = Math.max(h.due, untilT);
+    // A new end, later or earlier (0: ended now): what is held goes when the new end says.
+    for (const h of this.inbound) h.due = Math.max(h.base, untilT);
+    for (const h of this.outbound) h.due = Math.max(h.base, untilT);
     this.schedule();
   }
 
