@@ -144,6 +144,9 @@ export class Faults {
 
   private setOffline(durationMs: number, now: number): void {
     const wasOffline = this.offline;
+    // The previous fault's own end must not end this one.
+    if (this.offlineTimer !== null) this.n.clearTimeout(this.offlineTimer as number);
+    this.offlineTimer = null;
     this.offlineUntil = durationMs > 0 ? now + durationMs : 0;
     const sockets = [...this.sockets()];
     for (const s of sockets) {
@@ -157,7 +160,6 @@ export class Faults {
     } else if (wasOffline) {
       this.backOnline();
     }
-    if (this.offlineTimer !== null) this.n.clearTimeout(this.offlineTimer as number);
     this.offlineTimer = durationMs > 0 ? this.n.setTimeout(() => this.backOnline(), durationMs) : null;
   }
 
