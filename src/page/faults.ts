@@ -149,7 +149,9 @@ export class Faults {
     this.offlineTimer = null;
     this.offlineUntil = durationMs > 0 ? now + durationMs : 0;
     const sockets = [...this.sockets()];
-    for (const s of sockets) {
+    // The end of a fault in force is recorded once, by backOnline.
+    const ending = durationMs <= 0 && wasOffline;
+    for (const s of ending ? [] : sockets) {
       this.recorder.fault(s.id, "offline", durationMs > 0, durationMs > 0 ? `${durationMs} ms` : undefined, this.offlineUntil || undefined);
     }
     if (durationMs > 0) {
