@@ -128,6 +128,22 @@ describe("black-hole and latency", () => {
     ws.close();
   });
 
+  it("black-hole ended early (0) releases what it held at once, in order", async () => {
+    const { ws, seen, conn } = await openSocket();
+    await world.fault(ws, { kind: "blackhole", durationMs: 60_000 });
+    ws.send("out 1");
+    ws.send("out 2");
+    conn.ws.send("in 1");
+    conn.ws.send("in 2");
+    await until(() => expect(frameLines(ws)).toHaveLength(4));
+    await world.fault(ws, { kind: "blackhole", durationMs: 0 });
+    await until(() => expect(seen).toEqual(["open", "message:in 1", "message:in 2"]), 1000);
+    await until(() => expect(conn.received).toEqual(["out 1", "out 2"]), 1000);
+    await until(() => expect(faults(ws).map((f) => f.active)).toEqual([true, false]));
+    expect(frameLines(ws)).toEqual(["out page held text out 1", "out page held text out 2", "in page held text in 1", "in page held text in 2"]);
+    ws.close();
+  });
+
   it("latency delays each direction by its own amount, order kept, recorded once as delayed; 0/0 ends it", async () => {
     const { ws, conn } = await openSocket();
     const arrivals: [string, number][] = [];
@@ -216,5 +232,20 @@ describe("offline", () => {
     await next(after, "open");
     expect(server.upgrades).toBe(handshakes + 1);
     after.close();
+  });
+
+  it("an offline fault ended early and started again lasts its own time: the first one's timer does not end it", async () => {
+    const started = Date.now();
+    await world.fault({ tab: true }, { kind: "offline", durationMs: 300 });
+    await world.fault({ tab: true }, { kind: "offline", durationMs: 0 });
+    await world.fault({ tab: true }, { kind: "offline", durationMs: 60_000 });
+    // Past the end the first fault had.
+    await new Promise((r) => setTimeout(r, started + 400 - Date.now()));
+    const handshakes = server.upgrades;
+    const ws = new world.WebSocket(server.url("still offline"));
+    const seen = watch(ws);
+    await next(ws, "close");
+    expect(seen).toEqual(["error", "close:1006"]);
+    expect(server.upgrades).toBe(handshakes);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A real `ws` server on port 0 for page-world tests: it counts handshakes (HTTP upgrade requests,
- * accepted or not), keeps every connection and what each one read, picks the first subprotocol
- * offered, and answers each text frame as the test says (nothing by default).
+ * accepted or not), keeps every connection and what each one read, picks a subprotocol (the first
+ * offered unless told otherwise), can hold handshakes unanswered, and answers each text frame as the
+ * test says (nothing by default).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,6 +16,8 @@ export interface Connection {
   closed: { code: number; reason: string } | null;
   protocol: string;
   path: string;
+  /** Stops reading from the client, as a server that hangs: a closing handshake gets no answer. */
+  freeze(): void;
 }
 
 export interface TestServer {
@@ -30,12 +33,16 @@ export interface TestServer {
   received(): string[];
   /** Called for each text frame a connection reads; `send` answers on that connection. */
   onText: (text: string, conn: Connection) => void;
+  /** The subprotocol the server picks from those offered (default: the first), or false for none. */
+  pick: (offered: string[]) => string | false;
   /** While true, handshakes wait unanswered (their sockets stay CONNECTING) until `release()`. */
   hold: boolean;
   /** Handshakes waiting now. */
   readonly held: number;
   /** Answers every waiting handshake. */
   release(): void;
+  /** Refuses every waiting handshake (HTTP 403: the client fails to connect). */
+  refuse(): void;
   close(): Promise<void>;
 }
 
@@ -43,15 +50,15 @@ export async function startServer(opts: { perMessageDeflate?: boolean } = {}): P
   const httpServer = http.createServer();
   let upgrades = 0;
   httpServer.on("upgrade", () => upgrades++);
-  const waiting: (() => void)[] = [];
+  const waiting: ((ok: boolean) => void)[] = [];
   const wss = new WebSocketServer({
     server: httpServer,
     verifyClient: (_info, done) => {
       if (!server.hold) return done(true);
-      waiting.push(() => done(true));
+      waiting.push((ok) => (ok ? done(true) : done(false, 403)));
     },
     perMessageDeflate: opts.perMessageDeflate ?? false,
-    handleProtocols: (protocols) => [...protocols][0] ?? false,
+    handleProtocols: (protocols) => server.pick([...protocols]),
   });
   const connections: Connection[] = [];
   const server: TestServer = {
@@ -68,12 +75,16 @@ export async function startServer(opts: { perMessageDeflate?: boolean } = {}): P
     },
     received: () => connections.flatMap((c) => c.received),
     onText: () => {},
+    pick: (offered) => offered[0] ?? false,
     hold: false,
     get held() {
       return waiting.length;
     },
     release() {
-      for (const go of waiting.splice(0)) go();
+      for (const answer of waiting.splice(0)) answer(true);
+    },
+    refuse() {
+      for (const answer of waiting.splice(0)) answer(false);
     },
     async close() {
       server.release();
@@ -83,7 +94,14 @@ export async function startServer(opts: { perMessageDeflate?: boolean } = {}): P
     },
   };
   wss.on("connection", (ws, req) => {
-    const conn: Connection = { ws, received: [], closed: null, protocol: ws.protocol, path: req.url ?? "/" };
+    const conn: Connection = {
+      ws,
+      received: [],
+      closed: null,
+      protocol: ws.protocol,
+      path: req.url ?? "/",
+      freeze: () => req.socket.pause(),
+    };
     connections.push(conn);
     ws.on("error", () => {});
     ws.on("close", (code, reason) => (conn.closed = { code, reason: reason.toString() }));
