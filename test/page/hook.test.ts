@@ -165,6 +165,7 @@ describe("the hook keeps the browser's own WebSocket", () => {
       expect(thrown(() => ws.close(...(args as [number, string])))).toEqual(thrown(() => untracked.close(...(args as [number, string]))));
     }
     expect(thrown(() => ws.send("early"))).toEqual(thrown(() => untracked.send("early")));
+    expect(thrown(() => (ws.send as () => void)())).toEqual(thrown(() => (untracked.send as () => void)()));
     const get = Object.getOwnPropertyDescriptor(WebSocket.prototype, "readyState")!.get!;
     expect(thrown(() => get.call({}))).toEqual(thrown(() => (before.get("readyState")!.fn as () => number).call({})));
     ws.close();

@@ -188,6 +188,59 @@ describe("a protected socket", () => {
     await until(() => expect(states(other).at(-1)).toMatchObject({ state: "closed", code: 1006, wasClean: false }));
   });
 
+  it("takes a drop or a server close from the panel as a real loss: hidden and reconnected, unless its code stops it", async () => {
+    const { ws, seen } = await protectedSocket("faults", rule({ reconnect: { minDelayMs: 10, maxDelayMs: 30 } }));
+    await world.fault(ws, { kind: "drop" });
+    await next(ws, "reconnected");
+    await world.fault(ws, { kind: "close", code: 4000, reason: "restart" });
+    await next(ws, "reconnected");
+    expect(server.connections).toHaveLength(3);
+    expect(seen).toEqual(["open", "reconnecting", "open", "reconnected", "reconnecting", "open", "reconnected"]);
+    // 1000 is one of the rule's stop codes: the page sees the server's close.
+    await world.fault(ws, { kind: "close", code: 1000, reason: "bye" });
+    const ev = (await next(ws, "close")) as CloseEvent;
+    expect([ev.code, ev.reason, ev.wasClean]).toEqual([1000, "bye", true]);
+    expect(seen.at(-1)).toBe("close:1000");
+  });
+
+  it("finds a black-holed connection dead by its heartbeat and reconnects behind the page", async () => {
+    server.onText = (text, c) => void (text === "ping" && c.ws.send("pong"));
+    const { ws, seen } = await protectedSocket("half-open", rule({
+      reconnect: { minDelayMs: 10, maxDelayMs: 30 },
+      heartbeat: { enabled: true, intervalMs: 100, timeoutMs: 300, message: "ping", reply: "pong", hideReplies: true },
+    }));
+    const first = server.last();
+    await world.fault(ws, { kind: "blackhole", durationMs: 60_000 });
+    await next(ws, "reconnected", 5000);
+    expect(seen).toEqual(["open", "reconnecting", "open", "reconnected"]);
+    await until(() => expect(world.of(ws).some((e) => e.kind === "heartbeat" && e.phase === "missed")).toBe(true));
+    // The dead connection was let go; the new one carries the heartbeat.
+    await until(() => expect(first.closed).not.toBeNull());
+    await until(() => expect(server.last().received).toContain("ping"));
+    await until(() => expect(world.frames(ws).filter((f) => f.from === "heartbeat" && f.fate === "held").length).toBeGreaterThan(0));
+    ws.close();
+  });
+
+  it("a page's close() while reconnecting ends the socket as native close() on a connecting one: error, then close 1006", async () => {
+    const { ws, seen } = await protectedSocket("give-up", rule({ reconnect: { minDelayMs: 2_000, maxDelayMs: 4_000 } }));
+    const refused: string[] = [];
+    ws.addEventListener("reconnecting", () => {
+      // The browser's own validation of the arguments first, as on any socket.
+      try {
+        ws.close(1001);
+      } catch (e) {
+        refused.push((e as Error).name);
+      }
+      ws.close();
+    }, { once: true });
+    server.last().ws.terminate();
+    await next(ws, "close");
+    expect(refused).toEqual(["InvalidAccessError"]);
+    expect(seen).toEqual(["open", "reconnecting", "error", "close:1006"]);
+    expect(ws.readyState).toBe(3);
+    expect(server.connections).toHaveLength(1);
+  });
+
   it("rides out an offline fault: no handshake reaches the server until the network is back", async () => {
     const { ws, seen } = await protectedSocket("off", rule({ reconnect: { minDelayMs: 10, maxDelayMs: 30 } }));
     const handshakes = server.upgrades;
