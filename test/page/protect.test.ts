@@ -203,6 +203,30 @@ describe("a protected socket", () => {
     expect(seen.at(-1)).toBe("close:1000");
   });
 
+  it("dials at once on the panel's reconnect, instead of waiting out its backoff", async () => {
+    // A page world whose backoff always draws the longest wait the curve allows (a minute).
+    const slow = await startTestWorld({
+      ruleFor: () => rule({ reconnect: { minDelayMs: 60_000, maxDelayMs: 60_000, factor: 1 } }),
+      before: ({ win }) => void (win.Math.random = () => 0.999),
+    });
+    try {
+      const ws = new slow.WebSocket(server.url("now"));
+      const seen = watch(ws);
+      await next(ws, "open");
+      await until(() => expect(slow.of(ws).some((e) => e.kind === "protection" && e.protected)).toBe(true));
+      const reconnecting = next(ws, "reconnecting");
+      server.last().ws.terminate();
+      expect(((await reconnecting) as CustomEvent).detail).toMatchObject({ attempt: 1, delayMs: 59_940 });
+      await slow.fault(ws, { kind: "reconnect" });
+      await next(ws, "reconnected");
+      expect(seen).toEqual(["open", "reconnecting", "open", "reconnected"]);
+      await until(() => expect(lines(slow.of(ws))).toContain("fault reconnect false"));
+      ws.close();
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("finds a black-holed connection dead by its heartbeat and reconnects behind the page", async () => {
     server.onText = (text, c) => void (text === "ping" && c.ws.send("pong"));
     const { ws, seen } = await protectedSocket("half-open", rule({
