@@ -51,14 +51,21 @@ export interface TestWorld extends BrowserWindow {
   fault(target: FaultTarget | WebSocket, fault: FaultCommand): Promise<void>;
   /** Posts anything on the relay's end of the channel (a message the page world must refuse, say). */
   post(message: unknown): Promise<void>;
+  /**
+   * Asks for a snapshot. It takes what was pending for the next batch: those events are in the
+   * snapshot, never in `events` (a test reads one or the other).
+   */
   snapshot(): Promise<SocketSnapshot[]>;
 }
 
+/**
+ * `url`: the page's; `ruleFor`: the relay's answers (default: no rule); `before`: runs on the window
+ * before the page world starts, to read (or set) what the browser gave.
+ */
 export async function startTestWorld(
   opts: { url?: string; ruleFor?: TestWorld["ruleFor"]; before?: (bw: BrowserWindow) => void } = {},
 ): Promise<TestWorld> {
   const bw = browserWindow(opts.url);
-  // What the browser gave, for a test to hold the hooked window against.
   opts.before?.(bw);
   const win = bw.win;
   let port: MessagePort | null = null;
