@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROTOCOL_VERSION, type SocketSnapshot } from "../../src/shared/protocol";
 import { activeTabId, launchChromium, probeToken, setSettings, startServer as startPages, DIST_CHROME, ROOT, type Chromium, type TestServer as Pages } from "./harness";
-import { framesOf, pageScript, panelCounts, startWireTap, tapRule, type WireTap } from "./wire-tap";
+import { framesOf, pageScript, runTapScenario, startWireTap, tapRule, type WireTap } from "./wire-tap";
 
 let pages: Pages;
 let tap: WireTap;
@@ -58,41 +58,8 @@ describe("records at the wire (Chromium)", () => {
       return ((await ext.evaluate(() => (window as unknown as { lg: { snapshots: { sockets: SocketSnapshot[] }[] } }).lg.snapshots)) as { sockets: SocketSnapshot[] }[]).flatMap((s) => s.sockets);
     };
 
-    for (let round = 0; round < 3; round++) {
-      await page.evaluate((r) => {
-        for (let i = 1; i <= 5; i++) (window as unknown as W).tap.send(JSON.stringify({ type: "msg", id: r * 10 + i }));
-      }, round);
-      await page.waitForFunction((n) => (window as unknown as W).seen.length >= n, (round + 1) * 5 + round * 2, { timeout: 10_000 });
-      tap.killOnNextPing();
-      await page.waitForFunction((r) => (window as unknown as W).reconnecting > r, round, { timeout: 10_000 });
-      // Sent while the page sees CONNECTING: queued, then sent after the reconnect (or sent at once if it was that quick).
-      await page.evaluate((r) => (window as unknown as W).tap.send(JSON.stringify({ type: "msg", id: r * 10 + 9 })), round);
-      await page.waitForFunction((r) => (window as unknown as W).reconnected > r, round, { timeout: 10_000 });
-    }
-    expect(tap.kills).toBe(3);
-
-    // Quiet, then the panel's counts against the wire's.
-    let panel = panelCounts([]);
-    const wire = tap.counts;
-    const started = Date.now();
-    for (;;) {
-      panel = panelCounts(framesOf(await snapshot(), tap.url));
-      const same = (["page", "ping", "resume", "resent", "pong", "ack", "data", "duplicate"] as const).every((k) => panel[k] === wire[k]);
-      if (same || Date.now() - started > 10_000) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    console.log("by kind, panel vs wire:", JSON.stringify({ panel, wire }));
-    expect(panel.unexplained).toEqual([]);
-    expect({ page: panel.page, ping: panel.ping, resume: panel.resume, resent: panel.resent, pong: panel.pong, ack: panel.ack, data: panel.data, duplicate: panel.duplicate }).toEqual({ ...wire });
-    // Every kind happened: 3 resumes, 2 resends per loss, a duplicate per resume, pings and their replies.
-    expect(wire.resume).toBe(3);
-    expect(wire.resent).toBe(6);
-    expect(wire.duplicate).toBe(3);
-    expect(wire.ping).toBeGreaterThanOrEqual(3);
-    // The page saw data and nothing Lifeguard hid.
-    const seen = await page.evaluate(() => (window as unknown as W).seen);
-    expect(seen.filter((s) => s === "pong" || s.includes('"ack"'))).toEqual([]);
-    expect(seen).toHaveLength(wire.data);
+    const counts = await runTapScenario({ evaluate: (fn, arg) => page.evaluate(fn, arg), snapshot }, tap, expect);
+    console.log("by kind, panel vs wire:", JSON.stringify(counts));
   });
 
   it("shows a Blob frame's bytes, read with the browser's own methods: a page that patched Blob.prototype sees nothing", async () => {

@@ -8,7 +8,7 @@ import type { Browser as WebExtensions, Runtime } from "webextension-polyfill";
 import { PROTOCOL_VERSION, type SocketSnapshot } from "../../src/shared/protocol";
 import { probeToken, startServer as startPages, waitForPageWorld, DIST_FIREFOX, type TestServer as Pages } from "./harness";
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from "./firefox-extension";
-import { framesOf, pageScript, panelCounts, startWireTap, tapRule, type WireTap } from "./wire-tap";
+import { pageScript, runTapScenario, startWireTap, tapRule, type WireTap } from "./wire-tap";
 
 let pages: Pages;
 let tap: WireTap;
@@ -59,36 +59,8 @@ describe("records at the wire (Firefox)", () => {
       return (await ext.evaluate(() => (window as unknown as Lg).lg.snapshots)).flatMap((s) => s.sockets);
     };
 
-    for (let round = 0; round < 3; round++) {
-      await page.evaluate((r) => {
-        for (let i = 1; i <= 5; i++) (window as unknown as W).tap.send(JSON.stringify({ type: "msg", id: r * 10 + i }));
-      }, round);
-      await page.waitForFunction((n) => (window as unknown as W).seen.length >= n, { timeout: 10_000 }, (round + 1) * 5 + round * 2);
-      tap.killOnNextPing();
-      await page.waitForFunction((r) => (window as unknown as W).reconnecting > r, { timeout: 10_000 }, round);
-      await page.evaluate((r) => (window as unknown as W).tap.send(JSON.stringify({ type: "msg", id: r * 10 + 9 })), round);
-      await page.waitForFunction((r) => (window as unknown as W).reconnected > r, { timeout: 10_000 }, round);
-    }
-    expect(tap.kills).toBe(3);
-
-    let panel = panelCounts([]);
-    const wire = tap.counts;
-    const started = Date.now();
-    for (;;) {
-      panel = panelCounts(framesOf(await snapshot(), tap.url));
-      const same = (["page", "ping", "resume", "resent", "pong", "ack", "data", "duplicate"] as const).every((k) => panel[k] === wire[k]);
-      if (same || Date.now() - started > 10_000) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    console.log("Firefox, by kind, panel vs wire:", JSON.stringify({ panel, wire }));
-    expect(panel.unexplained).toEqual([]);
-    expect({ page: panel.page, ping: panel.ping, resume: panel.resume, resent: panel.resent, pong: panel.pong, ack: panel.ack, data: panel.data, duplicate: panel.duplicate }).toEqual({ ...wire });
-    expect(wire.resume).toBe(3);
-    expect(wire.resent).toBe(6);
-    expect(wire.duplicate).toBe(3);
-    const seen = await page.evaluate(() => (window as unknown as W).seen);
-    expect(seen.filter((s) => s === "pong" || s.includes('"ack"'))).toEqual([]);
-    expect(seen).toHaveLength(wire.data);
+    const counts = await runTapScenario({ evaluate: (fn, arg) => page.evaluate(fn, arg), snapshot }, tap, expect);
+    console.log("Firefox, by kind, panel vs wire:", JSON.stringify(counts));
     await ext.close();
     await page.close();
   });

@@ -164,3 +164,63 @@ export function pageScript(url: string): void {
   w.tap.addEventListener("reconnecting", () => w.reconnecting++);
   w.tap.addEventListener("reconnected", () => w.reconnected++);
 }
+
+/** What the scenario needs of a browser page, whichever driver (Playwright, Puppeteer) has it. */
+export interface TapPage {
+  evaluate(fn: (arg: number) => unknown, arg: number): Promise<unknown>;
+  /** The panel's snapshot of the tab, through an extension page's `panel:<tabId>` port. */
+  snapshot(): Promise<SocketSnapshot[]>;
+}
+
+type TapWindow = { tap: WebSocket; seen: string[]; reconnected: number; reconnecting: number };
+
+async function until(page: TapPage, check: (arg: number) => boolean, arg: number, what: string): Promise<void> {
+  const started = Date.now();
+  while (!(await page.evaluate(check, arg))) {
+    if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Three rounds on the page's socket to the tap (pageScript must have opened it): five frames (two of
+ * them left unacked), a server kill after a ping, a frame sent while the page sees CONNECTING, the
+ * reconnect with its resume, replayed duplicate and resends. Then the panel's counts by provenance and
+ * fate against the wire's, once they agree or 10 s have passed. Returns both for the caller to print.
+ */
+export async function runTapScenario(page: TapPage, tap: WireTap, expect: (v: unknown) => { toEqual(x: unknown): void; toBe(x: unknown): void; toBeGreaterThanOrEqual(x: number): void }) {
+  for (let round = 0; round < 3; round++) {
+    await page.evaluate((r) => {
+      for (let i = 1; i <= 5; i++) (window as unknown as TapWindow).tap.send(JSON.stringify({ type: "msg", id: r * 10 + i }));
+    }, round);
+    await until(page, (n) => (window as unknown as TapWindow).seen.length >= n, (round + 1) * 5 + round * 2, "the round's data");
+    tap.killOnNextPing();
+    await until(page, (r) => (window as unknown as TapWindow).reconnecting > r, round, "reconnecting");
+    // Sent while the page sees CONNECTING: queued, then sent after the reconnect (or at once if it was that quick).
+    await page.evaluate((r) => (window as unknown as TapWindow).tap.send(JSON.stringify({ type: "msg", id: r * 10 + 9 })), round);
+    await until(page, (r) => (window as unknown as TapWindow).reconnected > r, round, "reconnected");
+  }
+  expect(tap.kills).toBe(3);
+
+  const kinds = ["page", "ping", "resume", "resent", "pong", "ack", "data", "duplicate"] as const;
+  const wire = tap.counts;
+  let panel = panelCounts([]);
+  const started = Date.now();
+  for (;;) {
+    panel = panelCounts(framesOf(await page.snapshot(), tap.url));
+    if (kinds.every((k) => panel[k] === wire[k]) || Date.now() - started > 10_000) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  expect(panel.unexplained).toEqual([]);
+  expect(Object.fromEntries(kinds.map((k) => [k, panel[k]]))).toEqual({ ...wire });
+  // Every kind happened: 3 resumes, 2 resends per loss, a duplicate per resume, pings and their replies.
+  expect(wire.resume).toBe(3);
+  expect(wire.resent).toBe(6);
+  expect(wire.duplicate).toBe(3);
+  expect(wire.ping).toBeGreaterThanOrEqual(3);
+  // The page saw the data and nothing Lifeguard hid.
+  const seen = (await page.evaluate(() => (window as unknown as TapWindow).seen, 0)) as string[];
+  expect(seen.filter((s) => s === "pong" || s.includes('"ack"'))).toEqual([]);
+  expect(seen.length).toBe(wire.data);
+  return { panel, wire };
+}
