@@ -1,4 +1,4 @@
-import { parseNumberText, showNumber } from "./draft";
+import { parseNullableNumberText, parseNumberText, showNullableNumber, showNumber } from "./draft";
 import { ParsedTextField } from "./ParsedTextField";
 
 export interface NumberFieldProps {
@@ -8,7 +8,11 @@ export interface NumberFieldProps {
   placeholder: string;
   errors: readonly string[];
   testId?: string;
-  onChange(value: number | string | undefined): void;
+  /** `null` (no limit) is a value of its own: typed and shown as `null`. */
+  nullable?: boolean;
+  /** Said under the field. */
+  help?: string;
+  onChange(value: number | string | null | undefined): void;
 }
 
 /**
@@ -17,6 +21,20 @@ export interface NumberFieldProps {
  * means "not set": the default (the placeholder) applies. The text is kept while it means the same
  * number (typing "1.50" is not rewritten to "1.5" under the cursor).
  */
-export function NumberField(props: NumberFieldProps) {
-  return <ParsedTextField {...props} inputMode="decimal" parse={parseNumberText} show={showNumber} />;
+export function NumberField({ nullable, help, testId, ...rest }: NumberFieldProps) {
+  return (
+    <ParsedTextField
+      {...rest}
+      testId={testId}
+      inputMode="decimal"
+      parse={nullable ? parseNullableNumberText : parseNumberText}
+      show={nullable ? showNullableNumber : showNumber}
+    >
+      {help !== undefined && (
+        <span class="field-hint" data-testid={testId ? `${testId}-help` : undefined}>
+          {help}
+        </span>
+      )}
+    </ParsedTextField>
+  );
 }

@@ -104,7 +104,15 @@ function SectionField({ section, field, path, value, errorsOf, edit }: SectionFi
     case "bool":
       return <CheckField {...common} fallback={defaultOf(section, field.key) as boolean} onChange={onChange} />;
     case "number":
-      return <NumberField {...common} placeholder={placeholderOf(section, field)} onChange={onChange} />;
+      return (
+        <NumberField
+          {...common}
+          placeholder={placeholderOf(section, field)}
+          nullable={field.nullable}
+          help={field.help && t(field.help)}
+          onChange={onChange}
+        />
+      );
     case "text":
       return <TextField {...common} placeholder={placeholderOf(section, field)} wide={field.wide} onChange={onChange} />;
     case "strategy":

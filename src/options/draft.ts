@@ -113,6 +113,15 @@ export function showNumber(value: unknown): string {
   return typeof value === "string" ? value : String(value);
 }
 
+/** A number field that also takes `null` (no limit): the text `null` is null, and null shows as `null`. */
+export function parseNullableNumberText(text: string): number | string | null | undefined {
+  return text.trim() === "null" ? null : parseNumberText(text);
+}
+
+export function showNullableNumber(value: unknown): string {
+  return value === null ? "null" : showNumber(value);
+}
+
 /** "1000, 1002 1003" -> [1000, 1002, 1003]; an empty list is "not set"; a bad token stays text. */
 export function parseCodesText(text: string): (number | string)[] | undefined {
   const tokens = text.split(/[\s,]+/).filter((t) => t !== "");

@@ -18,6 +18,10 @@ export interface FieldSpec {
   placeholder?: MessageKey;
   /** Takes the section's full width (a long template). */
   wide?: boolean;
+  /** `null` is a value of its own (no limit), typed and shown as `null`; empty still means the default. */
+  nullable?: boolean;
+  /** Said under the field. */
+  help?: MessageKey;
 }
 
 export type FormSection = "reconnect" | "heartbeat" | "queue" | "delivery" | "resume";
@@ -33,9 +37,16 @@ export const SECTIONS: readonly { key: FormSection; title: MessageKey; fields: r
       { key: "minDelayMs", kind: "number", label: "optionsReconnectMinDelayMs" },
       { key: "maxDelayMs", kind: "number", label: "optionsReconnectMaxDelayMs" },
       { key: "factor", kind: "number", label: "optionsReconnectFactor" },
-      { key: "maxAttempts", kind: "number", label: "optionsReconnectMaxAttempts", placeholder: "optionsNoLimit" },
+      { key: "maxAttempts", kind: "number", label: "optionsReconnectMaxAttempts", placeholder: "optionsNoLimit", nullable: true },
       { key: "stableAfterMs", kind: "number", label: "optionsReconnectStableAfterMs" },
       { key: "retryInitialConnect", kind: "bool", label: "optionsReconnectRetryInitialConnect" },
+      {
+        key: "initialMaxAttempts",
+        kind: "number",
+        label: "optionsReconnectInitialMaxAttempts",
+        nullable: true,
+        help: "optionsReconnectInitialMaxAttemptsHelp",
+      },
       { key: "stopOnCodes", kind: "codes", label: "optionsReconnectStopOnCodes" },
     ],
   },

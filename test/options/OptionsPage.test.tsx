@@ -144,6 +144,52 @@ describe("options page: form", () => {
     expect(json()).toEqual({ rules: [{ match: "wss://a.test/*", heartbeat: {} }] });
   });
 
+  // initialMaxAttempts is offered as maxAttempts is: a number field where null (no limit) is typed as
+  // null and empty is not set, the validator's message beside it. Only their defaults differ.
+  for (const { key, placeholder } of [
+    { key: "maxAttempts", placeholder: "no limit" },
+    { key: "initialMaxAttempts", placeholder: "10" },
+  ]) {
+    it(`reconnect.${key}: a number or null edits the draft, empty is the default, an invalid value is named beside it`, async () => {
+      const { data } = await mount(oneRule);
+      const path = `rules[0].reconnect.${key}`;
+      const reconnect = () => (json().rules as { reconnect?: unknown }[])[0]!.reconnect;
+      expect(field(path).placeholder).toBe(placeholder);
+
+      await input(field(path), "3");
+      expect(reconnect()).toEqual({ [key]: 3 });
+      await input(field(path), "null");
+      expect(reconnect()).toEqual({ [key]: null });
+      await input(field(path), "");
+      expect(reconnect()).toEqual({});
+
+      for (const [typed, shown] of [["2.5", "2.5"], ["-1", "-1"], ["many", '"many"']]) {
+        await input(field(path), typed!);
+        expect(errorsBeside(path)).toEqual([`${path}: expected null or a non-negative integer, got ${shown}`]);
+        expect(field(path).getAttribute("aria-invalid")).toBe("true");
+        expect(saveButton().disabled).toBe(true);
+      }
+      await input(field(path), "0");
+      expect(allErrors()).toEqual([]);
+      await click(saveButton());
+      expect(data.settings).toEqual({ rules: [{ match: "wss://a.test/*", reconnect: { [key]: 0 } }] });
+
+      // From the JSON: a number, and null spelled out (for initialMaxAttempts empty would read as 10).
+      await typeJson(`{ "rules": [{ "match": "wss://a.test/*", "reconnect": { "${key}": 4 } }] }`);
+      expect(field(path).value).toBe("4");
+      await typeJson(`{ "rules": [{ "match": "wss://a.test/*", "reconnect": { "${key}": null } }] }`);
+      expect(field(path).value).toBe("null");
+    });
+  }
+
+  it("reconnect.initialMaxAttempts says under it what it bounds, in the page's language", async () => {
+    await mount(oneRule);
+    expect(byTestId("reconnect-initialMaxAttempts-help").textContent).toBe(
+      "Attempts at a first connect that never opened; after them the page gets error, then close 1006. Type null for no limit.",
+    );
+    expect(field("rules[0].reconnect.initialMaxAttempts").closest("label")!.querySelector(".field-label")!.textContent).toBe("Max attempts, first connect");
+  });
+
   it("JSON and form stay in sync, both ways", async () => {
     await mount(oneRule);
     await typeJson('{ "rules": [{ "match": "wss://b.test/*", "heartbeat": { "intervalMs": 1500, "message": "ping" } }] }');

@@ -6,10 +6,13 @@ import {
   errorPath,
   getAt,
   parseCodesText,
+  parseNullableNumberText,
   parseNumberText,
   pathString,
   routeErrors,
   setAt,
+  showNullableNumber,
+  showNumber,
 } from "../../src/options/draft";
 
 describe("draft paths", () => {
@@ -65,6 +68,18 @@ describe("field text", () => {
     expect(parseNumberText("1e3")).toBe(1000);
     expect(parseNumberText("12a")).toBe("12a");
     expect(parseNumberText("0x10")).toBe("0x10");
+  });
+
+  it("numbers that take null (maxAttempts, initialMaxAttempts): the text null is null and shows as null", () => {
+    expect(parseNumberText("null")).toBe("null");
+    expect(parseNullableNumberText(" null ")).toBeNull();
+    expect(parseNullableNumberText("")).toBeUndefined();
+    expect(parseNullableNumberText("3")).toBe(3);
+    expect(parseNullableNumberText("nul")).toBe("nul");
+    expect(showNumber(null)).toBe("");
+    expect(showNullableNumber(null)).toBe("null");
+    expect(showNullableNumber(undefined)).toBe("");
+    expect(showNullableNumber(7)).toBe("7");
   });
 
   it("close codes: a comma or space list; a bad token stays text", () => {
