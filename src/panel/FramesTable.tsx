@@ -159,11 +159,12 @@ export function FramesTable(props: FramesTableProps) {
     const before = last.current;
     last.current = { count, generation: rows.generation, selected, position };
     if (!before) {
-      // A new table, now that its box has a size: it follows when it shows its last row (a short list),
-      // not when opened on a long one. (One mounted again is back where it was: `initialOffset`.)
+      // A new table opens at the newest row and follows, as DevTools' message views do: a live
+      // inspector's news is at the end. (One mounted again is back where it was: `initialOffset`.)
       if (memory.pinned === null) {
-        memory.pinned = atEnd(memory.offset);
+        memory.pinned = true;
         memory.seenT = newestT;
+        toEnd();
         redraw(0);
       }
       return;

@@ -79,6 +79,9 @@ const LOOK: Record<LifecycleRowKind, [LifecycleCategory, LifecycleTone, string]>
 export function lifecycleRowKind(event: LifecycleEvent): LifecycleRowKind | null {
   switch (event.kind) {
     case "state":
+      // Protection taking over a socket records the state it found ("adopted while open"): the page
+      // world recorded that state when it happened, and the protection row says who took over.
+      if (event.cause?.startsWith("adopted ")) return null;
       switch (event.state) {
         case "open":
           return event.attempt !== undefined ? "reconnected" : "opened";

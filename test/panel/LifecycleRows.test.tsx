@@ -195,6 +195,16 @@ describe("lifecycle rows in the frames table", () => {
       "connection closed: 1000 “done”, clean",
     );
   });
+  it("protection taking over an open socket makes one row, not a second 'connection opened'", async () => {
+    const model = modelOf([
+      { kind: "created", t: 1000, socket: socketInfo(S, { createdAt: 1000 }) },
+      stateEvent(S, "open", 1010, { protocol: "chat" }),
+      stateEvent(S, "open", 1020, { cause: "adopted while open", protocol: "chat" }),
+      { kind: "protection", t: 1020, socket: S, protected: true, rule: "ws://x/*", strategy: "transparent" },
+    ]);
+    container = await mount(<FramesView model={model} socket={S} initialRect={RECT} />);
+    expect(order(container)).toEqual(["opened", "protection-on"]);
+  });
 });
 
 describe("filtering lifecycle rows", () => {
