@@ -165,7 +165,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
     <main class="app">
       <Header tabId={tabId} count={model.sockets.size} connected={model.connected} />
       {model.versionMismatch && <VersionBanner mismatch={model.versionMismatch} />}
-      {refused > 0 && <BridgeAlert count={refused} frameUrl={model.refusals.frameUrl} />}
+      {refused > 0 && <BridgeAlert count={refused} frameUrl={model.refusals.frameUrl} reason={model.refusals.reason} />}
       {drops.events + drops.sockets > 0 && <OverflowBanner drops={drops} />}
       <Toolbar
         view={view}

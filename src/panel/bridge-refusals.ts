@@ -12,11 +12,12 @@ export class BridgeRefusals {
   private readonly relays = new Map<string, number>();
   private retired = 0;
   private baseline = 0;
-  /** The frame of the latest report that counted one more refusal. */
+  /** The frame of the latest report that counted one more refusal, and why it was refused. */
   frameUrl = "";
+  reason: RelayToPanel["bridge-refused"]["reason"] = "second";
   version = 0;
 
-  report({ relay, frameUrl, count }: RelayToPanel["bridge-refused"]): void {
+  report({ relay, frameUrl, reason, count }: RelayToPanel["bridge-refused"]): void {
     const before = this.relays.get(relay) ?? 0;
     // A relay's total only grows; a smaller one is a late message, already counted.
     if (count <= before) return;
@@ -28,6 +29,7 @@ export class BridgeRefusals {
       this.relays.delete(oldest);
     }
     this.frameUrl = frameUrl;
+    this.reason = reason;
     this.version++;
   }
 

@@ -259,7 +259,11 @@ function leavePage(model: PanelModel): PanelModel {
     sockets.delete(id);
     model.faults.forget(id);
   }
-  if (!model.preserveLog) model.log.removeSockets((id) => !sockets.has(id));
+  if (!model.preserveLog) {
+    model.log.removeSockets((id) => !sockets.has(id));
+    // What the old document's relays refused was about that document.
+    model.refusals.reset();
+  }
   return touch(model);
 }
 

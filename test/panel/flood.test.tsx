@@ -156,6 +156,18 @@ describe("panel under a flood", () => {
     expect(alert.textContent!.length).toBeLessThan(400);
   });
 
+  it("a late hand-over (Lifeguard's own script on a first load after install, or a forger) says the page is not recorded, and goes with the page on a navigation", async () => {
+    const { send } = await mount();
+    await send(envelope<RelayToPanel, "bridge-refused">("lifeguard-relay", "bridge-refused", { relay: "r1", frameUrl: "https://a.test/", reason: "late", count: 1 }));
+    expect($("bridge-alert")!.dataset.reason).toBe("late");
+    expect($("bridge-alert")!.textContent).toContain("this page is not recorded");
+    expect($("bridge-alert")!.textContent).toContain("Reload the page");
+    expect($("bridge-alert")!.textContent).not.toContain("Someone in this page");
+    // The page reloads: the old document's refusal is not the new one's.
+    await send(envelope<BackgroundToPanel, "frame-disconnected">("lifeguard-background", "frame-disconnected", { frameId: 0 }));
+    expect($("bridge-alert")).toBeNull();
+  });
+
   it("renders without walking every socket's events (faults in force are followed, not looked for)", async () => {
     const { send } = await mount();
     await send(snapshotMessage(Array.from({ length: 1000 }, (_, i) => socketSnapshot(`s:${i}`, { events: [{ kind: "note", t: 5, socket: `s:${i}`, text: "hi" }] }))));
