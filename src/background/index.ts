@@ -1,13 +1,21 @@
-import browser from "webextension-polyfill";
+import browser, { type Runtime } from "webextension-polyfill";
 import pageWorldFile from "../page/index.iife.ts?iife";
 import { SETTINGS_KEY, validateSettings } from "../shared/settings";
 import { pageWorldRegistration, type ScriptingLike } from "./page-world";
 import { TabRouter } from "./router";
+import { PRESENCE_QUERY, isPresenceQuery } from "../shared/protocol";
 
 // Registered synchronously at top level: a restarted service worker must have its listener before
 // the relays' and panels' reconnects arrive.
 const router = new TabRouter({ extensionOrigin: browser.runtime.getURL("") });
 browser.runtime.onConnect.addListener((port) => router.connect(port));
+// A panel without the tabs API (Firefox's DevTools panels) asks here whether its tab is recorded
+// (presence.ts); only an extension page may ask (a content script's sender has a tab).
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  const tabId = (message as { tabId?: unknown }).tabId;
+  if (!isPresenceQuery(message) || sender.tab || typeof tabId !== "number") return undefined;
+  return browser.tabs.sendMessage(tabId, PRESENCE_QUERY, { frameId: 0 }).catch(() => null);
+});
 
 // `settings.enabled` decides whether pages loaded from now on get the page-world script at all.
 const registration = pageWorldRegistration(browser.scripting as unknown as ScriptingLike, pageWorldFile);

@@ -14,7 +14,7 @@ const connect: ConnectPort = (name) => browser.runtime.connect({ name });
 
 document.documentElement.lang = uiLanguage();
 applyTheme(document.documentElement, browser.devtools?.panels);
-const presence = tabId === null ? undefined : () => probePresence(browser.tabs, tabId);
+const presence = tabId === null ? undefined : () => probePresence(browser.tabs, tabId, (m) => browser.runtime.sendMessage(m));
 // In DevTools the inspected window reloads itself; in a tab (`?tabId=N`) the tab is reloaded.
 const reloadPage = tabId === null ? undefined : () => void (browser.devtools?.inspectedWindow ? browser.devtools.inspectedWindow.reload({}) : browser.tabs.reload(tabId));
 render(

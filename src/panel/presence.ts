@@ -12,10 +12,13 @@ export interface TabsLike {
   sendMessage(tabId: number, message: unknown, options: { frameId: number }): Promise<unknown>;
 }
 
-export async function probePresence(tabs: TabsLike | undefined, tabId: number): Promise<Presence> {
-  if (!tabs) return "unknown";
+/** Asks the background to ask the tab (for a panel without the tabs API). */
+export type AskBackground = (message: unknown) => Promise<unknown>;
+
+export async function probePresence(tabs: TabsLike | undefined, tabId: number, background?: AskBackground): Promise<Presence> {
+  if (!tabs?.sendMessage && !background) return "unknown";
   try {
-    const answer = await tabs.sendMessage(tabId, PRESENCE_QUERY, { frameId: 0 });
+    const answer = tabs?.sendMessage ? await tabs.sendMessage(tabId, PRESENCE_QUERY, { frameId: 0 }) : await background!({ ...PRESENCE_QUERY, tabId });
     if (!isPresenceAnswer(answer)) return "absent";
     return answer.pageWorld ? "recording" : "off";
   } catch {

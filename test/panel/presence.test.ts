@@ -25,3 +25,17 @@ describe("probePresence", () => {
     expect(await probePresence(undefined, 4)).toBe("unknown");
   });
 });
+
+describe("probePresence without the tabs API (Firefox's DevTools panels)", () => {
+  it("asks the background, which asks the tab", async () => {
+    const asked: unknown[] = [];
+    const background = async (m: unknown) => {
+      asked.push(m);
+      return { pageWorld: true };
+    };
+    expect(await probePresence(undefined, 9, background)).toBe("recording");
+    expect(asked).toEqual([{ ...PRESENCE_QUERY, tabId: 9 }]);
+    // The background answers null when the tab has no relay.
+    expect(await probePresence(undefined, 9, async () => null)).toBe("absent");
+  });
+});
