@@ -113,7 +113,6 @@ export function FramesTable(props: FramesTableProps) {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const viewport = (): number => scrollRef.current?.clientHeight || props.initialRect?.height || 0;
   const newestT = count ? rows.timeOf(codes[count - 1]!, frames) : -Infinity;
-  const atEnd = (offset: number): boolean => offset + viewport() >= count * ROW_HEIGHT - AT_END_SLACK;
   // What the scroll listener reads: the rows as last rendered.
   const latest = useRef({ newestT, count });
   latest.current = { newestT, count };
