@@ -18,6 +18,7 @@ import { PauseBanner } from "./PauseBanner";
 import { FramesView, framesViewMemory } from "./FramesView";
 import { Timeline } from "./Timeline";
 import { FaultBar } from "./FaultBar";
+import { SiteProtect } from "./SiteProtect";
 import type { ActiveFaults } from "./fault-state";
 import type { SocketView } from "./model";
 import type { SettingsStore } from "../options/settings-store";
@@ -187,8 +188,10 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
           faults={faults}
           now={now}
           onFault={(target, fault) => port.current?.fault(target, fault)}
-          onProtect={settings ? onProtect : undefined}
         />
+      )}
+      {socket !== null && settings && model.sockets.get(socket)!.origin === "live" && (
+        <SiteProtect socket={model.sockets.get(socket)!} onProtect={onProtect} />
       )}
       {settingsError && (
         <p class="app-error" role="alert">

@@ -11,8 +11,6 @@ export interface FaultBarProps {
   socket: SocketView | null;
   faults: ActiveFaults;
   onFault(target: FaultTarget, fault: FaultCommand): void;
-  /** "Protect this site" / "Unprotect" for the selected socket's origin; absent when settings cannot be written. */
-  onProtect?(socket: SocketView, protect: boolean): void;
   now: number;
 }
 
@@ -32,7 +30,7 @@ export const FAULT_KEYS = { drop: "D", offline: "O", blackhole: "B", reconnect: 
  * Break on purpose: every control acts on the selected socket, or on every socket of the tab when none
  * is selected ("offline" always takes the whole tab, as a network does).
  */
-export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarProps) {
+export function FaultBar({ socket, faults, onFault, now }: FaultBarProps) {
   const [code, setCode] = useState("1001");
   const [reason, setReason] = useState("");
   const [offlineSeconds, setOfflineSeconds] = useState("5");
@@ -117,16 +115,6 @@ export function FaultBar({ socket, faults, onFault, onProtect, now }: FaultBarPr
       <span class="faultbar-scope" data-testid="fault-scope" title={socket ? clip(socket.url, 4096) : undefined}>
         {socket ? t("panelScopeSocket", [clip(socket.url, 60)]) : t("panelScopeTab")}
       </span>
-      {socket && onProtect && (
-        <button
-          type="button"
-          data-testid={socket.protected ? "unprotect" : "protect"}
-          title={socket.protected ? t("panelProtectedByRule", [socket.rule ?? `(${t("panelUnknown")})`]) : t("panelProtectTitle")}
-          onClick={() => onProtect(socket, !socket.protected)}
-        >
-          {socket.protected ? t("panelUnprotect") : t("panelProtect")}
-        </button>
-      )}
       <span class="faultbar-group">
         <button type="button" data-testid="fault-drop" title={title(t("panelDropTitle"), FAULT_KEYS.drop)} onClick={actions.drop}>
           {t("panelDrop")}
