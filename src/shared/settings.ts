@@ -82,6 +82,11 @@ export interface ResolvedRule {
 /** A rule as stored: only `match` is required. */
 export interface Rule {
   match: string;
+  /**
+   * `false`: the rule is paused ("Pause protection for this site"): it keeps its tuning but matches
+   * nothing, so a later rule (or none) decides. Absent: true.
+   */
+  enabled?: boolean;
   reconnect?: Partial<ReconnectSettings>;
   heartbeat?: Partial<HeartbeatSettings>;
   queue?: Partial<QueueSettings>;
@@ -241,6 +246,7 @@ export function resolveRule(rule: Rule): ResolvedRule {
 /** The first rule whose `match` fits `url`, resolved; null when none does (inspect only). */
 export function findRule(settings: Settings, url: string): ResolvedRule | null {
   for (const rule of settings.rules) {
+    if (rule.enabled === false) continue;
     if (globError(rule.match) === null && matchGlob(rule.match.replace(/\*+/g, "*"), url)) return resolveRule(rule);
   }
   return null;
@@ -460,6 +466,11 @@ function validateRule(input: unknown, path: string, errors: string[]): Rule | nu
   for (const key of Object.keys(input)) {
     if (key === "match") continue;
     const at = `${path}.${key}`;
+    if (key === "enabled") {
+      if (typeof input.enabled === "boolean") rule.enabled = input.enabled;
+      else errors.push(`${at}: expected true or false, got ${describe(input.enabled)}`);
+      continue;
+    }
     if (!Object.prototype.hasOwnProperty.call(SECTION_SCHEMAS, key)) {
       errors.push(`${at}: unknown key`);
       continue;

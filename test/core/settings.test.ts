@@ -217,6 +217,20 @@ describe("globs and rules", () => {
     expect(findRule(settings, "wss://example.org/")).toBeNull();
   });
 
+  it("a paused rule (enabled: false) keeps its tuning and matches nothing; a bad enabled is reported", () => {
+    const { settings, errors } = validateSettings({
+      rules: [
+        { match: "wss://api.example.com/*", enabled: false, heartbeat: { message: "ping" } },
+        { match: "wss://*.example.com/*", enabled: true, queue: { enabled: false } },
+        { match: "wss://x.test/*", enabled: "no" },
+      ],
+    });
+    expect(settings.rules[0]).toEqual({ match: "wss://api.example.com/*", enabled: false, heartbeat: { message: "ping" } });
+    expect(findRule(settings, "wss://api.example.com/socket")?.match).toBe("wss://*.example.com/*");
+    expect(settings.rules[2]).toEqual({ match: "wss://x.test/*" });
+    expect(errors).toEqual(['rules[2].enabled: expected true or false, got "no"']);
+  });
+
   it("resolveRule does not share arrays with the defaults", () => {
     const r = resolveRule({ match: "*" });
     r.reconnect.stopOnCodes.push(4000);
