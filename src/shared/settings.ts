@@ -181,16 +181,22 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-/** Why `glob` cannot be a rule's `match`, or null when it can. */
-export function globError(glob: unknown): string | null {
-  if (typeof glob !== "string") return `expected a glob string, got ${describe(glob)}`;
-  if (glob.length === 0) return "expected a non-empty glob";
-  if (glob.length > LIMITS.maxGlobLength) return `glob longer than ${LIMITS.maxGlobLength} characters`;
+/** Why `glob` cannot be a rule's `match`, as a phrase the options page translates; null when it can. */
+export function globProblem(glob: unknown): Phrase | null {
+  if (typeof glob !== "string") return phrase("expectedGlob", describe(glob));
+  if (glob.length === 0) return phrase("emptyGlob");
+  if (glob.length > LIMITS.maxGlobLength) return phrase("globTooLong", String(LIMITS.maxGlobLength));
   // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(glob)) return "glob contains whitespace or control characters";
+  if (/[\s\u0000-\u001f\u007f]/.test(glob)) return phrase("globWhitespace");
   const stars = glob.replace(/\*+/g, "*").split("*").length - 1;
-  if (stars > LIMITS.maxGlobStars) return `glob has more than ${LIMITS.maxGlobStars} wildcards`;
+  if (stars > LIMITS.maxGlobStars) return phrase("globTooManyStars", String(LIMITS.maxGlobStars));
   return null;
+}
+
+/** Why `glob` cannot be a rule's `match` (in English), or null when it can. */
+export function globError(glob: unknown): string | null {
+  const problem = globProblem(glob);
+  return problem && phraseText(problem);
 }
 
 /**
@@ -262,14 +268,96 @@ export function isJsonPath(x: unknown): x is string {
   return typeof x === "string" && x.length <= LIMITS.maxPathLength && JSON_PATH.test(x);
 }
 
-function describe(x: unknown): string {
+/**
+ * The validator's words. Each message is a `code` with substitutions, so the options page can show it
+ * in the user's language (the locale files hold `settings<Code>` with the same text for English, a
+ * test keeps them equal); the page world and the background only ever need the English form, which
+ * is made here without the locale files (they would bloat the page-world script).
+ * Templates follow `i18n.getMessage`: `$1`.. are substitutions, `$$` is a dollar.
+ */
+export const PROBLEM_TEXT = {
+  expectedBool: "expected true or false, got $1",
+  expectedNonNegativeNumber: "expected a non-negative number, got $1",
+  expectedNonNegativeInteger: "expected a non-negative integer, got $1",
+  expectedMilliseconds: "expected a number of milliseconds, got $1",
+  expectedNumber: "expected a number, got $1",
+  expectedNullOrNonNegativeInteger: "expected null or a non-negative integer, got $1",
+  atLeast: "must be at least $1, got $2",
+  atMost: "must be at most $1, got $2",
+  expectedString: "expected a string, got $1",
+  expectedStringOrNull: "expected a string or null, got $1",
+  longerThanBytesSize: "longer than $1 bytes ($2)",
+  longerThanBytes: "longer than $1 bytes",
+  expectedOneOf: "expected one of $1, got $2",
+  expectedJsonPath: 'expected a JSON path like "$$.a.b" or "$$.items[0]", got $1',
+  expectedCloseCodes: "expected an array of close codes, got $1",
+  tooManyCodes: "more than $1 codes",
+  expectedCloseCode: "expected a close code (an integer 1000-4999), got $1",
+  expectedPrimitive: "expected a string, number, boolean or null, got $1",
+  expectedQueryParam: "expected null or a query parameter name (1-64 of A-Z a-z 0-9 _ . ~ -), got $1",
+  expectedObject: "expected an object, got $1",
+  expectedArray: "expected an array, got $1",
+  unknownKey: "unknown key",
+  missing: "missing",
+  expectedGlob: "expected a glob string, got $1",
+  emptyGlob: "expected a non-empty glob",
+  globTooLong: "glob longer than $1 characters",
+  globWhitespace: "glob contains whitespace or control characters",
+  globTooManyStars: "glob has more than $1 wildcards",
+  tooManyRules: "more than $1 rules; the rest are ignored",
+  ruleDropped: "$1; rule dropped",
+  gotLongString: "a string of $1 characters",
+  gotArray: "an array",
+  gotObject: "an object",
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_TEXT;
+
+/** A message with its substitutions; a substitution may itself be a phrase ("got an array"). */
+export interface Phrase {
+  code: ProblemCode;
+  subs: (string | Phrase)[];
+}
+
+/** One thing wrong with the settings: where (`["rules", 0, "heartbeat", "intervalMs"]`, `[]` for the root) and what. */
+export interface SettingsProblem {
+  path: (string | number)[];
+  message: Phrase;
+}
+
+const phrase = (code: ProblemCode, ...subs: (string | Phrase)[]): Phrase => ({ code, subs });
+
+/** A phrase in any language: `lookup` gives the template of a code (English: `PROBLEM_TEXT`). */
+export function renderPhrase(p: Phrase, lookup: (code: ProblemCode, subs: string[]) => string): string {
+  return lookup(
+    p.code,
+    p.subs.map((s) => (typeof s === "string" ? s : renderPhrase(s, lookup))),
+  );
+}
+
+const english = (code: ProblemCode, subs: string[]): string =>
+  PROBLEM_TEXT[code].replace(/\$(\$|\d)/g, (_, n: string) => (n === "$" ? "$" : (subs[Number(n) - 1] ?? "")));
+
+export const phraseText = (p: Phrase): string => renderPhrase(p, english);
+
+/** `rules[0].reconnect.stopOnCodes[1]`; `(root)` for the settings object itself. */
+export function problemPath(path: readonly (string | number)[]): string {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? key : `.${key}`;
+  return out === "" ? "(root)" : out;
+}
+
+/** `path: message`, in English: what the validator's `errors` hold. */
+export const problemText = (p: SettingsProblem): string => `${problemPath(p.path)}: ${phraseText(p.message)}`;
+
+function describe(x: unknown): string | Phrase {
   if (x === undefined) return "undefined";
   if (typeof x === "number" || typeof x === "boolean" || x === null) return String(x);
   if (typeof x === "string") {
-    return x.length > 40 ? `a string of ${x.length} characters` : JSON.stringify(x);
+    return x.length > 40 ? phrase("gotLongString", String(x.length)) : JSON.stringify(x);
   }
-  if (Array.isArray(x)) return "an array";
-  if (typeof x === "object") return "an object";
+  if (Array.isArray(x)) return phrase("gotArray");
+  if (typeof x === "object") return phrase("gotObject");
   return typeof x;
 }
 
@@ -301,33 +389,35 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-/** A field check: returns the error text (without the path) or null. */
-type Check = (x: unknown) => string | null;
+/** A field check: what is wrong (without the path; `at` extends it into an array), or null. */
+type Check = (x: unknown) => (Phrase & { at?: number }) | null;
 
-const bool: Check = (x) => (typeof x === "boolean" ? null : `expected true or false, got ${describe(x)}`);
+const bool: Check = (x) => (typeof x === "boolean" ? null : phrase("expectedBool", describe(x)));
+
+type Expected = "expectedNonNegativeNumber" | "expectedNonNegativeInteger" | "expectedMilliseconds" | "expectedNumber" | "expectedNullOrNonNegativeInteger";
 
 /* @__NO_SIDE_EFFECTS__ */
-function num(min: number, max: number, opts: { integer?: boolean; what?: string } = {}): Check {
-  const what = opts.what ?? (opts.integer ? "a non-negative integer" : "a non-negative number");
+function num(min: number, max: number, opts: { integer?: boolean; what?: Expected } = {}): Check {
+  const what = opts.what ?? (opts.integer ? "expectedNonNegativeInteger" : "expectedNonNegativeNumber");
   return (x) => {
-    if (typeof x !== "number" || !Number.isFinite(x)) return `expected ${what}, got ${describe(x)}`;
-    if (opts.integer && !Number.isInteger(x)) return `expected ${what}, got ${describe(x)}`;
-    if (x < min) return min === 0 ? `expected ${what}, got ${x}` : `must be at least ${min}, got ${x}`;
-    if (x > max) return `must be at most ${max}, got ${x}`;
+    if (typeof x !== "number" || !Number.isFinite(x)) return phrase(what, describe(x));
+    if (opts.integer && !Number.isInteger(x)) return phrase(what, describe(x));
+    if (x < min) return min === 0 ? phrase(what, String(x)) : phrase("atLeast", String(min), String(x));
+    if (x > max) return phrase("atMost", String(max), String(x));
     return null;
   };
 }
 
 const delayMs = num(0, LIMITS.maxDelayMs);
-const intervalMs = num(LIMITS.minIntervalMs, LIMITS.maxDelayMs, { what: "a number of milliseconds" });
+const intervalMs = num(LIMITS.minIntervalMs, LIMITS.maxDelayMs, { what: "expectedMilliseconds" });
 
 /* @__NO_SIDE_EFFECTS__ */
 function text(maxBytes: number, allowNull: boolean): Check {
   return (x) => {
     if (x === null && allowNull) return null;
-    if (typeof x !== "string") return `expected a string${allowNull ? " or null" : ""}, got ${describe(x)}`;
+    if (typeof x !== "string") return phrase(allowNull ? "expectedStringOrNull" : "expectedString", describe(x));
     const size = utf8Length(x);
-    if (size > maxBytes) return `longer than ${maxBytes} bytes (${size})`;
+    if (size > maxBytes) return phrase("longerThanBytesSize", String(maxBytes), String(size));
     return null;
   };
 }
@@ -337,19 +427,18 @@ function oneOf(values: readonly string[]): Check {
   return (x) =>
     typeof x === "string" && values.includes(x)
       ? null
-      : `expected one of ${values.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(x)}`;
+      : phrase("expectedOneOf", values.map((v) => JSON.stringify(v)).join(", "), describe(x));
 }
 
-const jsonPath: Check = (x) =>
-  isJsonPath(x) ? null : `expected a JSON path like "$.a.b" or "$.items[0]", got ${describe(x)}`;
+const jsonPath: Check = (x) => (isJsonPath(x) ? null : phrase("expectedJsonPath", describe(x)));
 
 const closeCodes: Check = (x) => {
-  if (!Array.isArray(x)) return `expected an array of close codes, got ${describe(x)}`;
-  if (x.length > LIMITS.maxStopCodes) return `more than ${LIMITS.maxStopCodes} codes`;
+  if (!Array.isArray(x)) return phrase("expectedCloseCodes", describe(x));
+  if (x.length > LIMITS.maxStopCodes) return phrase("tooManyCodes", String(LIMITS.maxStopCodes));
   for (let i = 0; i < x.length; i++) {
     const c: unknown = x[i];
     if (typeof c !== "number" || !Number.isInteger(c) || c < 1000 || c > 4999) {
-      return `[${i}]: expected a close code (an integer 1000-4999), got ${describe(c)}`;
+      return { ...phrase("expectedCloseCode", describe(c)), at: i };
     }
   }
   return null;
@@ -358,20 +447,18 @@ const closeCodes: Check = (x) => {
 const primitive: Check = (x) =>
   x === null || typeof x === "boolean" || typeof x === "string" || (typeof x === "number" && Number.isFinite(x))
     ? typeof x === "string" && utf8Length(x) > LIMITS.maxTextBytes
-      ? `longer than ${LIMITS.maxTextBytes} bytes`
+      ? phrase("longerThanBytes", String(LIMITS.maxTextBytes))
       : null
-    : `expected a string, number, boolean or null, got ${describe(x)}`;
+    : phrase("expectedPrimitive", describe(x));
 
 const queryParam: Check = (x) => {
   if (x === null) return null;
-  if (typeof x !== "string" || !/^[A-Za-z0-9_.~-]{1,64}$/.test(x)) {
-    return `expected null or a query parameter name (1-64 of A-Z a-z 0-9 _ . ~ -), got ${describe(x)}`;
-  }
+  if (typeof x !== "string" || !/^[A-Za-z0-9_.~-]{1,64}$/.test(x)) return phrase("expectedQueryParam", describe(x));
   return null;
 };
 
 const maxAttempts: Check = (x) =>
-  x === null ? null : num(0, LIMITS.maxAttempts, { integer: true, what: "null or a non-negative integer" })(x);
+  x === null ? null : num(0, LIMITS.maxAttempts, { integer: true, what: "expectedNullOrNonNegativeInteger" })(x);
 
 type Schema = Record<string, Check | { schema: Schema }>;
 
@@ -380,7 +467,7 @@ const SECTION_SCHEMAS: Record<keyof Omit<ResolvedRule, "match">, Schema> = {
     enabled: bool,
     minDelayMs: delayMs,
     maxDelayMs: delayMs,
-    factor: num(1, LIMITS.maxFactor, { what: "a number" }),
+    factor: num(1, LIMITS.maxFactor, { what: "expectedNumber" }),
     maxAttempts,
     stableAfterMs: delayMs,
     retryInitialConnect: bool,
@@ -425,78 +512,82 @@ const RECORD_SCHEMA: Schema = {
   maxPreviewBytes: num(0, LIMITS.maxPreviewBytes, { integer: true }),
 };
 
+type Path = (string | number)[];
+
 /** Copies the valid fields of `input` (an object at `path`); reports the rest. */
-function validateObject(input: unknown, schema: Schema, path: string, errors: string[]): Record<string, unknown> {
+function validateObject(input: unknown, schema: Schema, path: Path, problems: SettingsProblem[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!isRecord(input)) {
-    errors.push(`${path}: expected an object, got ${describe(input)}`);
+    problems.push({ path, message: phrase("expectedObject", describe(input)) });
     return out;
   }
   for (const key of Object.keys(input)) {
-    const at = `${path}.${key}`;
+    const at = [...path, key];
     const check = Object.prototype.hasOwnProperty.call(schema, key) ? schema[key] : undefined;
     if (check === undefined) {
-      errors.push(`${at}: unknown key`);
+      problems.push({ path: at, message: phrase("unknownKey") });
       continue;
     }
     const value = input[key];
     if (typeof check === "function") {
       const err = check(value);
       if (err === null) out[key] = Array.isArray(value) ? [...(value as unknown[])] : value;
-      else errors.push(err.startsWith("[") ? `${at}${err}` : `${at}: ${err}`);
+      else problems.push({ path: err.at === undefined ? at : [...at, err.at], message: phrase(err.code, ...err.subs) });
     } else {
-      const sub = validateObject(value, check.schema, at, errors);
+      const sub = validateObject(value, check.schema, at, problems);
       if (Object.keys(sub).length > 0) out[key] = sub;
     }
   }
   return out;
 }
 
-function validateRule(input: unknown, path: string, errors: string[]): Rule | null {
+function validateRule(input: unknown, path: Path, problems: SettingsProblem[]): Rule | null {
   if (!isRecord(input)) {
-    errors.push(`${path}: expected an object, got ${describe(input)}; rule dropped`);
+    problems.push({ path, message: phrase("ruleDropped", phrase("expectedObject", describe(input))) });
     return null;
   }
-  const matchErr = globError(input.match);
+  const matchErr = globProblem(input.match);
   if (matchErr !== null) {
-    errors.push(`${path}.match: ${input.match === undefined ? "missing" : matchErr}; rule dropped`);
+    problems.push({ path: [...path, "match"], message: phrase("ruleDropped", input.match === undefined ? phrase("missing") : matchErr) });
     return null;
   }
   const rule: Rule = { match: input.match as string };
   for (const key of Object.keys(input)) {
     if (key === "match") continue;
-    const at = `${path}.${key}`;
+    const at = [...path, key];
     if (key === "enabled") {
       if (typeof input.enabled === "boolean") rule.enabled = input.enabled;
-      else errors.push(`${at}: expected true or false, got ${describe(input.enabled)}`);
+      else problems.push({ path: at, message: phrase("expectedBool", describe(input.enabled)) });
       continue;
     }
     if (!Object.prototype.hasOwnProperty.call(SECTION_SCHEMAS, key)) {
-      errors.push(`${at}: unknown key`);
+      problems.push({ path: at, message: phrase("unknownKey") });
       continue;
     }
     const section = key as keyof typeof SECTION_SCHEMAS;
-    const value = validateObject(input[key], SECTION_SCHEMAS[section], at, errors);
+    const value = validateObject(input[key], SECTION_SCHEMAS[section], at, problems);
     (rule as unknown as Record<string, unknown>)[section] = value;
   }
   return rule;
 }
 
 /**
- * Checks untrusted settings. Never throws: every bad field is reported as `path: problem` and takes its
- * default; a rule that is not an object or whose `match` is not a usable glob is dropped.
+ * Checks untrusted settings. Never throws: every bad field is reported and takes its default; a rule
+ * that is not an object or whose `match` is not a usable glob is dropped. `problems` say where and
+ * what for a reader to translate; `errors` are the same in English (`path: problem`).
  */
-export function validateSettings(input: unknown): { settings: Settings; errors: string[] } {
-  const errors: string[] = [];
+export function validateSettings(input: unknown): { settings: Settings; errors: string[]; problems: SettingsProblem[] } {
+  const problems: SettingsProblem[] = [];
   const settings: Settings = {
     enabled: DEFAULTS.enabled,
     rules: [],
     record: { ...DEFAULTS.record },
   };
-  if (input === undefined || input === null) return { settings, errors };
+  const done = () => ({ settings, problems, get errors() { return problems.map(problemText); } });
+  if (input === undefined || input === null) return done();
   if (!isRecord(input)) {
-    errors.push(`(root): expected an object, got ${describe(input)}`);
-    return { settings, errors };
+    problems.push({ path: [], message: phrase("expectedObject", describe(input)) });
+    return done();
   }
   for (const key of Object.keys(input)) {
     const value = input[key];
@@ -504,29 +595,29 @@ export function validateSettings(input: unknown): { settings: Settings; errors: 
       case "enabled": {
         const err = bool(value);
         if (err === null) settings.enabled = value as boolean;
-        else errors.push(`enabled: ${err}`);
+        else problems.push({ path: ["enabled"], message: err });
         break;
       }
       case "rules": {
         if (!Array.isArray(value)) {
-          errors.push(`rules: expected an array, got ${describe(value)}`);
+          problems.push({ path: ["rules"], message: phrase("expectedArray", describe(value)) });
           break;
         }
         if (value.length > LIMITS.maxRules) {
-          errors.push(`rules: more than ${LIMITS.maxRules} rules; the rest are ignored`);
+          problems.push({ path: ["rules"], message: phrase("tooManyRules", String(LIMITS.maxRules)) });
         }
         value.slice(0, LIMITS.maxRules).forEach((r: unknown, i) => {
-          const rule = validateRule(r, `rules[${i}]`, errors);
+          const rule = validateRule(r, ["rules", i], problems);
           if (rule) settings.rules.push(rule);
         });
         break;
       }
       case "record":
-        Object.assign(settings.record, validateObject(value, RECORD_SCHEMA, "record", errors));
+        Object.assign(settings.record, validateObject(value, RECORD_SCHEMA, ["record"], problems));
         break;
       default:
-        errors.push(`${key}: unknown key`);
+        problems.push({ path: [key], message: phrase("unknownKey") });
     }
   }
-  return { settings, errors };
+  return done();
 }

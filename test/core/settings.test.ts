@@ -8,13 +8,15 @@ import {
   matchGlob,
   resolveRule,
   validateSettings,
+  problemText,
+  renderPhrase,
 } from "../../src/shared/settings";
 
 const rule0 = (section: Record<string, unknown>) => ({ rules: [{ match: "wss://*.example.com/*", ...section }] });
 
 describe("validateSettings", () => {
   it("gives the defaults for nothing stored, and accepts the documented example unchanged", () => {
-    expect(validateSettings(undefined)).toEqual({ settings: DEFAULTS, errors: [] });
+    expect(validateSettings(undefined)).toEqual({ settings: DEFAULTS, errors: [], problems: [] });
     const example = { enabled: true, rules: [{ match: "wss://*.example.com/*", ...RULE_DEFAULTS }], record: DEFAULTS.record };
     const { settings, errors } = validateSettings(JSON.parse(JSON.stringify(example)));
     expect(errors).toEqual([]);
@@ -237,3 +239,29 @@ describe("globs and rules", () => {
     expect(RULE_DEFAULTS.reconnect.stopOnCodes).not.toContain(4000);
   });
 });
+
+describe("validateSettings: problems for a reader to translate", () => {
+  it("say where as a path of keys and indexes, and what as a code with substitutions; errors are their English form", () => {
+    const { problems, errors } = validateSettings({
+      rules: [{ match: "*", reconnect: { stopOnCodes: [1000, 99] }, heartbeat: { message: [] } }, 5],
+    });
+    expect(problems).toEqual([
+      { path: ["rules", 0, "reconnect", "stopOnCodes", 1], message: { code: "expectedCloseCode", subs: ["99"] } },
+      { path: ["rules", 0, "heartbeat", "message"], message: { code: "expectedString", subs: [{ code: "gotArray", subs: [] }] } },
+      { path: ["rules", 1], message: { code: "ruleDropped", subs: [{ code: "expectedObject", subs: ["5"] }] } },
+    ]);
+    expect(errors).toEqual(problems.map(problemText));
+    expect(errors).toEqual([
+      "rules[0].reconnect.stopOnCodes[1]: expected a close code (an integer 1000-4999), got 99",
+      "rules[0].heartbeat.message: expected a string, got an array",
+      "rules[1]: expected an object, got 5; rule dropped",
+    ]);
+  });
+
+  it("renders a phrase with any lookup, nested phrases first", () => {
+    const p = { code: "ruleDropped", subs: [{ code: "globTooLong", subs: ["2048"] }] } as const;
+    expect(renderPhrase({ ...p, subs: [...p.subs] }, (code, subs) => `<${code}:${subs.join("|")}>`)).toBe("<ruleDropped:<globTooLong:2048>>");
+    expect(problemText({ path: [], message: { code: "expectedJsonPath", subs: ["1"] } })).toBe('(root): expected a JSON path like "$.a.b" or "$.items[0]", got 1');
+  });
+});
+
