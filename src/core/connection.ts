@@ -22,7 +22,7 @@
  * Page code runs synchronously inside `sink.dispatch`, and may call `send`/`close` from there: every
  * step after a dispatch re-checks that the state is still the one it started from.
  */
-import type { SocketState } from "../shared/protocol";
+import type { HeartbeatMode, SocketState } from "../shared/protocol";
 import type { ResolvedRule } from "../shared/settings";
 import { ReconnectAttempts } from "./backoff";
 import { isBadPort } from "./bad-port";
@@ -84,6 +84,12 @@ export class ResilientConnection {
   private phase: Phase = "connecting";
   private rule: ResolvedRule | null;
   private choice: StrategyChoice;
+  /**
+   * The heartbeat mode the recorder was last told of. The page world announces the first one itself
+   * (`strategyChoice` carries it into its protection event, once this is constructed: null until
+   * then); this engine tells of every later change.
+   */
+  private heartbeatTold: HeartbeatMode | undefined | null = null;
   /** The client-library protocol, from the constructor's arguments or the first frames, and its state. */
   private readonly watch: ProtocolWatch;
   private disposed = false;
@@ -133,6 +139,7 @@ export class ResilientConnection {
     });
     this.configureGuarantees();
     this.adopt(opts.initial);
+    this.heartbeatTold = this.heartbeatMode();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -160,9 +167,10 @@ export class ResilientConnection {
     return this.choice.strategy;
   }
 
-  /** The strategy with its reason and the recognised protocol, for the panel. */
-  get strategyChoice(): StrategyChoice {
-    return this.choice;
+  /** The strategy with its reason, the recognised protocol and the heartbeat mode, for the panel. */
+  get strategyChoice(): StrategyChoice & { heartbeat?: HeartbeatMode } {
+    const heartbeat = this.heartbeatMode();
+    return heartbeat === undefined ? this.choice : { ...this.choice, heartbeat };
   }
 
   /** The engine's own state name (the recorder's vocabulary), for the panel and tests. */
@@ -247,6 +255,7 @@ export class ResilientConnection {
   }
 
   updateRule(rule: ResolvedRule | null, strategy?: ResolvedStrategy): void {
+    const wasProtected = this.rule !== null;
     if (rule === null) {
       this.rule = null;
       this.configureGuarantees();
@@ -266,6 +275,10 @@ export class ResilientConnection {
     this.configureGuarantees();
     // A new rule restarts the heartbeat from now, with its timing.
     if (this.phase === "open") this.heartbeat.restart();
+    // Protection that starts again is announced by the page world, with `strategyChoice`; a rule that
+    // changes under protection (a ping message saved from the panel) is this engine's to tell.
+    if (wasProtected) this.tellHeartbeat();
+    else this.heartbeatTold = this.heartbeatMode();
   }
 
   environment(ev: "online" | "offline" | "visible" | "resume"): void {
@@ -346,6 +359,7 @@ export class ResilientConnection {
     this.heldError = false;
     this.watch.opened(adopted);
     this.heartbeat.fit();
+    this.tellHeartbeat();
     const stableAfterMs = this.rule?.reconnect.stableAfterMs ?? 0;
     this.setTimer(() => {
       if (this.attempts.count > 0) this.log.note(`stable for ${stableAfterMs} ms: attempt count reset`);
@@ -616,7 +630,10 @@ export class ResilientConnection {
 
   /** A frame of the live connection, either way: the protocol's state may retime the heartbeat. */
   private observe(dir: Direction, data: unknown): void {
-    if (this.watch.observe(dir, data) && this.phase === "open") this.heartbeat.fit();
+    if (this.watch.observe(dir, data) && this.phase === "open") {
+      this.heartbeat.fit();
+      this.tellHeartbeat();
+    }
   }
 
   /** A protocol recognised from a frame: `auto` may change strategy, and delivery/resume with it. */
@@ -624,7 +641,30 @@ export class ResilientConnection {
     if (!this.rule) return;
     this.choice = resolveStrategy(this.rule.reconnect.strategy, this.watch.recognition, this.o.strategy);
     this.configureGuarantees();
-    this.log.event({ kind: "protection", protected: true, rule: this.rule.match, ...this.choice });
+    this.heartbeatTold = this.heartbeatMode() ?? this.heartbeatTold;
+    this.log.event({ kind: "protection", protected: true, rule: this.rule.match, ...this.strategyChoice });
+  }
+
+  /**
+   * How this socket's liveness is checked now. Undefined while a recognised protocol has not said yet
+   * (no connection, or its handshake still to come): such a gap is not news, and telling of it would
+   * flap at every reconnect.
+   */
+  private heartbeatMode(): HeartbeatMode | undefined {
+    const hb = this.rule?.heartbeat;
+    if (!hb || !hb.enabled) return "off";
+    if (hb.message !== "auto") return "message";
+    if (!this.watch.recognition) return "off";
+    if (!this.watch.heartbeatActive(hb)) return undefined;
+    return this.watch.heartbeatTiming(hb).passive ? "passive" : "protocol";
+  }
+
+  /** A protection event when the heartbeat mode changed since the recorder last heard of it. */
+  private tellHeartbeat(): void {
+    const heartbeat = this.heartbeatMode();
+    if (!this.rule || this.heartbeatTold === null || heartbeat === undefined || heartbeat === this.heartbeatTold) return;
+    this.heartbeatTold = heartbeat;
+    this.log.event({ kind: "protection", protected: true, rule: this.rule.match, ...this.choice, heartbeat });
   }
 
   // ---------------------------------------------------------------------------------------------

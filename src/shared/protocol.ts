@@ -14,6 +14,13 @@ export type Source = "lifeguard-page" | "lifeguard-relay" | "lifeguard-backgroun
 
 export type SocketState = "connecting" | "open" | "closing" | "closed" | "reconnecting";
 
+/**
+ * How a protected socket's liveness is checked: the recognised protocol's own ping (`protocol`), the
+ * rule's own message (`message`), listening to the server's pings (`passive`), or not at all (`off`:
+ * the heartbeat is disabled, or `auto` met a protocol Lifeguard does not know).
+ */
+export type HeartbeatMode = "protocol" | "message" | "passive" | "off";
+
 /** A page-world socket id, unique in the tab: `<stream>:<counter>`. */
 export type SocketId = string;
 
@@ -119,6 +126,8 @@ export type RecorderEvent =
       reason?: string;
       /** The recognised client-library protocol (`MQTT`, `Socket.IO / Engine.IO`...), if any. */
       protocol?: string;
+      /** How the page world checks this socket is alive, as of this event (absent: not known yet). */
+      heartbeat?: HeartbeatMode;
     }
   /** A fault from the panel started (`active`) or ended on this socket; `untilT` when it ends by itself. */
   | { kind: "fault"; t: number; socket: SocketId; fault: FaultKind; active: boolean; detail?: string; untilT?: number }
@@ -312,6 +321,10 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
+function isHeartbeatMode(x: unknown): x is HeartbeatMode {
+  return x === "protocol" || x === "message" || x === "passive" || x === "off";
+}
+
 function isShortString(x: unknown): x is string {
   return typeof x === "string" && x.length <= LIMITS.stringLength;
 }
@@ -429,7 +442,8 @@ export function isRecorderEvent(x: unknown): x is RecorderEvent {
         optional(x.rule, isShortString) &&
         optional(x.strategy, isShortString) &&
         optional(x.reason, isShortString) &&
-        optional(x.protocol, isShortString)
+        optional(x.protocol, isShortString) &&
+        optional(x.heartbeat, isHeartbeatMode)
       );
     case "fault":
       return (
