@@ -1,15 +1,20 @@
 // `npm start`: build both extensions, run the flaky demo server (demo/server.mjs), and open Chromium
 // with the extension loaded in a fresh profile, the demo's socket origin protected (heartbeat
-// "ping"/"pong", which the demo answers) and DevTools open. `npm run demo:firefox` (--firefox) does the
-// same in Firefox ESR through `web-ext run`. Without a display it says how to load the extension by
-// hand and keeps the demo running. Ctrl-C stops everything it started.
+// "ping"/"pong", which the demo answers) and DevTools open at the bottom on the Lifeguard panel.
+// `npm run demo:firefox` (--firefox) does the same in Firefox ESR, with the same rule (demo/rule.mjs)
+// set through the extension. Without a display it says how to load the extension by hand and keeps
+// the demo running. Ctrl-C stops everything it started.
 //   --no-build   use dist/ as it is (also LIFEGUARD_NO_BUILD=1)
 //   PORT         the demo's port (default 8080; 0 picks a free one)
 import { execSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
+import net from "node:net";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { demoSettings } from "../demo/rule.mjs";
+import { extensionIdForPath, writeDevtoolsPreferences } from "./devtools-prefs.mjs";
+import { evaluateInBackground } from "./firefox-rdp.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FIREFOX = "/usr/bin/firefox-esr";
@@ -18,7 +23,7 @@ const noBuild = process.argv.includes("--no-build") || process.env.LIFEGUARD_NO_
 const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 
 /** What is running, so that every way out stops it. */
-const started = { demo: null, context: null, webExt: null, profile: null };
+const started = { demo: null, context: null, firefox: null, profile: null };
 let stopping = false;
 
 if (!noBuild) {
@@ -46,7 +51,7 @@ the toolbar popup) protects the demo's sockets (${wsOrigin}/*).
 The demo keeps running here: ${demoUrl}  (Ctrl-C stops it)
 `);
 } else if (firefox) {
-  startFirefox();
+  await startFirefox();
 } else {
   await startChromium();
 }
@@ -76,25 +81,13 @@ function startDemo() {
   });
 }
 
-/** The rule `npm start` protects the demo with: short timings, so every fault shows within seconds. */
-function demoSettings() {
-  return {
-    enabled: true,
-    rules: [
-      {
-        match: `${wsOrigin}/*`,
-        reconnect: { minDelayMs: 500, maxDelayMs: 5000 },
-        heartbeat: { intervalMs: 3000, timeoutMs: 2000, message: "ping", reply: "pong", hideReplies: true },
-      },
-    ],
-  };
-}
-
 async function startChromium() {
   if (!existsSync(CHROMIUM)) return noBrowser(`${CHROMIUM} is missing (apt-get install chromium)`);
   const { chromium } = await import("playwright-core");
   const dist = resolve("dist/chrome");
   started.profile = mkdtempSync(join(tmpdir(), "lifeguard-profile-"));
+  const extensionId = extensionIdForPath(dist);
+  writeDevtoolsPreferences(started.profile, extensionId);
   const context = await chromium.launchPersistentContext(started.profile, {
     executablePath: CHROMIUM,
     headless: false,
@@ -112,25 +105,63 @@ async function startChromium() {
     if (!stopping) void stop(0); // the user closed the browser
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
-  await worker.evaluate((settings) => globalThis.chrome.storage.local.set({ settings }), demoSettings());
+  const loadedId = new URL(worker.url()).host;
+  if (loadedId !== extensionId) {
+    console.warn(`the extension loaded as ${loadedId}, not ${extensionId}: DevTools opens on its default panel, pick "Lifeguard"`);
+  }
+  await worker.evaluate((settings) => globalThis.chrome.storage.local.set({ settings }), demoSettings(wsOrigin));
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(demoUrl);
   console.log(`Chromium is open on ${demoUrl} with ${wsOrigin}/* protected; DevTools > "Lifeguard" shows its socket. Ctrl-C stops everything.`);
 }
 
-function startFirefox() {
+/**
+ * Firefox through puppeteer-core (WebDriver BiDi), as the Firefox e2e tests drive it: the extension
+ * installed before the page loads, the demo rule written to `storage.local` in its background page
+ * over the Remote Debugging Protocol (scripts/firefox-rdp.mjs), then the demo opened with DevTools
+ * docked at the bottom. (Firefox gives an extension panel a new random id each session, so unlike
+ * Chromium its panel cannot be preselected.)
+ */
+async function startFirefox() {
   if (!existsSync(FIREFOX)) return noBrowser(`${FIREFOX} is missing (apt-get install firefox-esr)`);
-  const webExt = spawn(
-    "npx",
-    ["--no-install", "web-ext", "run", "--source-dir", "dist/firefox", `--firefox=${FIREFOX}`, "--start-url", demoUrl, "--arg=--devtools", "--no-reload"],
-    { stdio: "inherit", detached: true },
-  );
-  started.webExt = webExt;
-  webExt.on("exit", () => {
-    started.webExt = null;
-    if (!stopping) void stop(0);
+  const puppeteer = (await import("puppeteer-core")).default;
+  const rdpPort = await freePort();
+  const browser = await puppeteer.launch({
+    browser: "firefox",
+    executablePath: FIREFOX,
+    headless: false,
+    defaultViewport: null,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    args: ["--start-debugger-server", String(rdpPort), "--devtools"],
+    extraPrefsFirefox: {
+      "devtools.debugger.remote-enabled": true,
+      "devtools.chrome.enabled": true,
+      "devtools.debugger.prompt-connection": false,
+      "devtools.toolbox.host": "bottom",
+    },
   });
-  console.log(`Firefox is starting on ${demoUrl}. Protect the demo from the toolbar popup or the Lifeguard panel ("Protect this site"). Ctrl-C stops everything.`);
+  started.firefox = browser;
+  browser.on("disconnected", () => {
+    started.firefox = null;
+    if (!stopping) void stop(0); // the user closed the browser
+  });
+  const addonId = await browser.installExtension(resolve("dist/firefox"));
+  await evaluateInBackground(rdpPort, addonId, `browser.storage.local.set({ settings: ${JSON.stringify(demoSettings(wsOrigin))} }).then(() => "set")`);
+  const page = (await browser.pages())[0] ?? (await browser.newPage());
+  await page.goto(demoUrl);
+  console.log(`Firefox is open on ${demoUrl} with ${wsOrigin}/* protected (the same rule as npm start); DevTools > "Lifeguard" shows its socket. Ctrl-C stops everything.`);
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
 }
 
 function noBrowser(why) {
@@ -142,15 +173,7 @@ async function stop(code) {
   stopping = true;
   const waits = [];
   if (started.context) waits.push(started.context.close().catch(() => {}));
-  if (started.webExt?.pid) {
-    // web-ext runs under npx: signal its whole process group, and it closes Firefox.
-    try {
-      process.kill(-started.webExt.pid, "SIGINT");
-    } catch {
-      // already gone
-    }
-    waits.push(new Promise((r) => started.webExt?.once("exit", r) ?? r()));
-  }
+  if (started.firefox) waits.push(started.firefox.close().catch(() => {}));
   if (started.demo) {
     started.demo.kill("SIGTERM");
     waits.push(new Promise((r) => started.demo?.once("exit", r) ?? r()));
