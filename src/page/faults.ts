@@ -59,52 +59,46 @@ export class Faults {
   apply(target: FaultTarget, fault: FaultCommand, find: (id: string) => PageSocket | undefined): void {
     const targets = "tab" in target ? [...this.sockets()] : [find(target.socket)].filter((s): s is PageSocket => !!s);
     const now = this.n.now();
+    if (fault.kind === "offline") return this.setOffline(fault.durationMs, now);
+    for (const s of targets) {
+      // A fault that finds nothing to act on says so in the socket's record, rather than nothing at all.
+      const why = notApplied(s, fault, "socket" in target);
+      if (why) this.recorder.fault(s.id, fault.kind, false, why);
+      else this.applyTo(s, fault, now);
+    }
+  }
+
+  private applyTo(s: PageSocket, fault: Exclude<FaultCommand, { kind: "offline" }>, now: number): void {
     switch (fault.kind) {
       case "drop":
-        for (const s of targets) {
-          this.recorder.fault(s.id, "drop", false);
-          this.drop(s);
-        }
-        return;
+        this.recorder.fault(s.id, "drop", false);
+        return this.drop(s);
       case "close":
-        for (const s of targets) {
-          this.recorder.fault(s.id, "close", false, `${fault.code} ${fault.reason}`.trim());
-          this.closeAsServer(s, fault.code, fault.reason);
-        }
-        return;
-      case "offline":
-        return this.setOffline(fault.durationMs, now);
+        this.recorder.fault(s.id, "close", false, `${fault.code} ${fault.reason}`.trim());
+        return this.closeAsServer(s, fault.code, fault.reason);
       case "blackhole":
-        for (const s of targets) this.blackHole(s, fault.durationMs, now);
-        return;
-      case "latency":
-        for (const s of targets) {
-          s.latencyIn = fault.inMs;
-          s.latencyOut = fault.outMs;
-          const on = fault.inMs > 0 || fault.outMs > 0;
-          this.recorder.fault(s.id, "latency", on, on ? `in ${fault.inMs} ms, out ${fault.outMs} ms` : undefined);
-        }
-        return;
+        return this.blackHole(s, fault.durationMs, now);
+      case "latency": {
+        s.latencyIn = fault.inMs;
+        s.latencyOut = fault.outMs;
+        const on = fault.inMs > 0 || fault.outMs > 0;
+        return this.recorder.fault(s.id, "latency", on, on ? `in ${fault.inMs} ms, out ${fault.outMs} ms` : undefined);
+      }
       case "inject":
-        for (const s of targets) this.inject(s, decode(fault.data, fault.encoding, s.n));
-        return;
+        return this.inject(s, decode(fault.data, fault.encoding, s.n));
       case "send":
-        for (const s of targets) {
-          try {
-            // As the page would send it, recorded at the wire as the panel's.
-            s.sendAs(decode(fault.data, fault.encoding, s.n), "panel");
-          } catch (e) {
-            this.recorder.fault(s.id, "send", false, `not sent: ${String(e)}`);
-          }
+        try {
+          // As the page would send it, recorded at the wire as the panel's.
+          s.sendAs(decode(fault.data, fault.encoding, s.n), "panel");
+        } catch (e) {
+          this.recorder.fault(s.id, "send", false, `not sent: ${String(e)}`);
         }
         return;
       case "reconnect":
-        for (const s of targets) {
-          if (!s.conn) continue;
-          this.recorder.fault(s.id, "reconnect", false);
-          this.host.environment(s, "visible");
-        }
-        return;
+        // The tab's "reconnect now" is for the protected sockets among them; the others have no backoff.
+        if (!s.conn) return;
+        this.recorder.fault(s.id, "reconnect", false);
+        return this.host.environment(s, "visible");
     }
   }
 
@@ -197,6 +191,23 @@ export class Faults {
     );
   }
 }
+
+/**
+ * Why a fault cannot act on this socket, or null when it can. Ending a fault (a duration or latency of
+ * 0) always goes through: its end is recorded whatever became of the socket.
+ */
+function notApplied(s: PageSocket, fault: Exclude<FaultCommand, { kind: "offline" }>, named: boolean): string | null {
+  const ending = (fault.kind === "blackhole" && fault.durationMs <= 0) || (fault.kind === "latency" && fault.inMs <= 0 && fault.outMs <= 0);
+  if (ending) return null;
+  if (!s.usable) return NOT_APPLIED_CLOSED;
+  // Between a protected socket's connections there is no wire to drop, close or hold (a wire dialled
+  // later starts clear); latency, inject and send have their own way (the socket's, or "not open").
+  if ((fault.kind === "drop" || fault.kind === "close" || fault.kind === "blackhole") && s.live().length === 0) return "not applied: no connection is up";
+  if (fault.kind === "reconnect" && named && !s.conn) return "not applied: the socket is not protected";
+  return null;
+}
+
+export const NOT_APPLIED_CLOSED = "not applied: the socket is closed";
 
 function originOf(url: string): string {
   try {

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RecorderEvent } from "../../src/shared/protocol";
-import { lines, next, startTestWorld, until, watch, type TestWorld } from "../support/page-world";
+import { lines, next, rule, startTestWorld, until, watch, type TestWorld } from "../support/page-world";
 import { startServer, type TestServer } from "../support/ws-server";
 
 let world: TestWorld;
@@ -247,5 +247,76 @@ describe("offline", () => {
     await next(ws, "close");
     expect(seen).toEqual(["error", "close:1006"]);
     expect(server.upgrades).toBe(handshakes);
+  });
+});
+
+describe("a fault that finds nothing to act on says so", () => {
+  it("on a closed socket: every fault that needs a connection is recorded as not applied, and nothing reaches anyone", async () => {
+    const { ws, seen, conn } = await openSocket();
+    ws.close();
+    await next(ws, "close");
+    await until(() => expect(conn.closed).not.toBeNull());
+    const before = faults(ws).length;
+    await world.fault(ws, { kind: "drop" });
+    await world.fault(ws, { kind: "close", code: 4000, reason: "x" });
+    await world.fault(ws, { kind: "blackhole", durationMs: 5000 });
+    await world.fault(ws, { kind: "latency", inMs: 100, outMs: 0 });
+    await world.fault(ws, { kind: "inject", data: "nobody", encoding: "text" });
+    await world.fault(ws, { kind: "send", data: "nobody", encoding: "text" });
+    await world.fault(ws, { kind: "reconnect" });
+    await until(() => expect(faults(ws).length - before).toBe(7));
+    expect(lines(faults(ws).slice(before))).toEqual(
+      ["drop", "close", "blackhole", "latency", "inject", "send", "reconnect"].map((kind) => `fault ${kind} false not applied: the socket is closed`),
+    );
+    // Ending a fault is recorded as an end, whatever became of the socket.
+    await world.fault(ws, { kind: "blackhole", durationMs: 0 });
+    await until(() => expect(lines(faults(ws)).at(-1)).toBe("fault blackhole false"));
+    expect(seen).toEqual(["open", "close:1005"]);
+    expect(frameLines(ws)).toEqual([]);
+    expect(conn.received).toEqual([]);
+  });
+
+  it("a socket dropped by the panel reads closed to the next fault", async () => {
+    const { ws } = await openSocket();
+    await world.fault(ws, { kind: "drop" });
+    await next(ws, "close");
+    await world.fault(ws, { kind: "drop" });
+    await until(() => expect(lines(faults(ws))).toEqual(["fault drop false", "fault drop false not applied: the socket is closed"]));
+  });
+
+  it("the tab's faults act on its live sockets only: a closed one gets no record of them", async () => {
+    const closed = await openSocket("closed");
+    closed.ws.close();
+    await next(closed.ws, "close");
+    const live = await openSocket("live");
+    await world.fault({ tab: true }, { kind: "latency", inMs: 50, outMs: 0 });
+    await until(() => expect(lines(faults(live.ws))).toEqual(["fault latency true in 50 ms, out 0 ms"]));
+    expect(faults(closed.ws)).toEqual([]);
+    live.ws.close();
+  });
+
+  it("on a protected socket between connections: nothing to drop, close or hold, and it says so", async () => {
+    const slow = await startTestWorld({
+      ruleFor: () => rule({ reconnect: { minDelayMs: 60_000, maxDelayMs: 60_000, factor: 1 } }),
+      before: ({ win }) => void (win.Math.random = () => 0.999),
+    });
+    try {
+      const ws = new slow.WebSocket(server.url("between"));
+      const seen = watch(ws);
+      await next(ws, "open");
+      await until(() => expect(slow.of(ws).some((e) => e.kind === "protection" && e.protected)).toBe(true));
+      const reconnecting = next(ws, "reconnecting");
+      server.last().ws.terminate();
+      await reconnecting;
+      await slow.fault(ws, { kind: "drop" });
+      await slow.fault(ws, { kind: "blackhole", durationMs: 5000 });
+      const of = () => lines(slow.of(ws).filter((e) => e.kind === "fault"));
+      await until(() => expect(of()).toEqual(["fault drop false not applied: no connection is up", "fault blackhole false not applied: no connection is up"]));
+      // The page saw the outage and nothing of the faults.
+      expect(seen).toEqual(["open", "reconnecting"]);
+      ws.close();
+    } finally {
+      await slow.close();
+    }
   });
 });
