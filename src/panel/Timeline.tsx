@@ -1,9 +1,14 @@
-import { useMemo } from "preact/hooks";
+import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import type uPlot from "uplot";
 import type { SocketId } from "../shared/protocol";
 import type { PanelModel, SocketView } from "./model";
-import { laneOf, rateSeries, type Lane } from "./timeline-model";
+import { laneOf, rateSeries, type Lane, type LaneSegment } from "./timeline-model";
+import { labelFits, timeTicks, timelineGeometry, trackWidth } from "./timeline-geometry";
+import { MARK_LOOKS } from "./timeline-glyphs";
 import { clip, formatClock } from "./format";
-import { RateChart } from "./RateChart";
+import { RateChart, type ColorReader } from "./RateChart";
+import { TimelineAxis } from "./TimelineAxis";
+import { TimelineLegend } from "./TimelineLegend";
 import "./Timeline.css";
 import { t } from "../shared/i18n";
 
@@ -13,9 +18,13 @@ export interface TimelineProps {
   socket: SocketId | null;
   /** The right edge for live sockets (tests fix it). */
   now?: number;
+  /** The timeline's width in px, instead of measuring it (tests: happy-dom has no layout). */
+  width?: number;
+  /** Passed to the chart (tests). */
+  readColor?: ColorReader;
+  onPlot?: (plot: uPlot | null) => void;
 }
 
-const TICKS = 5;
 /**
  * Lanes drawn for "all sockets", and marks per lane: a page may declare thousands of sockets and
  * flood one with events; past these the timeline would cost every render more than a frame.
@@ -23,9 +32,32 @@ const TICKS = 5;
 export const MAX_LANES = 200;
 export const MAX_MARKS = 500;
 
+/** "open, 12:00:01.100 – 12:00:03.500 (2.4 s)": what a segment or a silence says in full. */
+function spanText(label: string, from: number, to: number): string {
+  return t("panelTimelineSpan", [label, formatClock(from), formatClock(to), ((to - from) / 1000).toFixed(1)]);
+}
+
+const segmentLook = (s: LaneSegment): string => (s.halfOpen ? "half-open" : s.state);
+
 /** A lane of states and marks per socket over a shared time axis, and the rate/RTT chart under it. */
-export function Timeline({ model, socket, now }: TimelineProps) {
+export function Timeline({ model, socket, now, width, readColor, onPlot }: TimelineProps) {
   const { log } = model;
+  const root = useRef<HTMLDivElement>(null);
+  const [measured, setMeasured] = useState(0);
+  useLayoutEffect(() => {
+    const el = root.current;
+    if (width !== undefined || !el) return;
+    // clientWidth: without the vertical scrollbar, which the lanes and the chart both sit beside.
+    const measure = () => setMeasured(el.clientWidth);
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [width]);
+  const geometry = useMemo(() => timelineGeometry(width ?? measured), [width, measured]);
+  const track = trackWidth(geometry);
+
   const all = socket === null ? model.sockets.size : 1;
   const views: SocketView[] = useMemo(() => {
     if (socket !== null) return [model.sockets.get(socket)].filter((v) => v !== undefined);
@@ -50,7 +82,8 @@ export function Timeline({ model, socket, now }: TimelineProps) {
       const laneEnd = lastOf(view);
       start = Math.min(start, view.createdAt);
       stop = Math.max(stop, laneEnd);
-      return { view, lane: laneOf(view, log.eventsOf(view.id), laneEnd) };
+      const frameTimes = log.framesOf(view.id).map((i) => log.frames[i]!.t);
+      return { view, lane: laneOf(view, log.eventsOf(view.id), laneEnd, frameTimes) };
     });
     if (!Number.isFinite(start)) start = end - 1000;
     if (!Number.isFinite(stop) || stop <= start) stop = start + 1000;
@@ -69,54 +102,76 @@ export function Timeline({ model, socket, now }: TimelineProps) {
     return rateSeries(log.frames, indices, events, start, stop);
   }, [model.logVersion, socket, start, stop]);
 
+  const ticks = useMemo(() => timeTicks(start, stop, track), [start, stop, track]);
+
   const span = stop - start;
   const pos = (t: number) => `${(((t - start) / span) * 100).toFixed(3)}%`;
-  const width = (from: number, to: number) => `${Math.max(0.2, ((to - from) / span) * 100).toFixed(3)}%`;
+  const width_ = (from: number, to: number) => `${Math.max(0.2, ((to - from) / span) * 100).toFixed(3)}%`;
+  const px = (from: number, to: number) => ((to - from) / span) * track;
 
   return (
-    <div class="timeline" data-testid="timeline">
-      <div class="timeline-axis">
-        <span class="timeline-label" />
-        <div class="timeline-track">
-          {Array.from({ length: TICKS + 1 }, (_, i) => {
-            const t = start + (span * i) / TICKS;
-            return (
-              <span key={i} class="timeline-tick" style={{ left: pos(t) }}>
-                {formatClock(t)}
-              </span>
-            );
-          })}
-        </div>
-      </div>
+    <div
+      class="timeline"
+      ref={root}
+      data-testid="timeline"
+      style={{ "--timeline-left": `${geometry.left}px`, "--timeline-right": `${geometry.right}px` }}
+    >
+      <TimelineAxis ticks={ticks} pos={pos} />
       <div class="timeline-lanes">
         {lanes.map(({ view, lane }) => (
-          <div class="timeline-lane" key={view.id} data-testid="timeline-lane" data-socket-id={view.id}>
+          <div class="timeline-row timeline-lane" key={view.id} data-testid="timeline-lane" data-socket-id={view.id}>
             <span class="timeline-label" title={clip(view.url, 4096)}>
               {clip(view.url, 120)}
             </span>
             <div class="timeline-track">
-              {lane.segments.map((s, i) => (
-                <span
-                  key={`s${i}`}
-                  class={`timeline-segment timeline-state-${s.state}`}
-                  data-testid="timeline-segment"
-                  data-state={s.state}
-                  style={{ left: pos(s.from), width: width(s.from, s.to) }}
-                  title={`${s.label}, ${formatClock(s.from)}`}
-                >
-                  {s.label}
-                </span>
-              ))}
-              {lane.marks.slice(-MAX_MARKS).map((m, i) => (
-                <span
-                  key={`m${i}`}
-                  class={`timeline-mark timeline-mark-${m.kind}`}
-                  data-testid="timeline-mark"
-                  data-kind={m.kind}
-                  style={{ left: pos(m.t) }}
-                  title={`${m.label}, ${formatClock(m.t)}`}
-                />
-              ))}
+              {lane.segments.map((s, i) => {
+                const full = spanText(s.label, s.from, s.to);
+                return (
+                  <span
+                    key={`s${i}`}
+                    class={`timeline-segment timeline-state-${segmentLook(s)}`}
+                    data-testid="timeline-segment"
+                    data-state={segmentLook(s)}
+                    role="img"
+                    aria-label={full}
+                    style={{ left: pos(s.from), width: width_(s.from, s.to) }}
+                    title={full}
+                  >
+                    {labelFits(s.label, px(s.from, s.to)) ? s.label : null}
+                  </span>
+                );
+              })}
+              {lane.silences.map((s, i) => {
+                const full = spanText(s.label, s.from, s.to);
+                return (
+                  <span
+                    key={`q${i}`}
+                    class="timeline-silence"
+                    data-testid="timeline-silence"
+                    role="img"
+                    aria-label={full}
+                    style={{ left: pos(s.from), width: width_(s.from, s.to) }}
+                    title={full}
+                  />
+                );
+              })}
+              {lane.marks.slice(-MAX_MARKS).map((m, i) => {
+                const full = `${m.label}, ${formatClock(m.t)}`;
+                return (
+                  <span
+                    key={`m${i}`}
+                    class={`timeline-glyph timeline-mark-${m.kind}`}
+                    data-testid="timeline-mark"
+                    data-kind={m.kind}
+                    role="img"
+                    aria-label={full}
+                    style={{ left: pos(m.t) }}
+                    title={full}
+                  >
+                    {MARK_LOOKS[m.kind].glyph}
+                  </span>
+                );
+              })}
             </div>
           </div>
         ))}
@@ -126,16 +181,8 @@ export function Timeline({ model, socket, now }: TimelineProps) {
           {t("panelTimelineMoreLanes", [String(all - views.length)])}
         </p>
       )}
-      <div class="timeline-legend">
-        <span><i class="timeline-mark timeline-mark-heartbeat-sent" /> {t("panelLegendHeartbeatSent")}</span>
-        <span><i class="timeline-mark timeline-mark-heartbeat-answered" /> {t("panelLegendAnswered")}</span>
-        <span><i class="timeline-mark timeline-mark-heartbeat-missed" /> {t("panelLegendMissed")}</span>
-        <span><i class="timeline-mark timeline-mark-queue-dropped" /> {t("panelLegendQueueDrop")}</span>
-        <span><i class="timeline-mark timeline-mark-protection-on" /> {t("panelLegendProtection")}</span>
-        <span><i class="timeline-mark timeline-mark-fault" /> {t("panelLegendFault")}</span>
-        <span><i class="timeline-mark timeline-mark-resume" /> {t("panelLegendResume")}</span>
-      </div>
-      <RateChart series={series} />
+      <TimelineLegend />
+      <RateChart series={series} geometry={geometry} start={start} stop={stop} ticks={ticks} readColor={readColor} onPlot={onPlot} />
     </div>
   );
 }

@@ -20,3 +20,19 @@ export function applyTheme(root: HTMLElement, source: ThemeSource | undefined): 
   set(source?.themeName);
   source?.onThemeChanged?.addListener(set);
 }
+
+/**
+ * Calls `onChange` whenever the colours may have changed: DevTools' theme (data-theme on the root,
+ * set above) or the OS's scheme (which light-dark() follows when DevTools did not say). A canvas
+ * keeps the colours it was drawn with, so what draws on one listens here. Returns the unsubscribe.
+ */
+export function watchTheme(doc: Document, onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(doc.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  const scheme = doc.defaultView?.matchMedia?.("(prefers-color-scheme: dark)");
+  scheme?.addEventListener("change", onChange);
+  return () => {
+    observer.disconnect();
+    scheme?.removeEventListener("change", onChange);
+  };
+}

@@ -6,6 +6,7 @@ import { createModel, reduce, type PanelModel } from "../../src/panel/model";
 import type { RecorderEvent } from "../../src/shared/protocol";
 import { eventsMessage, frameEvent, snapshotMessage, socketInfo, socketSnapshot, stateEvent } from "../support/messages";
 import { frame, frameEvents, mount, unmount } from "./frames-support";
+import { formatClock } from "../../src/panel/format";
 
 let container: HTMLElement;
 afterEach(async () => {
@@ -51,7 +52,9 @@ describe("timeline", () => {
       ["heartbeat-answered", 2012],
       ["heartbeat-sent", 3000],
       ["heartbeat-missed", 3500],
+      ["reconnect", 3500],
       ["queue-dropped", 3600],
+      ["reconnect", 3700],
       ["queue-flushed", 4100],
     ]);
     expect(lane.marks[2]!.label).toBe("heartbeat answered in 12 ms");
@@ -68,8 +71,10 @@ describe("timeline", () => {
     expect(lanes.map((l) => l.dataset.socketId)).toEqual(["a:1", "b:1"]);
     const states = (lane: HTMLElement) => [...lane.querySelectorAll<HTMLElement>('[data-testid="timeline-segment"]')].map((s) => s.dataset.state);
     expect(states(lanes[0]!)).toEqual(["connecting", "open", "reconnecting", "reconnecting", "open", "closed"]);
-    expect(lanes[0]!.textContent).toContain("reconnecting #2 in 300 ms");
-    expect(lanes[0]!.textContent).toContain("closed 4001 bye");
+    // Every segment says all it is in its accessible name and tooltip, whether its label fits or not.
+    const named = [...lanes[0]!.querySelectorAll<HTMLElement>('[data-testid="timeline-segment"]')].map((s) => s.getAttribute("aria-label"));
+    expect(named[3]).toBe(`reconnecting #2 in 300 ms, ${formatClock(3700)} – ${formatClock(4100)} (0.4 s)`);
+    expect(named[5]).toContain("closed 4001 bye");
     expect(lanes[0]!.querySelectorAll('[data-kind="heartbeat-missed"]')).toHaveLength(1);
     expect(states(lanes[1]!)).toEqual(["connecting", "open"]);
     // A live socket runs to now: its open segment reaches the right edge.
