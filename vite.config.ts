@@ -3,7 +3,7 @@ import preact from "@preact/preset-vite";
 import { crx, type ManifestV3Export } from "@crxjs/vite-plugin";
 import { resolve } from "node:path";
 import { randomUUID } from "node:crypto";
-import { manifestFor, type Target } from "./scripts/manifest";
+import { manifestFor, type Target } from "./scripts/manifest.mjs";
 
 // One source manifest, two variants: `LIFEGUARD_TARGET=chrome|firefox` picks which (scripts/build.mjs
 // builds both).

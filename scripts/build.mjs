@@ -4,19 +4,25 @@
 //   loader (`await import(...)`), the WebSocket hook lands after page scripts;
 // - the page-world script is not web-accessible: crxjs lists `?iife` scripts in
 //   web_accessible_resources under a fixed URL, which any page could fetch to detect Lifeguard.
-//   Registered content scripts do not need it.
+//   Registered content scripts do not need it;
+// - the page-world script is on DevTools' ignore list (an inline source map, scripts/ignore-list.mjs),
+//   so DevTools attributes a page's sockets to the page's code, not to Lifeguard's hook.
 import { build } from "vite";
 import { readFileSync, writeFileSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { ignoresEverySource, inlineSourceMap, withIgnoreListedSourceMap } from "./ignore-list.mjs";
+import { withSortedBuildOutput } from "./build-log.mjs";
 
 const PAGE_WORLD = "src/page/index.iife.js";
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["chrome", "firefox"];
 
 for (const target of targets) {
   process.env.LIFEGUARD_TARGET = target;
-  await build({ configFile: "vite.config.ts", logLevel: process.env.CI ? "warn" : "info" });
+  // The one known-harmless warning is dropped and crxjs' async-loader notice is an error (build-log.mjs).
+  await withSortedBuildOutput(() => build({ configFile: "vite.config.ts", logLevel: process.env.CI ? "warn" : "info" }));
   const dir = join("dist", target);
   hidePageWorld(dir);
+  ignoreListPageWorld(dir);
   checkDocumentStartScripts(dir);
   console.log(`built ${dir}`);
 }
@@ -34,6 +40,13 @@ function hidePageWorld(dir) {
   for (const file of readdirSync(join(dir, "assets"))) {
     if (/^index\.iife\.ts-[\w-]+\.js$/.test(file)) rmSync(join(dir, "assets", file));
   }
+}
+
+function ignoreListPageWorld(dir) {
+  const path = join(dir, PAGE_WORLD);
+  const code = withIgnoreListedSourceMap(readFileSync(path, "utf8"), basename(PAGE_WORLD));
+  if (!ignoresEverySource(inlineSourceMap(code))) throw new Error(`${path}: its source map does not ignore-list every source`);
+  writeFileSync(path, code);
 }
 
 function checkDocumentStartScripts(dir) {

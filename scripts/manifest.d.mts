@@ -1,0 +1,2 @@
+export type Target = "chrome" | "firefox";
+export function manifestFor(target: Target): Record<string, unknown>;
