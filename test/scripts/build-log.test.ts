@@ -8,6 +8,11 @@ describe("build output", () => {
     expect(sortBuildOutput(text)).toEqual({ text: "  ✓ index.iife.ts\n  ✓ next\n", fatal: [] });
   });
 
+  it("drops it as printed to a pipe (no backticks), as in CI", () => {
+    const text = "  ✓ a\n\n WARN  inlineDynamicImports option is ignored because codeSplitting: false is set.\n\n  ✓ b\n";
+    expect(sortBuildOutput(text).text).toBe("  ✓ a\n  ✓ b\n");
+  });
+
   it("drops it in colour too", () => {
     const text = "\u001b[33m WARN \u001b[39m `inlineDynamicImports` option is ignored because `codeSplitting: false` is set.\n";
     expect(sortBuildOutput(text).text.trim()).toBe("");
