@@ -4,6 +4,7 @@ import { SETTINGS_KEY, validateSettings } from "../shared/settings";
 import { pageWorldRegistration, type ScriptingLike } from "./page-world";
 import { TabRouter } from "./router";
 import { PRESENCE_QUERY, isPresenceQuery } from "../shared/protocol";
+import { isPageInfoQuery, pageInfoOf } from "../shared/page-info";
 
 // Registered synchronously at top level: a restarted service worker must have its listener before
 // the relays' and panels' reconnects arrive.
@@ -15,6 +16,11 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   const tabId = (message as { tabId?: unknown }).tabId;
   if (!isPresenceQuery(message) || sender.tab || typeof tabId !== "number") return undefined;
   return browser.tabs.sendMessage(tabId, PRESENCE_QUERY, { frameId: 0 }).catch(() => null);
+});
+// Such a panel's header asks the same way for its page's title and URL (page-title.ts).
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  if (!isPageInfoQuery(message) || sender.tab) return undefined;
+  return browser.tabs.get(message.tabId).then(pageInfoOf, () => null);
 });
 
 // `settings.enabled` decides whether pages loaded from now on get the page-world script at all.

@@ -7,6 +7,9 @@ import { openPanelPort, type ConnectPort, type PanelPort } from "./panel-port";
 import type { Decoder } from "./frame-decoding";
 import { exportHar, importHar } from "./har";
 import { Header } from "./Header";
+import type { PageInfoSource } from "./page-title";
+import { Splitter } from "./Splitter";
+import { useStoredSize } from "./layout-memory";
 import { VersionBanner } from "./VersionBanner";
 import { OverflowBanner } from "./OverflowBanner";
 import { BridgeAlert } from "./BridgeAlert";
@@ -48,6 +51,8 @@ export interface AppProps {
   presence?: () => Promise<Presence>;
   /** Reloads the inspected page (the way to record a page loaded before Lifeguard). */
   reloadPage?: () => void;
+  /** The inspected page's title and URL for the header (page-title.ts); absent: the tab's id. */
+  pageInfo?: PageInfoSource;
 }
 
 function download(name: string, text: string): void {
@@ -59,7 +64,7 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRect, ingest, saveFile = download, settings, presence, reloadPage }: AppProps) {
+export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRect, ingest, saveFile = download, settings, presence, reloadPage, pageInfo }: AppProps) {
   // The model lives in the inbox, which applies what the port brings a slice at a time and hands each
   // result here; what the user does goes through it too, so it keeps its place among the messages.
   const [model, setModel] = useState<PanelModel>(() => createModel({ limits: ingest?.limits }));
@@ -76,6 +81,9 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
   // Re-renders on a timer while a countdown runs; the time shown is read at render.
   const [, setTick] = useState(0);
   const [settingsError, setSettingsError] = useState<string | null>(null);
+  // The socket list's width, as the user dragged it (null: the CSS default).
+  const [listWidth, setListWidth] = useStoredSize("split.sockets", SOCKET_LIST_MIN);
+  const listRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
     if (tabId === null) return;
@@ -164,7 +172,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
 
   return (
     <main class="app">
-      <Header tabId={tabId} count={model.sockets.size} connected={model.connected} />
+      <Header tabId={tabId} count={model.sockets.size} connected={model.connected} pageInfo={pageInfo} navigation={topFrames} />
       {model.versionMismatch && <VersionBanner mismatch={model.versionMismatch} />}
       {refused > 0 && <BridgeAlert count={refused} frameUrl={model.refusals.frameUrl} reason={model.refusals.reason} />}
       {drops.events + drops.sockets > 0 && <OverflowBanner drops={drops} />}
@@ -201,10 +209,20 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
       {model.sockets.size === 0 ? (
         <EmptyState presence={recorded} onReload={reloadPage} />
       ) : (
-        <div class="workspace">
-          <aside class="workspace-sockets">
+        <div class="workspace" style={listWidth === null ? undefined : { "--sockets-width": `${listWidth}px` }}>
+          <aside class="workspace-sockets" ref={listRef}>
             <SocketList model={model} selected={socket} onSelect={setSelected} initialRect={listRect} />
           </aside>
+          <Splitter
+            class="pane-splitter workspace-splitter"
+            label={t("panelResizeSocketList")}
+            orientation="vertical"
+            value={listWidth}
+            measure={() => listRef.current?.getBoundingClientRect().width ?? 0}
+            min={SOCKET_LIST_MIN}
+            onChange={setListWidth}
+            testId="sockets-splitter"
+          />
           <section class="workspace-main">
             {view === "frames" ? (
               <FramesView model={model} socket={socket} decoder={decoder} initialRect={tableRect} memory={framesMemory} />
@@ -217,6 +235,9 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
     </main>
   );
 }
+
+/** Narrowest the socket list is dragged, px: the URL and the state still show. */
+const SOCKET_LIST_MIN = 200;
 
 /** Offline is the tab's (any socket's events say so); black-hole and latency are the selected socket's. */
 function faultsInForce(model: PanelModel, socket: SocketId | null, now: number): ActiveFaults {

@@ -10,12 +10,22 @@ import { observeElementRect } from "@tanstack/virtual-core";
 import { useVirtualizer } from "./use-virtualizer";
 import { FrameMarkTags } from "./FrameMarkTags";
 import { clip, formatBytes, formatClock } from "./format";
+import { useColumnWidths, type ColumnSpec } from "./layout-memory";
+import { Splitter } from "./Splitter";
 import "./FramesTable.css";
-import { t } from "../shared/i18n";
+import { t, type MessageKey } from "../shared/i18n";
 
 export const ROW_HEIGHT = 20;
 /** Within this many px of the end, the table counts as at the bottom (zoom makes scroll offsets fractional). */
 const AT_END_SLACK = ROW_HEIGHT / 2;
+
+/** The columns one can resize; the direction arrow keeps its 18px and the data takes the rest. */
+const COLUMNS: readonly ColumnSpec[] = [
+  { id: "time", width: 96, min: 48 },
+  { id: "size", width: 64, min: 36 },
+  { id: "type", width: 80, min: 36 },
+];
+const [TIME, SIZE, TYPE] = [0, 1, 2];
 
 export interface FrameRowInfo {
   type: FrameType;
@@ -130,6 +140,19 @@ export function FramesTable(props: FramesTableProps) {
     observeElementRect: (instance, cb) =>
       observeElementRect(instance, (rect) => cb(rect.height === 0 && props.initialRect ? props.initialRect : rect)),
   });
+  const [widths, resize] = useColumnWidths("columns.frames", COLUMNS);
+  const columns = `${widths[TIME]}px 18px ${widths[SIZE]}px ${widths[TYPE]}px minmax(0, 1fr)`;
+  const resizer = (column: number, head: MessageKey) => (
+    <Splitter
+      class="column-resizer"
+      label={t("panelResizeColumn", [t(head)])}
+      orientation="vertical"
+      value={widths[column]!}
+      min={COLUMNS[column]!.min}
+      onChange={(w) => resize(column, w)}
+      testId={`resize-${COLUMNS[column]!.id}`}
+    />
+  );
   const position = positionOf(codes, selected);
   const toEnd = (): void => {
     if (count > 0) virtualizer.scrollToIndex(count - 1, { align: "end" });
@@ -233,17 +256,20 @@ export function FramesTable(props: FramesTableProps) {
   const fresh = memory.pinned === false ? rowsAfter(rows, frames, memory.seenT) : 0;
   const items = virtualizer.getVirtualItems();
   return (
-    <div class="frames" role="grid" aria-rowcount={count} aria-label={t("panelViewFrames")}>
+    <div class="frames" role="grid" aria-rowcount={count} aria-label={t("panelViewFrames")} style={{ "--frames-columns": columns }}>
       <div class="frames-head" role="row">
         <span role="columnheader" class="frames-time">
           {timeMode === "absolute" ? t("panelColTime") : t("panelColSinceOpen")}
+          {resizer(TIME, timeMode === "absolute" ? "panelColTime" : "panelColSinceOpen")}
         </span>
         <span role="columnheader" class="frames-dir" title={t("panelDirection")} />
         <span role="columnheader" class="frames-size">
           {t("panelColSize")}
+          {resizer(SIZE, "panelColSize")}
         </span>
         <span role="columnheader" class="frames-type">
           {t("panelType")}
+          {resizer(TYPE, "panelType")}
         </span>
         <span role="columnheader" class="frames-preview">
           {t("panelColData")}

@@ -12,7 +12,13 @@ import { LIFECYCLE_ROWS } from "./lifecycle-rows";
 import { FrameFilters } from "./FrameFilters";
 import { FramesTable, tableScroll, type FrameRowInfo, type TableScroll } from "./FramesTable";
 import { FrameDetail } from "./FrameDetail";
+import { Splitter } from "./Splitter";
+import { useStoredSize } from "./layout-memory";
 import "./FramesView.css";
+import { t } from "../shared/i18n";
+
+/** Lowest the frame detail is dragged, px: its bar and a few lines. */
+const DETAIL_MIN = 80;
 
 /**
  * What the frames view keeps while another tab is shown: its filter, time mode, selection and where
@@ -91,6 +97,9 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
   }, [memory, filter, timeMode, selected]);
   const cache = useMemo(() => new DecodeCache(decoder), [decoder]);
   const rows = useRef(new FrameRows());
+  // The detail's height, as the user dragged it (null: the CSS default).
+  const [detailHeight, setDetailHeight] = useStoredSize("split.detail", DETAIL_MIN);
+  const viewRef = useRef<HTMLDivElement>(null);
   const lastGood = useRef<{ frame: FrameMatcher; event: EventMatcher | null } | null>(null);
 
   // The matcher must outlive batches (a new matcher rescans every frame), so it reads the model here.
@@ -140,7 +149,7 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
   const decoded = selectedFrame && selectedIndex !== null ? decode(selectedIndex, selectedFrame) : null;
 
   return (
-    <div class="frames-view">
+    <div class="frames-view" ref={viewRef} style={detailHeight === null ? undefined : { "--detail-height": `${detailHeight}px` }}>
       <FrameFilters
         filter={filter}
         onChange={setFilter}
@@ -163,7 +172,20 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
         initialRect={initialRect}
       />
       {selectedFrame && selectedIndex !== null && (
-        <FrameDetail frame={selectedFrame} decoded={decoded} type={frameType(selectedFrame, decoded)} onClose={() => setSelected(null)} />
+        <>
+          <Splitter
+            class="pane-splitter"
+            label={t("panelResizeFrameDetail")}
+            orientation="horizontal"
+            after
+            value={detailHeight}
+            measure={() => viewRef.current?.querySelector(".frame-detail")?.getBoundingClientRect().height ?? 0}
+            min={DETAIL_MIN}
+            onChange={setDetailHeight}
+            testId="detail-splitter"
+          />
+          <FrameDetail frame={selectedFrame} decoded={decoded} type={frameType(selectedFrame, decoded)} onClose={() => setSelected(null)} />
+        </>
       )}
     </div>
   );

@@ -5,8 +5,12 @@ import { socketsByFrame, type FrameGroup, type PanelModel } from "./model";
 import { SocketRow } from "./SocketRow";
 import { useVirtualizer } from "./use-virtualizer";
 import { clip } from "./format";
+import { useColumnWidths, type ColumnSpec } from "./layout-memory";
+import { Splitter } from "./Splitter";
+import { stateColumnMin } from "./SocketRow";
+import { textWidth } from "./text-width";
 import "./SocketList.css";
-import { t } from "../shared/i18n";
+import { t, type MessageKey } from "../shared/i18n";
 
 /** Heights the CSS gives a group's title and column heads, and a socket's row: the list is laid out from them. */
 export const GROUP_HEAD_HEIGHT = 42;
@@ -22,6 +26,38 @@ export interface SocketListProps {
   onSelect?(socket: SocketId | null): void;
   /** Size of the scroll box before it is laid out. */
   initialRect?: { width: number; height: number };
+}
+
+/** A column: its head, the head's tooltip, and its width before the user drags it. */
+interface Column {
+  id: string;
+  head: MessageKey;
+  title?: MessageKey;
+  width: number;
+}
+
+const COLUMNS: readonly Column[] = [
+  { id: "url", head: "panelColUrl", width: 240 },
+  { id: "state", head: "panelColState", width: 0 },
+  { id: "protected", head: "panelColProtected", title: "panelColProtectedTitle", width: 56 },
+  { id: "frames", head: "panelColFrames", title: "panelColFramesTitle", width: 80 },
+  { id: "bytes", head: "panelColBytes", title: "panelColBytesTitle", width: 120 },
+  { id: "reconnects", head: "panelColReconnects", title: "panelColReconnectsTitle", width: 64 },
+  { id: "delivery", head: "panelColDelivery", title: "panelColDeliveryTitle", width: 88 },
+  { id: "last", head: "panelColLast", title: "panelColLastTitle", width: 96 },
+];
+/** A cell's padding and border, px (SocketRow.css). */
+const CELL_EXTRA = 17;
+const COLUMN_MIN = 36;
+
+/** The heads fit at first; the state column always fits the longest state (in the UI's language). */
+function columnSpecs(): ColumnSpec[] {
+  const stateMin = stateColumnMin() + CELL_EXTRA;
+  return COLUMNS.map((c) => {
+    const head = textWidth(t(c.head)) + CELL_EXTRA;
+    if (c.id === "state") return { id: c.id, width: Math.max(stateMin, head), min: stateMin };
+    return { id: c.id, width: Math.max(c.width, head), min: COLUMN_MIN };
+  });
 }
 
 /** A line of the list: one of a frame group's sockets, or (`row` -1) the group's title and column heads. */
@@ -47,6 +83,9 @@ export function SocketList({ model, selected = null, onSelect, initialRect }: So
   const { groups, entries, starts } = useMemo(() => layout(model), [model.sockets, model.sockets.membership]);
   const { sockets } = model;
   const scrollRef = useRef<HTMLDivElement>(null);
+  const specs = useMemo(columnSpecs, []);
+  const [widths, resize] = useColumnWidths("columns.sockets", specs);
+  const tableWidth = widths.reduce((a, b) => a + b, 0);
   // A new key function when the lines change is what tells the virtualizer to lay them out again.
   const getItemKey = useCallback(
     (i: number) => {
@@ -88,7 +127,7 @@ export function SocketList({ model, selected = null, onSelect, initialRect }: So
         {t("panelAllSockets")} <span class="socket-all-count">{t("panelFramesInParens", [String(sockets.frames)])}</span>
       </div>
       <div class="socket-list-scroll" ref={scrollRef}>
-        <div class="socket-list-spacer" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+        <div class="socket-list-spacer" style={{ height: `${virtualizer.getTotalSize()}px`, minWidth: `${tableWidth}px` }}>
           {[...shown].map(([index, range]) => {
             const group = groups[index]!;
             return (
@@ -104,22 +143,36 @@ export function SocketList({ model, selected = null, onSelect, initialRect }: So
                   {groupTitle(group)} <span class="socket-group-url">{clip(group.frameUrl)}</span>
                 </h2>
                 <table class="socket-table">
+                  <colgroup>
+                    {widths.map((w, i) => (
+                      <col key={COLUMNS[i]!.id} style={{ width: `${w}px` }} />
+                    ))}
+                    {/* Takes what the columns leave, so each keeps the width it was given. */}
+                    <col />
+                  </colgroup>
                   <thead>
                     <tr>
-                      <th class="socket-col-url">{t("panelColUrl")}</th>
-                      <th>{t("panelColState")}</th>
-                      <th title={t("panelColProtectedTitle")}>{t("panelColProtected")}</th>
-                      <th title={t("panelColFramesTitle")}>{t("panelColFrames")}</th>
-                      <th title={t("panelColBytesTitle")}>{t("panelColBytes")}</th>
-                      <th title={t("panelColReconnectsTitle")}>{t("panelColReconnects")}</th>
-                      <th title={t("panelColDeliveryTitle")}>{t("panelColDelivery")}</th>
-                      <th title={t("panelColLastTitle")}>{t("panelColLast")}</th>
+                      {COLUMNS.map((c, i) => (
+                        <th key={c.id} class={`socket-col-${c.id}`} title={c.title && t(c.title)}>
+                          {t(c.head)}
+                          <Splitter
+                            class="column-resizer"
+                            label={t("panelResizeColumn", [t(c.head)])}
+                            orientation="vertical"
+                            value={widths[i]!}
+                            min={specs[i]!.min}
+                            onChange={(w) => resize(i, w)}
+                            testId={`resize-${c.id}`}
+                          />
+                        </th>
+                      ))}
+                      <th class="socket-col-fill" aria-hidden="true" />
                     </tr>
                   </thead>
                   <tbody>
                     {range.first > 0 && (
                       <tr class="socket-spacer" aria-hidden="true">
-                        <td colSpan={8} style={{ height: `${range.first * SOCKET_ROW_HEIGHT}px` }} />
+                        <td colSpan={COLUMNS.length + 1} style={{ height: `${range.first * SOCKET_ROW_HEIGHT}px` }} />
                       </tr>
                     )}
                     {group.sockets.slice(range.first, range.last + 1).map(({ id }) => {

@@ -2,6 +2,7 @@ import { Component } from "preact";
 import type { SocketId } from "../shared/protocol";
 import type { SocketView } from "./model";
 import { clip, formatBytes, formatClock } from "./format";
+import { textWidth } from "./text-width";
 import "./SocketRow.css";
 import { t, type MessageKey } from "../shared/i18n";
 
@@ -26,11 +27,17 @@ export class SocketRow extends Component<SocketRowProps> {
   }
 }
 
-/** One socket. Everything shown came from the page: rendered as text only, and clipped. */
+/**
+ * One socket. Everything shown came from the page: rendered as text only, and clipped. A socket from a
+ * file or from a previous page is a recording: its state is the last one recorded, in a neutral colour,
+ * and it makes no claim about protection now.
+ */
 function SocketLine({ socket, selected = false, onSelect }: SocketRowProps) {
+  const recorded = socket.origin !== "live";
+  const state = stateLabel(socket);
   return (
     <tr
-      class={selected ? "socket-row socket-selected" : "socket-row"}
+      class={`socket-row${recorded ? " socket-recorded" : ""}${selected ? " socket-selected" : ""}`}
       data-testid="socket-row"
       data-socket-id={socket.id}
       data-state={socket.state}
@@ -41,13 +48,25 @@ function SocketLine({ socket, selected = false, onSelect }: SocketRowProps) {
       onKeyDown={(e) => (e.key === "Enter" || e.key === " ") && onSelect?.(socket.id)}
     >
       <td class="socket-url" title={clip(socket.url, 4096)}>
-        {socket.origin === "imported" && <span class="socket-tag">{t("panelTagImported")}</span>}
+        {socket.origin === "imported" && (
+          <span class="socket-tag" data-testid="recording-badge" title={t("panelTagRecordingTitle")}>
+            {t("panelTagRecording")}
+          </span>
+        )}
         {socket.origin === "previous-page" && <span class="socket-tag">{t("panelTagPreviousPage")}</span>}
         {clip(socket.url)}
         {socket.protocols.length > 0 && <span class="socket-protocols"> ({clip(socket.protocols.join(", "), 100)})</span>}
       </td>
-      <td class={`socket-state socket-state-${socket.state}`}>{stateLabel(socket)}</td>
-      <td>{socket.protected ? t("panelYes") : t("panelNo")}</td>
+      <td
+        class={`socket-state ${recorded ? "socket-state-recorded" : `socket-state-${socket.state}`}`}
+        data-testid="socket-state"
+        title={recorded ? t("panelStateRecordedTitle", [state]) : state}
+      >
+        {state}
+      </td>
+      <td data-testid="socket-protected" title={recorded ? t("panelProtectedRecordedTitle") : undefined}>
+        {recorded ? "—" : socket.protected ? t("panelYes") : t("panelNo")}
+      </td>
       <td>
         {socket.framesIn} / {socket.framesOut}
       </td>
@@ -59,8 +78,19 @@ function SocketLine({ socket, selected = false, onSelect }: SocketRowProps) {
         {socket.resent || socket.lost ? `${socket.resent ?? 0} / ${socket.lost ?? 0}` : "–"}
       </td>
       <td>{formatClock(socket.lastActivity)}</td>
+      <td class="socket-fill" />
     </tr>
   );
+}
+
+/** Width of the longest state the column can show (attempts and close codes at their widest), px. */
+export function stateColumnMin(): number {
+  const labels = [
+    ...Object.values(STATE_LABELS).map((key) => t(key)),
+    t("panelStateReconnectingAttempt", ["999"]),
+    t("panelStateClosedCode", ["4999"]),
+  ];
+  return Math.max(...labels.map(textWidth));
 }
 
 function stateLabel(socket: SocketView): string {
