@@ -1,3 +1,4 @@
+import type { SettingsProblem } from "../shared/settings";
 import { FieldErrors } from "./FieldErrors";
 import "./Field.css";
 
@@ -7,7 +8,7 @@ export interface CheckFieldProps {
   /** The stored value; a non-boolean (which the validator reports) shows as the default. */
   value: unknown;
   fallback: boolean;
-  errors: readonly string[];
+  errors: readonly SettingsProblem[];
   testId?: string;
   onChange(value: boolean): void;
 }

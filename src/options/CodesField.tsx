@@ -1,3 +1,4 @@
+import type { SettingsProblem } from "../shared/settings";
 import { parseCodesText, showCodes } from "./draft";
 import { ParsedTextField } from "./ParsedTextField";
 
@@ -6,7 +7,7 @@ export interface CodesFieldProps {
   label: string;
   value: unknown;
   placeholder: string;
-  errors: readonly string[];
+  errors: readonly SettingsProblem[];
   testId?: string;
   onChange(value: (number | string)[] | undefined): void;
 }

@@ -1,34 +1,36 @@
 import { Fragment } from "preact";
-import { errorPath } from "./draft";
+import type { SettingsProblem } from "../shared/settings";
+import { showProblem, type PathStyle } from "./problem-text";
 import "./Field.css";
+import { tParts } from "../shared/i18n";
 
-/** A message's path may break after a `.` or before a `[` (`rules[0].heartbeat.<wbr>intervalMs`), not mid-name. */
-function Breakable({ message }: { message: string }) {
-  const path = errorPath(message);
-  const parts = path.split(/(?=[.[])/);
+/** A JSON path may break after a `.` or before a `[` (`rules[0].heartbeat.<wbr>intervalMs`), not mid-name. */
+function Breakable({ text }: { text: string }) {
   return (
     <>
-      {parts.map((part, i) => (
+      {text.split(/(?=[.[])/).map((part, i) => (
         <Fragment key={i}>
           {i > 0 && <wbr />}
           {part}
         </Fragment>
       ))}
-      {message.slice(path.length)}
     </>
   );
 }
 
-/** The validator's messages for one place in the form, beside it. */
-export function FieldErrors({ errors }: { errors: readonly string[] }) {
+/** The validator's problems for one place, beside it: in the form as the form numbers rules, by the JSON as JSON paths. */
+export function FieldErrors({ errors, style = "form" }: { errors: readonly SettingsProblem[]; style?: PathStyle }) {
   if (errors.length === 0) return null;
   return (
     <ul class="field-errors" role="alert">
-      {errors.map((e) => (
-        <li key={e} class="field-error" data-testid="field-error" data-error-path={errorPath(e)}>
-          <Breakable message={e} />
-        </li>
-      ))}
+      {errors.map((problem, i) => {
+        const shown = showProblem(problem, style);
+        return (
+          <li key={i} class="field-error" data-testid="field-error" data-error-path={shown.path}>
+            {tParts("optionsProblemAt", [<Breakable key="w" text={shown.where} />, shown.what])}
+          </li>
+        );
+      })}
     </ul>
   );
 }

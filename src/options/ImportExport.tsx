@@ -3,6 +3,8 @@ import { formatJson } from "./draft";
 import { validateSettings } from "./validate";
 import "./ImportExport.css";
 import { t } from "../shared/i18n";
+import { jsonErrorPosition } from "./json-position";
+import { problemLine, showProblem } from "./problem-text";
 
 export interface ImportExportProps {
   /** The draft, exported as shown; export is offered only while it is valid. */
@@ -22,12 +24,18 @@ type ImportStatus = { kind: "none" } | { kind: "imported"; name: string } | { ki
 export async function readSettingsFile(file: File): Promise<{ value: unknown; errors: string[] }> {
   if (file.size > MAX_FILE_BYTES) return { value: undefined, errors: [t("optionsFileTooLarge", [String(MAX_FILE_BYTES)])] };
   let value: unknown;
+  const text = await file.text();
   try {
-    value = JSON.parse(await file.text());
+    value = JSON.parse(text);
   } catch (err) {
-    return { value: undefined, errors: [t("optionsFileNotJson", [err instanceof Error ? err.message : String(err)])] };
+    const message = err instanceof Error ? err.message : String(err);
+    const at = jsonErrorPosition(text, message);
+    return {
+      value: undefined,
+      errors: [at ? t("optionsFileNotJsonAt", [String(at.line), String(at.column), message]) : t("optionsFileNotJson", [message])],
+    };
   }
-  return { value, errors: validateSettings(value).errors };
+  return { value, errors: validateSettings(value).problems.map((p) => problemLine(showProblem(p, "json"))) };
 }
 
 export function ImportExport({ value, canExport, onImport }: ImportExportProps) {

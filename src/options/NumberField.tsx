@@ -1,3 +1,4 @@
+import type { SettingsProblem } from "../shared/settings";
 import { parseNullableNumberText, parseNumberText, showNullableNumber, showNumber } from "./draft";
 import { ParsedTextField } from "./ParsedTextField";
 
@@ -6,7 +7,7 @@ export interface NumberFieldProps {
   label: string;
   value: unknown;
   placeholder: string;
-  errors: readonly string[];
+  errors: readonly SettingsProblem[];
   testId?: string;
   /** `null` (no limit) is a value of its own: typed and shown as `null`. */
   nullable?: boolean;

@@ -1,13 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { SettingsStore } from "./settings-store";
 import { validateSettings } from "./validate";
-import { draftErrors, draftFromText, draftFromValue, isRecord, routeErrors, type Draft } from "./draft";
+import { draftFromText, draftFromValue, draftProblems, isRecord, routeErrors, sameSettings, type Draft } from "./draft";
+import type { SettingsProblem } from "../shared/settings";
+import { problemLine, showProblem } from "./problem-text";
 import { SettingsForm, formPaths } from "./SettingsForm";
 import { JsonEditor } from "./JsonEditor";
 import { RuleTester } from "./RuleTester";
 import { ImportExport } from "./ImportExport";
 import "./OptionsPage.css";
-import { t, tParts } from "../shared/i18n";
+import { t, tParts, tPlural } from "../shared/i18n";
 
 export interface OptionsPageProps {
   store: SettingsStore;
@@ -27,23 +29,30 @@ type SaveState =
 export function OptionsPage({ store }: OptionsPageProps) {
   const [draft, setDraft] = useState<Draft>(() => draftFromValue({}));
   const [saveState, setSaveState] = useState<SaveState>({ kind: "loading" });
-  const [storedProblems, setStoredProblems] = useState<string[]>([]);
+  const [storedProblems, setStoredProblems] = useState<SettingsProblem[]>([]);
   /** A value saved elsewhere while the user had unsaved edits here: offered, never forced. */
   const [incoming, setIncoming] = useState<{ value: unknown } | null>(null);
-  const dirty = useRef(false);
+  /** What is stored, as the draft started from it: "unsaved" means the draft says something else. */
+  const [saved, setSaved] = useState<unknown>({});
+  const dirty = draft.parseError !== null || !sameSettings(draft.value, saved);
+  // The storage listener is set up once; it reads the latest answer through this.
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
 
   const show = (value: unknown): void => {
-    dirty.current = false;
-    setDraft(draftFromValue(value));
+    const next = draftFromValue(value);
+    dirtyRef.current = false;
+    setDraft(next);
+    setSaved(next.value);
     setIncoming(null);
-    setStoredProblems(value === undefined ? [] : validateSettings(value).errors);
+    setStoredProblems(value === undefined ? [] : validateSettings(value).problems);
   };
 
   useEffect(() => {
     let live = true;
     const unwatch = store.watch((value) => {
       if (!live) return;
-      if (dirty.current) setIncoming({ value });
+      if (dirtyRef.current) setIncoming({ value });
       else show(value);
     });
     store.load().then(
@@ -60,14 +69,13 @@ export function OptionsPage({ store }: OptionsPageProps) {
     };
   }, [store]);
 
-  const errors = useMemo(() => draftErrors(draft), [draft]);
+  const errors = useMemo(() => draftProblems(draft), [draft]);
   const routed = useMemo(() => routeErrors(errors, formPaths(draft.value)), [errors, draft.value]);
-  const errorsOf = (path: string): readonly string[] => routed.byPath.get(path) ?? [];
+  const errorsOf = (path: string): readonly SettingsProblem[] => routed.byPath.get(path) ?? [];
   const loading = saveState.kind === "loading";
   const valid = !loading && draft.parseError === null && errors.length === 0;
 
   const change = (next: Draft): void => {
-    dirty.current = true;
     setDraft(next);
     if (saveState.kind !== "idle") setSaveState({ kind: "idle" });
   };
@@ -82,7 +90,8 @@ export function OptionsPage({ store }: OptionsPageProps) {
       setSaveState({ kind: "failed", message: t("optionsNotSaved", [String(err)]) });
       return;
     }
-    dirty.current = false;
+    dirtyRef.current = false;
+    setSaved(value);
     setIncoming(null);
     setStoredProblems([]);
     setSaveState({ kind: "saved" });
@@ -98,8 +107,8 @@ export function OptionsPage({ store }: OptionsPageProps) {
         <div class="options-warning" data-testid="stored-problems">
           {t("optionsStoredProblems")}
           <ul>
-            {storedProblems.map((e) => (
-              <li key={e}>{e}</li>
+            {storedProblems.map((p, i) => (
+              <li key={i}>{problemLine(showProblem(p, "json"))}</li>
             ))}
           </ul>
         </div>
@@ -116,7 +125,7 @@ export function OptionsPage({ store }: OptionsPageProps) {
         <button type="button" class="options-save" data-testid="save" disabled={!valid} onClick={() => void save()}>
           {t("optionsSave")}
         </button>
-        <SaveStatus state={saveState} draft={draft} problems={errors.length} dirty={dirty.current} />
+        <SaveStatus state={saveState} draft={draft} problems={errors.length} dirty={dirty} />
         <span class="options-spacer" />
         <ImportExport
           value={draft.value}
@@ -137,6 +146,7 @@ export function OptionsPage({ store }: OptionsPageProps) {
         <JsonEditor
           text={draft.text}
           parseError={draft.parseError}
+          parseAt={draft.parseAt ?? null}
           errors={routed.unplaced}
           disabled={loading}
           onInput={(text) => change(draftFromText(text, draft))}
@@ -154,7 +164,7 @@ function SaveStatus({ state, draft, problems, dirty }: { state: SaveState; draft
     text = t("optionsJsonInvalidStatus");
     cls += " options-error";
   } else if (problems > 0) {
-    text = problems === 1 ? t("optionsOneProblem") : t("optionsProblems", [String(problems)]);
+    text = tPlural("optionsProblems", problems);
     cls += " options-error";
   } else if (state.kind === "failed") {
     text = state.message;

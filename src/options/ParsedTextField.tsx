@@ -1,3 +1,4 @@
+import type { SettingsProblem } from "../shared/settings";
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { FieldErrors } from "./FieldErrors";
@@ -8,7 +9,7 @@ export interface ParsedTextFieldProps<T> {
   label: string;
   value: unknown;
   placeholder?: string;
-  errors: readonly string[];
+  errors: readonly SettingsProblem[];
   testId?: string;
   wide?: boolean;
   inputMode?: "decimal";

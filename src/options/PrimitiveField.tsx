@@ -1,5 +1,7 @@
+import type { SettingsProblem } from "../shared/settings";
 import { parsePrimitiveText, showPrimitive } from "./draft";
 import { ParsedTextField } from "./ParsedTextField";
+import { defaultPlaceholder } from "./form-fields";
 import { t } from "../shared/i18n";
 
 export interface PrimitiveFieldProps {
@@ -8,7 +10,7 @@ export interface PrimitiveFieldProps {
   value: unknown;
   /** What an empty field means. */
   fallback: unknown;
-  errors: readonly string[];
+  errors: readonly SettingsProblem[];
   testId?: string;
   onChange(value: string | number | boolean | null | undefined): void;
 }
@@ -31,7 +33,7 @@ export function primitiveHint(value: unknown): string | null {
 export function PrimitiveField({ fallback, testId, ...rest }: PrimitiveFieldProps) {
   const hint = rest.value === undefined ? primitiveHint(fallback) : primitiveHint(rest.value);
   return (
-    <ParsedTextField {...rest} testId={testId} placeholder={showPrimitive(fallback)} parse={parsePrimitiveText} show={showPrimitive}>
+    <ParsedTextField {...rest} testId={testId} placeholder={defaultPlaceholder(showPrimitive(fallback))} parse={parsePrimitiveText} show={showPrimitive}>
       {hint !== null && (
         <span class="field-hint" data-testid={testId ? `${testId}-parsed` : undefined}>
           {rest.value === undefined ? t("optionsEqualsDefault", [hint]) : hint}

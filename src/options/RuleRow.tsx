@@ -1,3 +1,4 @@
+import type { SettingsProblem } from "../shared/settings";
 import { getAt, isRecord, pathString, type Path } from "./draft";
 import { SECTIONS, defaultOf, fieldKeys, fieldTestId, placeholderOf, type FieldSpec, type FormSection } from "./form-fields";
 import { FieldErrors } from "./FieldErrors";
@@ -15,7 +16,7 @@ export interface RuleRowProps {
   index: number;
   count: number;
   rule: unknown;
-  errorsOf(path: string): readonly string[];
+  errorsOf(path: string): readonly SettingsProblem[];
   edit(path: Path, value: unknown): void;
   move(from: number, to: number): void;
   remove(index: number): void;
@@ -27,10 +28,29 @@ export interface RuleRowProps {
  */
 export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: RuleRowProps) {
   const at = pathString(["rules", index]);
+  const paused = isRecord(rule) && rule.enabled === false;
   return (
-    <li class="rule-row" data-testid="rule-row" data-index={index}>
+    <li class={paused ? "rule-row rule-paused" : "rule-row"} data-testid="rule-row" data-index={index} data-paused={paused}>
       <div class="rule-head">
         <span class="rule-number">{index + 1}</span>
+        {isRecord(rule) && (
+          <label class="rule-active" title={t("optionsRuleActiveTitle")}>
+            <input
+              type="checkbox"
+              data-path={`${at}.enabled`}
+              data-testid="rule-active"
+              checked={rule.enabled !== false}
+              // Active is the default: the key goes rather than being written as true.
+              onChange={(e) => edit(["rules", index, "enabled"], e.currentTarget.checked ? undefined : false)}
+            />
+            {t("optionsRuleActive")}
+          </label>
+        )}
+        {paused && (
+          <span class="rule-paused-tag" data-testid="rule-paused">
+            {t("optionsRulePaused")}
+          </span>
+        )}
         {isRecord(rule) ? (
           <TextField
             path={`${at}.match`}
@@ -59,6 +79,7 @@ export function RuleRow({ index, count, rule, errorsOf, edit, move, remove }: Ru
         </div>
       </div>
       <FieldErrors errors={errorsOf(at)} />
+      <FieldErrors errors={errorsOf(`${at}.enabled`)} />
       {isRecord(rule) && (
         <div class="rule-sections">
           {SECTIONS.map((section) => (
@@ -92,7 +113,7 @@ interface SectionFieldProps {
   field: FieldSpec;
   path: Path;
   value: unknown;
-  errorsOf(path: string): readonly string[];
+  errorsOf(path: string): readonly SettingsProblem[];
   edit(path: Path, value: unknown): void;
 }
 
@@ -128,7 +149,7 @@ function SectionField({ section, field, path, value, errorsOf, edit }: SectionFi
 export function rulePaths(index: number, rule: unknown): string[] {
   const at = pathString(["rules", index]);
   if (!isRecord(rule)) return [at];
-  const paths = [at, `${at}.match`];
+  const paths = [at, `${at}.match`, `${at}.enabled`];
   for (const section of SECTIONS) {
     paths.push(`${at}.${section.key}`);
     for (const field of section.fields) paths.push(`${at}.${section.key}.${field.key}`);

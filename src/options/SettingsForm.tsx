@@ -1,9 +1,11 @@
+import type { SettingsProblem } from "../shared/settings";
 import { DEFAULTS } from "../shared/settings";
 import { getAt, isRecord, setAt, type Path } from "./draft";
 import { CheckField } from "./CheckField";
 import { FieldErrors } from "./FieldErrors";
 import { NumberField } from "./NumberField";
 import { RuleRow, rulePaths } from "./RuleRow";
+import { defaultPlaceholder } from "./form-fields";
 import "./SettingsForm.css";
 import { t } from "../shared/i18n";
 
@@ -11,7 +13,7 @@ export interface SettingsFormProps {
   value: unknown;
   /** Read-only while the JSON view's text does not parse. */
   disabled: boolean;
-  errorsOf(path: string): readonly string[];
+  errorsOf(path: string): readonly SettingsProblem[];
   onChange(value: unknown): void;
 }
 
@@ -56,7 +58,7 @@ export function SettingsForm({ value, disabled, errorsOf, onChange }: SettingsFo
             path={`record.${f.key}`}
             label={t(f.label)}
             value={getAt(value, ["record", f.key])}
-            placeholder={String(DEFAULTS.record[f.key])}
+            placeholder={defaultPlaceholder(String(DEFAULTS.record[f.key]))}
             errors={errorsOf(`record.${f.key}`)}
             onChange={(v) => edit(["record", f.key], v)}
           />

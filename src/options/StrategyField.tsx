@@ -1,3 +1,4 @@
+import type { SettingsProblem } from "../shared/settings";
 import { STRATEGIES } from "./form-fields";
 import { FieldErrors } from "./FieldErrors";
 import "./Field.css";
@@ -7,7 +8,7 @@ export interface StrategyFieldProps {
   path: string;
   label: string;
   value: unknown;
-  errors: readonly string[];
+  errors: readonly SettingsProblem[];
   testId?: string;
   onChange(value: string | undefined): void;
 }
@@ -23,7 +24,7 @@ export function StrategyField({ path, label, value, errors, testId, onChange }: 
   const stored = typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value);
   const known = stored === "" || (STRATEGIES as readonly string[]).includes(stored);
   return (
-    <label class={`field${errors.length ? " field-invalid" : ""}`}>
+    <label class={`field field-select${errors.length ? " field-invalid" : ""}`}>
       <span class="field-label">{label}</span>
       <select class="field-input" data-path={path} data-testid={testId} value={stored} onChange={(e) => onChange(e.currentTarget.value || undefined)}>
         <option value="">{t("optionsStrategyDefault")}</option>

@@ -1,3 +1,4 @@
+import type { SettingsProblem } from "../shared/settings";
 import { FieldErrors } from "./FieldErrors";
 import "./Field.css";
 
@@ -6,7 +7,7 @@ export interface TextFieldProps {
   label: string;
   value: unknown;
   placeholder?: string;
-  errors: readonly string[];
+  errors: readonly SettingsProblem[];
   testId?: string;
   wide?: boolean;
   /** Empty text gives `undefined` (the default applies) unless `keepEmpty`. */

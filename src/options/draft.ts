@@ -4,6 +4,8 @@
  * the field whose path they start with.
  */
 import { validateSettings } from "./validate";
+import { problemPath, type SettingsProblem } from "../shared/settings";
+import { jsonErrorPosition, type TextPosition } from "./json-position";
 
 /** A path into the draft: `["rules", 0, "reconnect", "minDelayMs"]`. */
 export type Path = readonly (string | number)[];
@@ -15,6 +17,8 @@ export interface Draft {
   value: unknown;
   /** Set while the text is not JSON: the form is read-only then (editing it would drop the text). */
   parseError: string | null;
+  /** Where the text stops being JSON, when that can be told. */
+  parseAt?: TextPosition | null;
 }
 
 export const formatJson = (value: unknown): string => JSON.stringify(value ?? {}, null, 2);
@@ -27,13 +31,28 @@ export function draftFromText(text: string, previous: Draft): Draft {
   try {
     return { text, value: JSON.parse(text) as unknown, parseError: null };
   } catch (err) {
-    return { text, value: previous.value, parseError: err instanceof Error ? err.message : String(err) };
+    const message = err instanceof Error ? err.message : String(err);
+    return { text, value: previous.value, parseError: message, parseAt: jsonErrorPosition(text, message) };
   }
 }
 
-/** The validator's messages for the draft; none while the text does not parse (that error comes first). */
-export function draftErrors(draft: Draft): string[] {
-  return draft.parseError === null ? validateSettings(draft.value).errors : [];
+/** The validator's problems with the draft; none while the text does not parse (that error comes first). */
+export function draftProblems(draft: Draft): SettingsProblem[] {
+  return draft.parseError === null ? validateSettings(draft.value).problems : [];
+}
+
+/**
+ * Whether the draft says the same as what is stored: "Unsaved changes" is about content, so an edit
+ * undone by hand (or JSON only reformatted) is not one. Key order does not matter, as for the validator.
+ */
+export function sameSettings(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameSettings(x, b[i]));
+  }
+  if (!isRecord(a) || !isRecord(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameSettings(a[k], b[k]));
 }
 
 export function isRecord(x: unknown): x is Record<string, unknown> {
@@ -75,28 +94,22 @@ export function setAt(root: unknown, path: Path, value: unknown): unknown {
   return obj;
 }
 
-/** The path a validator message names: the part before its first `": "`. */
-export function errorPath(message: string): string {
-  const at = message.indexOf(": ");
-  return at < 0 ? message : message.slice(0, at);
-}
-
 const under = (path: string, owner: string): boolean =>
   path === owner || path.startsWith(`${owner}.`) || path.startsWith(`${owner}[`);
 
 /**
- * Gives each message to the most specific place that shows it: a field, else the rule or section
- * around it; messages no shown path owns (an unknown top-level key, `(root)`) go to `unplaced`.
+ * Gives each problem to the most specific place that shows it: a field, else the rule or section
+ * around it; problems no shown path owns (an unknown top-level key, the root) go to `unplaced`.
  */
-export function routeErrors(errors: string[], shown: Iterable<string>): { byPath: Map<string, string[]>; unplaced: string[] } {
+export function routeErrors(problems: readonly SettingsProblem[], shown: Iterable<string>): { byPath: Map<string, SettingsProblem[]>; unplaced: SettingsProblem[] } {
   const owners = [...shown].sort((a, b) => b.length - a.length);
-  const byPath = new Map<string, string[]>();
-  const unplaced: string[] = [];
-  for (const message of errors) {
-    const path = errorPath(message);
+  const byPath = new Map<string, SettingsProblem[]>();
+  const unplaced: SettingsProblem[] = [];
+  for (const problem of problems) {
+    const path = problemPath(problem.path);
     const owner = owners.find((o) => under(path, o));
-    if (owner === undefined) unplaced.push(message);
-    else byPath.set(owner, [...(byPath.get(owner) ?? []), message]);
+    if (owner === undefined) unplaced.push(problem);
+    else byPath.set(owner, [...(byPath.get(owner) ?? []), problem]);
   }
   return { byPath, unplaced };
 }

@@ -113,9 +113,14 @@ export function defaultOf(section: FormSection, key: string): unknown {
   return getAt(RULE_DEFAULTS[section], key.split("."));
 }
 
-/** The placeholder of an empty field: the default it falls back to. */
+/**
+ * The placeholder of an empty field: "default: 30000", the default it falls back to. Said as a
+ * default, not shown bare, so that it cannot pass for a value the user typed.
+ */
 export function placeholderOf(section: FormSection, field: FieldSpec): string {
-  if (field.placeholder) return t(field.placeholder);
+  if (field.placeholder) return defaultPlaceholder(t(field.placeholder));
   const d = defaultOf(section, field.key);
-  return Array.isArray(d) ? d.join(", ") : String(d);
+  return defaultPlaceholder(Array.isArray(d) ? d.join(", ") : String(d));
 }
+
+export const defaultPlaceholder = (value: string): string => t("optionsDefaultPlaceholder", [value]);

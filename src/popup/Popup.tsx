@@ -6,7 +6,7 @@ import type { TabInfo } from "./active-tab";
 import type { Translate } from "../shared/i18n";
 import { emptyTally, foldTally, socketOrigins } from "./socket-tally";
 import { SocketCount } from "./SocketCount";
-import { SiteProtection } from "./SiteProtection";
+import { allClosedUnprotected, SiteProtection } from "./SiteProtection";
 import { EnabledSwitch } from "./EnabledSwitch";
 import "./Popup.css";
 
@@ -15,11 +15,13 @@ export interface PopupProps {
   store: SettingsStore;
   connect: ConnectPort;
   t: Translate;
+  /** The language `t` speaks, for plural forms; the browser's UI language by default. */
+  language?: string;
   openOptions(): void;
 }
 
 /** The toolbar popup: the tab's sockets, whether its site is protected (and the switch), Lifeguard on/off. */
-export function Popup({ tab, store, connect, t, openOptions }: PopupProps) {
+export function Popup({ tab, store, connect, t, language, openOptions }: PopupProps) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [tally, dispatch] = useReducer(foldTally, emptyTally);
@@ -53,14 +55,14 @@ export function Popup({ tab, store, connect, t, openOptions }: PopupProps) {
   return (
     <main class="popup">
       <header class="popup-header">
-        <img class="popup-icon" src="/icons/icon-32.png" alt="" width={20} height={20} />
+        <img class="popup-icon" src="/icons/icon-32.png" alt="" width={16} height={16} />
         <span class="popup-title">Lifeguard</span>
         <span class="popup-spacer" />
         <EnabledSwitch t={t} settings={settings} onChange={(enabled) => settings && save({ ...settings, enabled })} />
       </header>
       {settings && !settings.enabled && <p class="popup-note" data-testid="disabled-note">{t("popupDisabledNote")}</p>}
-      <SocketCount t={t} tally={tally} />
-      <SiteProtection t={t} pageUrl={tab?.url} socketUrls={socketOrigins(tally)} settings={settings} onChange={save} />
+      <SocketCount t={t} tally={tally} language={language} />
+      <SiteProtection t={t} pageUrl={tab?.url} socketUrls={socketOrigins(tally)} allClosed={allClosedUnprotected(tally)} settings={settings} onChange={save} />
       {saveError !== null && (
         <p class="popup-error" role="alert" data-testid="save-error">
           {t("popupSaveFailed", [saveError])}

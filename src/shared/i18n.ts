@@ -47,10 +47,37 @@ export function uiLanguage(): string {
  * A message with elements inside it (a `<code>`, a link): substitution `$n` becomes `parts[n-1]`, so a
  * translation may move them wherever its grammar wants.
  */
-export function tParts<T>(key: MessageKey, parts: T[]): (string | T)[] {
+export function tParts<T>(key: MessageKey, parts: T[], translate: Translate = t): (string | T)[] {
   const marks = parts.map((_, i) => `\uE000${i}\uE000`);
-  return t(key, marks)
+  return translate(key, marks)
     .split(/\uE000(\d+)\uE000/)
     .map((piece, i) => (i % 2 === 1 ? parts[Number(piece)]! : piece))
     .filter((piece) => piece !== "");
+}
+
+/** `X` for every pair of messages `XOne` / `XOther`: a phrase whose noun follows a count. */
+export type PluralBase = {
+  [K in MessageKey]: K extends `${infer B}One` ? (`${B}Other` extends MessageKey ? B : never) : never;
+}[MessageKey];
+
+/**
+ * The message for `count` of `base` in `language` (CLDR's rules through `Intl.PluralRules`): `XOne`
+ * where the language says "one" (English 1, not 0 or 2), `XOther` otherwise (every count in Chinese,
+ * which has no plural forms). `i18n.getMessage` has no plural rules of its own; two messages cover
+ * the languages Lifeguard ships, and a language with more forms reads well enough with "other".
+ */
+export function pluralKey(base: PluralBase, count: number, language: string = uiLanguage()): MessageKey {
+  let category: Intl.LDMLPluralRule;
+  try {
+    category = new Intl.PluralRules(language).select(count);
+  } catch {
+    // A language tag Intl does not take (getUILanguage gives `zh_CN`-style tags in some builds).
+    category = new Intl.PluralRules(language.replace(/_/g, "-")).select(count);
+  }
+  return category === "one" ? `${base}One` : `${base}Other`;
+}
+
+/** `t` of the count's form: `tPlural("popupSocketCount", 2)` is "2 sockets in this tab"; the count is `$1`. */
+export function tPlural(base: PluralBase, count: number, more: string[] = [], translate: Translate = t, language?: string): string {
+  return translate(pluralKey(base, count, language), [String(count), ...more]);
 }

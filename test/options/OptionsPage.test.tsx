@@ -38,6 +38,8 @@ const field = <T extends HTMLElement = HTMLInputElement>(path: string) => $<T>(`
 const errorsBeside = (path: string) =>
   [...field(path).closest("label")!.querySelectorAll('[data-testid="field-error"]')].map((e) => e.textContent);
 const allErrors = () => [...container.querySelectorAll('[data-testid="field-error"]')].map((e) => e.textContent);
+/** How the form names a JSON path: rules counted from 1, `›` between the parts (`Rule 1 › delivery › idPath`). */
+const asForm = (path: string) => path.replace(/^rules\[(\d+)\]\./, (_, n: string) => `Rule ${Number(n) + 1}.`).split(".").join(" › ");
 const rows = () => [...container.querySelectorAll<HTMLElement>('[data-testid="rule-row"]')];
 
 async function input(el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string, event = "input") {
@@ -101,7 +103,7 @@ describe("options page: JSON view", () => {
   it("keeps delivery and resume editable through the JSON, with their messages beside their fields", async () => {
     const { data } = await mount();
     await typeJson('{ "rules": [{ "match": "wss://a/*", "delivery": { "enabled": true, "idPath": "id" } }] }');
-    expect(errorsBeside("rules[0].delivery.idPath")).toEqual(['rules[0].delivery.idPath: expected a JSON path like "$.a.b" or "$.items[0]", got "id"']);
+    expect(errorsBeside("rules[0].delivery.idPath")).toEqual(['Rule 1 › delivery › idPath: expected a JSON path like "$.a.b" or "$.items[0]", got "id"']);
     expect(allErrors()).toHaveLength(1);
     await typeJson('{ "rules": [{ "match": "wss://a/*", "delivery": { "enabled": true, "idPath": "$.id" }, "resume": { "enabled": true } }] }');
     await click(saveButton());
@@ -118,13 +120,13 @@ describe("options page: form", () => {
     const { sets, data } = await mount(oneRule);
     const path = "rules[0].reconnect.minDelayMs";
     await input(field(path), "-5");
-    expect(errorsBeside(path)).toEqual([`${path}: expected a non-negative number, got -5`]);
+    expect(errorsBeside(path)).toEqual(["Rule 1 › reconnect › minDelayMs: expected a non-negative number, got -5"]);
     expect(field(path).getAttribute("aria-invalid")).toBe("true");
     expect(saveButton().disabled).toBe(true);
     expect(status()).toBe("1 problem: fix it to save (shown beside its field).");
 
     await input(field(path), "12a");
-    expect(errorsBeside(path)).toEqual([`${path}: expected a non-negative number, got "12a"`]);
+    expect(errorsBeside(path)).toEqual([`${asForm(path)}: expected a non-negative number, got "12a"`]);
 
     await input(field(path), "250");
     expect(errorsBeside(path)).toEqual([]);
@@ -139,7 +141,7 @@ describe("options page: form", () => {
     await mount({ settings: { rules: [{ match: "wss://a.test/*", heartbeat: { intervalMs: 1000 } }] } });
     const f = field("rules[0].heartbeat.intervalMs");
     expect(f.value).toBe("1000");
-    expect(f.placeholder).toBe("30000");
+    expect(f.placeholder).toBe("default: 30000");
     await input(f, "");
     expect(json()).toEqual({ rules: [{ match: "wss://a.test/*", heartbeat: {} }] });
   });
@@ -147,8 +149,8 @@ describe("options page: form", () => {
   // initialMaxAttempts is offered as maxAttempts is: a number field where null (no limit) is typed as
   // null and empty is not set, the validator's message beside it. Only their defaults differ.
   for (const { key, placeholder } of [
-    { key: "maxAttempts", placeholder: "no limit" },
-    { key: "initialMaxAttempts", placeholder: "10" },
+    { key: "maxAttempts", placeholder: "default: no limit" },
+    { key: "initialMaxAttempts", placeholder: "default: 10" },
   ]) {
     it(`reconnect.${key}: a number or null edits the draft, empty is the default, an invalid value is named beside it`, async () => {
       const { data } = await mount(oneRule);
@@ -165,7 +167,7 @@ describe("options page: form", () => {
 
       for (const [typed, shown] of [["2.5", "2.5"], ["-1", "-1"], ["many", '"many"']]) {
         await input(field(path), typed!);
-        expect(errorsBeside(path)).toEqual([`${path}: expected null or a non-negative integer, got ${shown}`]);
+        expect(errorsBeside(path)).toEqual([`${asForm(path)}: expected null or a non-negative integer, got ${shown}`]);
         expect(field(path).getAttribute("aria-invalid")).toBe("true");
         expect(saveButton().disabled).toBe(true);
       }
@@ -227,11 +229,11 @@ describe("options page: form", () => {
   it("close codes as a comma list; a bad code is named by its index", async () => {
     await mount(oneRule);
     const path = "rules[0].reconnect.stopOnCodes";
-    expect(field(path).placeholder).toBe("1000, 1002, 1003, 1007, 1008, 1009, 1010");
+    expect(field(path).placeholder).toBe("default: 1000, 1002, 1003, 1007, 1008, 1009, 1010");
     await input(field(path), "1000, 4001");
     expect((json().rules as { reconnect: unknown }[])[0]!.reconnect).toEqual({ stopOnCodes: [1000, 4001] });
     await input(field(path), "1000, abc");
-    expect(errorsBeside(path)).toEqual([`${path}[1]: expected a close code (an integer 1000-4999), got "abc"`]);
+    expect(errorsBeside(path)).toEqual(["Rule 1 › reconnect › stopOnCodes › item 2: expected a close code (an integer 1000-4999), got \"abc\""]);
     expect(saveButton().disabled).toBe(true);
   });
 
@@ -239,7 +241,7 @@ describe("options page: form", () => {
     await mount(oneRule);
     await click(byTestId("add-rule"));
     expect(rows()).toHaveLength(2);
-    expect(errorsBeside("rules[1].match")).toEqual(["rules[1].match: expected a non-empty glob; rule dropped"]);
+    expect(errorsBeside("rules[1].match")).toEqual(["Rule 2 › match: expected a non-empty glob; rule dropped"]);
     expect(saveButton().disabled).toBe(true);
     await input(field("rules[1].match"), "wss://*");
     expect(saveButton().disabled).toBe(false);
@@ -270,13 +272,13 @@ describe("options page: delivery and resume fields", () => {
     for (const id of ids) expect(inRow(id), id).not.toBeNull();
     expect(inRow("delivery-enabled").checked).toBe(false);
     expect(inRow("resume-dedupe").checked).toBe(true);
-    expect(inRow("delivery-idPath").placeholder).toBe("$.id");
-    expect(inRow("delivery-ackWhen-path").placeholder).toBe("$.type");
-    expect(inRow("delivery-ackWhen-equals").placeholder).toBe("ack");
+    expect(inRow("delivery-idPath").placeholder).toBe("default: $.id");
+    expect(inRow("delivery-ackWhen-path").placeholder).toBe("default: $.type");
+    expect(inRow("delivery-ackWhen-equals").placeholder).toBe("default: ack");
     expect(inRow("delivery-ackWhen-equals-parsed").textContent).toBe('compared with the string "ack" (the default)');
-    expect(inRow("delivery-maxAgeMs").placeholder).toBe("60000");
-    expect(inRow("resume-message").placeholder).toBe('{"type":"resume","since":{{lastSeq}}}');
-    expect(inRow("resume-queryParam").placeholder).toBe("none");
+    expect(inRow("delivery-maxAgeMs").placeholder).toBe("default: 60000");
+    expect(inRow("resume-message").placeholder).toBe('default: {"type":"resume","since":{{lastSeq}}}');
+    expect(inRow("resume-queryParam").placeholder).toBe("default: none");
   });
 
   it("an invalid path shows the validator's message beside its field and disables save; fixed, it saves", async () => {
@@ -288,7 +290,7 @@ describe("options page: delivery and resume fields", () => {
       ["resume-seqPath", "rules[0].resume.seqPath"],
     ] as const) {
       await input(inRow(id), "$.a..b");
-      expect(errorsBeside(path), id).toEqual([`${path}: expected a JSON path like "$.a.b" or "$.items[0]", got "$.a..b"`]);
+      expect(errorsBeside(path), id).toEqual([`${asForm(path)}: expected a JSON path like "$.a.b" or "$.items[0]", got "$.a..b"`]);
       expect(inRow(id).getAttribute("aria-invalid")).toBe("true");
       expect(saveButton().disabled).toBe(true);
       await click(saveButton());
@@ -299,10 +301,10 @@ describe("options page: delivery and resume fields", () => {
     }
     await input(inRow("resume-queryParam"), "since now");
     expect(errorsBeside("rules[0].resume.queryParam")).toEqual([
-      'rules[0].resume.queryParam: expected null or a query parameter name (1-64 of A-Z a-z 0-9 _ . ~ -), got "since now"',
+      'Rule 1 › resume › queryParam: expected null or a query parameter name (1-64 of A-Z a-z 0-9 _ . ~ -), got "since now"',
     ]);
     await input(inRow("delivery-maxPending"), "-1");
-    expect(errorsBeside("rules[0].delivery.maxPending")).toEqual(["rules[0].delivery.maxPending: expected a non-negative integer, got -1"]);
+    expect(errorsBeside("rules[0].delivery.maxPending")).toEqual(["Rule 1 › delivery › maxPending: expected a non-negative integer, got -1"]);
     expect(status()).toBe("2 problems: fix them to save (shown beside their fields).");
     await input(inRow("resume-queryParam"), "since");
     await input(inRow("delivery-maxPending"), "50");
@@ -419,7 +421,7 @@ describe("options page: delivery and resume fields", () => {
     await typeJson('{ "rules": [{ "match": "wss://a/*", "delivery": { "ackWhen": "ack" } }] }');
     const section = inRow("delivery-idPath").closest("fieldset")!;
     const messages = [...section.querySelectorAll('[data-testid="field-error"]')].map((e) => e.textContent);
-    expect(messages).toEqual(['rules[0].delivery.ackWhen: expected an object, got "ack"']);
+    expect(messages).toEqual(['Rule 1 › delivery › ackWhen: expected an object, got "ack"']);
     expect(saveButton().disabled).toBe(true);
   });
 });
@@ -571,7 +573,7 @@ describe("options page: import and export", () => {
     await choose('{ "rules": [{ "match": "" }], "enabled": 3 }', "bad.json");
     const status = byTestId("import-status").textContent!;
     expect(status).toContain("Nothing imported from bad.json");
-    expect(status).toContain("rules[0].match: expected a non-empty glob; rule dropped");
+    expect(status).toContain("rules[0].match (rule 1): expected a non-empty glob; rule dropped");
     expect(status).toContain("enabled: expected true or false, got 3");
     expect(editor().value).toBe('{\n  "enabled": false\n}');
     expect(sets).toEqual([]);

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
-  draftErrors,
+  draftProblems,
   draftFromText,
   draftFromValue,
-  errorPath,
   getAt,
   parseCodesText,
   parseNullableNumberText,
   parseNumberText,
   pathString,
   routeErrors,
+  sameSettings,
   setAt,
   showNullableNumber,
   showNumber,
@@ -19,7 +19,6 @@ describe("draft paths", () => {
   it("names paths the way the validator does", () => {
     expect(pathString(["rules", 0, "reconnect", "minDelayMs"])).toBe("rules[0].reconnect.minDelayMs");
     expect(pathString(["enabled"])).toBe("enabled");
-    expect(errorPath("rules[0].reconnect.stopOnCodes[1]: expected a close code")).toBe("rules[0].reconnect.stopOnCodes[1]");
   });
 
   it("setAt copies along the path, creates what is missing, and removes a key set to undefined", () => {
@@ -39,22 +38,18 @@ describe("draft paths", () => {
 describe("routeErrors", () => {
   const shown = ["enabled", "rules", "rules[0]", "rules[0].match", "rules[0].reconnect", "rules[0].reconnect.stopOnCodes"];
 
-  it("gives each message to the most specific shown path, the rest to unplaced", () => {
+  const at = (...path: (string | number)[]) => ({ path, message: { code: "unknownKey" as const, subs: [] } });
+
+  it("gives each problem to the most specific shown path, the rest to unplaced", () => {
     const { byPath, unplaced } = routeErrors(
-      [
-        "rules[0].reconnect.stopOnCodes[1]: expected a close code",
-        "rules[0].delivery.idPath: expected a JSON path",
-        "rules[0].reconnect: expected an object",
-        "colour: unknown key",
-        "enabledX: unknown key",
-      ],
+      [at("rules", 0, "reconnect", "stopOnCodes", 1), at("rules", 0, "delivery", "idPath"), at("rules", 0, "reconnect"), at("colour"), at("enabledX"), at()],
       shown,
     );
-    expect(byPath.get("rules[0].reconnect.stopOnCodes")).toEqual(["rules[0].reconnect.stopOnCodes[1]: expected a close code"]);
-    expect(byPath.get("rules[0]")).toEqual(["rules[0].delivery.idPath: expected a JSON path"]);
-    expect(byPath.get("rules[0].reconnect")).toEqual(["rules[0].reconnect: expected an object"]);
-    // "enabledX" is not under "enabled": a prefix must end at a path boundary.
-    expect(unplaced).toEqual(["colour: unknown key", "enabledX: unknown key"]);
+    expect(byPath.get("rules[0].reconnect.stopOnCodes")).toEqual([at("rules", 0, "reconnect", "stopOnCodes", 1)]);
+    expect(byPath.get("rules[0]")).toEqual([at("rules", 0, "delivery", "idPath")]);
+    expect(byPath.get("rules[0].reconnect")).toEqual([at("rules", 0, "reconnect")]);
+    // "enabledX" is not under "enabled": a prefix must end at a path boundary. The root is no field's.
+    expect(unplaced).toEqual([at("colour"), at("enabledX"), at()]);
   });
 });
 
@@ -95,9 +90,19 @@ describe("draft", () => {
     const b = draftFromText('{ "enabled": tru', a);
     expect(b.value).toEqual({ enabled: false });
     expect(b.parseError).not.toBeNull();
-    expect(draftErrors(b)).toEqual([]);
+    expect(draftProblems(b)).toEqual([]);
     const c = draftFromText('{ "enabled": "no" }', b);
     expect(c.parseError).toBeNull();
-    expect(draftErrors(c)).toEqual(['enabled: expected true or false, got "no"']);
+    expect(draftProblems(c)).toEqual([{ path: ["enabled"], message: { code: "expectedBool", subs: ['"no"'] } }]);
+  });
+});
+
+describe("sameSettings", () => {
+  it("compares content, not identity or key order", () => {
+    expect(sameSettings({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 })).toBe(true);
+    expect(sameSettings({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(sameSettings([1, 2], [2, 1])).toBe(false);
+    expect(sameSettings({ a: [] }, { a: {} })).toBe(false);
+    expect(sameSettings({ a: "1" }, { a: 1 })).toBe(false);
   });
 });
