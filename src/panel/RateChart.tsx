@@ -72,7 +72,9 @@ export function RateChart({ series, geometry, start, stop, ticks, height = 140, 
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: true, range: () => [layout.current.start / 1000, layout.current.stop / 1000] },
-        rtt: { auto: true },
+        // Always a range, even with no RTT yet: a scale without one hides its axis, and the right
+        // gutter the lanes keep would go with it.
+        rtt: { range: (_u, _min, max) => [0, max !== null && Number.isFinite(max) && max > 0 ? max * 1.1 : 100] },
       },
       axes: [
         {
