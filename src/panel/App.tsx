@@ -23,10 +23,7 @@ import { Timeline } from "./Timeline";
 import { FaultBar } from "./FaultBar";
 import { SiteProtect } from "./SiteProtect";
 import type { ActiveFaults } from "./fault-state";
-import type { SocketView } from "./model";
 import type { SettingsStore } from "../options/settings-store";
-import { validateSettings } from "../shared/settings";
-import { protectOrigin, unprotect } from "../shared/rules";
 import "./App.css";
 import { t } from "../shared/i18n";
 
@@ -80,7 +77,6 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
   const port = useRef<PanelPort | null>(null);
   // Re-renders on a timer while a countdown runs; the time shown is read at render.
   const [, setTick] = useState(0);
-  const [settingsError, setSettingsError] = useState<string | null>(null);
   // The socket list's width, as the user dragged it (null: the CSS default).
   const [listWidth, setListWidth] = useStoredSize("split.sockets", SOCKET_LIST_MIN);
   const listRef = useRef<HTMLElement>(null);
@@ -144,20 +140,6 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     saveFile(`lifeguard-${socket === null ? "all" : "socket"}-${stamp}.har`, exportHar(sockets, model.log));
   };
-  const onProtect = (view: SocketView, protect: boolean): void => {
-    if (!settings) return;
-    void settings
-      .load()
-      .then((raw) => {
-        const current = validateSettings(raw).settings;
-        const next = protect ? protectOrigin(current, view.url) : unprotect(current, view.url);
-        return next === current ? undefined : settings.save(next);
-      })
-      .then(
-        () => setSettingsError(null),
-        (e: unknown) => setSettingsError(t("panelSaveFailed", [String(e)])),
-      );
-  };
   const onImport = (file: File): void => {
     void file.text().then((text) => {
       try {
@@ -199,12 +181,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
         />
       )}
       {socket !== null && settings && model.sockets.get(socket)!.origin === "live" && (
-        <SiteProtect socket={model.sockets.get(socket)!} onProtect={onProtect} />
-      )}
-      {settingsError && (
-        <p class="app-error" role="alert">
-          {settingsError}
-        </p>
+        <SiteProtect key={socket} socket={model.sockets.get(socket)!} store={settings} reloadPage={reloadPage} />
       )}
       {model.sockets.size === 0 ? (
         <EmptyState presence={recorded} onReload={reloadPage} />

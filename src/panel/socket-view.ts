@@ -2,7 +2,7 @@
  * What the panel shows of one socket, and how recorder events change it. Pure: every function returns
  * a new view (or the same one when nothing changed); the model decides where it goes.
  */
-import type { RecorderEvent, SocketId, SocketSnapshot, SocketState } from "../shared/protocol";
+import type { HeartbeatMode, RecorderEvent, SocketId, SocketSnapshot, SocketState } from "../shared/protocol";
 
 export interface SocketView {
   id: SocketId;
@@ -16,6 +16,8 @@ export interface SocketView {
   /** The `match` of the rule that protects it, and the strategy chosen, when known. */
   rule?: string;
   strategy?: string;
+  /** How the page world checks it is alive, from its latest protection event that said (absent: not said). */
+  heartbeat?: HeartbeatMode;
   framesIn: number;
   framesOut: number;
   bytesIn: number;
@@ -71,6 +73,7 @@ export function foldSnapshotEvent(view: SocketView, event: RecorderEvent): Socke
   const lastActivity = Math.max(view.lastActivity, timeOf(event));
   if (event.kind === "state") return withStateDetails({ ...view, lastActivity }, event);
   if (event.kind === "delivery") return withDelivery({ ...view, lastActivity }, event);
+  if (event.kind === "protection") return withHeartbeat({ ...view, lastActivity }, event);
   return lastActivity === view.lastActivity ? view : { ...view, lastActivity };
 }
 
@@ -129,7 +132,7 @@ export function applyEvent(view: SocketView | undefined, event: RecorderEvent): 
         : { ...view, framesOut: view.framesOut + 1, bytesOut: view.bytesOut + event.frame.size, lastSeq, lastActivity };
     }
     case "protection":
-      return { ...view, protected: event.protected, rule: event.rule, strategy: event.strategy, lastActivity };
+      return withHeartbeat({ ...view, protected: event.protected, rule: event.rule, strategy: event.strategy, lastActivity }, event);
     case "delivery":
       return withDelivery({ ...view, lastActivity }, event);
     case "heartbeat":
@@ -142,6 +145,15 @@ export function applyEvent(view: SocketView | undefined, event: RecorderEvent): 
       // A kind this panel does not know (a newer page world): the socket stays as it was.
       return view;
   }
+}
+
+/** A protection event without the mode (an older page world, or not known yet) keeps the last one said; protection off forgets it. */
+function withHeartbeat(view: SocketView, event: Extract<RecorderEvent, { kind: "protection" }>): SocketView {
+  if (!event.protected) {
+    const { heartbeat: _gone, ...rest } = view;
+    return rest;
+  }
+  return event.heartbeat === undefined ? view : { ...view, heartbeat: event.heartbeat };
 }
 
 function deliveryCounts(resent: number, lost: number): Pick<SocketView, "resent" | "lost"> {

@@ -10,7 +10,7 @@ import type { SettingsStore } from "../../src/options/settings-store";
 import type { PortLike } from "../../src/shared/transports";
 import { fakePortPair, flush as flushPorts, type FakePort } from "../support/fake-ports";
 import { manualSlices } from "./slices";
-import { eventsMessage, snapshotMessage, socketSnapshot } from "../support/messages";
+import { snapshotMessage, socketSnapshot } from "../support/messages";
 
 /** The panel's inbox applies port messages in slices, on tasks these tests run themselves. */
 const slices = manualSlices();
@@ -183,28 +183,5 @@ describe("the panel sends faults and protects sites", () => {
       await flush();
     });
     expect(servers.at(-1)!.received.at(-1)).toMatchObject({ source: "lifeguard-panel", type: "fault", target: { socket: "f:1" }, fault: { kind: "drop" } });
-  });
-
-  it("Protect this site adds a rule for the socket's origin; Unprotect removes it", async () => {
-    const { servers, stored } = await mountApp();
-    await act(async () => {
-      (container.querySelector('[data-testid="socket-row"]') as HTMLElement).click();
-      await flush();
-    });
-    await act(async () => {
-      (container.querySelector('[data-testid="protect"]') as HTMLElement).click();
-      await flush();
-    });
-    expect((stored() as { rules: { match: string }[] }).rules.map((r) => r.match)).toEqual(["wss://app.test/*", "wss://other.test/*"]);
-    // The page world reports the protection; the button turns into Unprotect.
-    await act(async () => {
-      servers.at(-1)!.postMessage(eventsMessage([{ kind: "protection", t: 5, socket: "f:1", protected: true, rule: "wss://app.test/*" }]));
-      await flush();
-    });
-    await act(async () => {
-      (container.querySelector('[data-testid="unprotect"]') as HTMLElement).click();
-      await flush();
-    });
-    expect((stored() as { rules: { match: string }[] }).rules.map((r) => r.match)).toEqual(["wss://other.test/*"]);
   });
 });

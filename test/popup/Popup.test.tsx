@@ -107,10 +107,12 @@ describe("popup: this site", () => {
     await click(toggle());
     expect(sets).toHaveLength(1);
     expect((data.settings as { rules: unknown }).rules).toEqual([{ match: "ws://127.0.0.1:3000/*" }, { match: "wss://other.test/*" }]);
-    // The popup follows storage: now it offers the way back.
+    // The popup follows storage: now it offers the ways back.
     expect(siteStatus().textContent).toBe("Protected by rule 1: ws://127.0.0.1:3000/*");
-    expect(toggle().textContent).toBe("Unprotect");
-    await click(toggle());
+    expect(toggle()).toBeNull();
+    expect(byTestId("unprotect")!.textContent).toBe("Pause protection for this site");
+    // A rule that is only a pattern goes at once.
+    await click(byTestId("delete-rule")!);
     expect((data.settings as { rules: unknown }).rules).toEqual([{ match: "wss://other.test/*" }]);
     expect(toggle().textContent).toBe("Protect this site");
   });
@@ -136,7 +138,14 @@ describe("popup: this site", () => {
     await click(toggle());
     expect((data.settings as { rules: { match: string }[] }).rules.map((r) => r.match).sort()).toEqual(["ws://b.test:81/*", "wss://a.test/*"]);
     expect(siteStatus().textContent).toBe("Protected: a rule covers every socket origin of this tab.");
-    await click(toggle());
+    await click(byTestId("unprotect")!);
+    expect((data.settings as { rules: { enabled?: boolean }[] }).rules.map((r) => r.enabled)).toEqual([false, false]);
+    expect(siteStatus().textContent).toBe("0 of 2 socket origins protected.");
+    await click(byTestId("resume-protection")!);
+    expect(siteStatus().textContent).toBe("Protected: a rule covers every socket origin of this tab.");
+    // Two rules: Delete asks first.
+    await click(byTestId("delete-rule")!);
+    await click(byTestId("delete-rule-confirm")!);
     expect((data.settings as { rules: unknown[] }).rules).toEqual([]);
   });
 
@@ -146,12 +155,71 @@ describe("popup: this site", () => {
     expect((data.settings as { rules: unknown }).rules).toEqual([{ match: "wss://chat.example.com/*" }]);
   });
 
-  it("names the broader rules Unprotect would remove too, and removes them", async () => {
+  it("names the broader rules Delete would remove too, asks, and removes them", async () => {
     const { data } = await mount(PAGE, { rules: [{ match: "wss://x/*" }, { match: "ws://127.0.0.1:*" }, { match: "ws://127.0.0.1:3000/*" }] });
     expect(siteStatus().textContent).toBe("Protected by rule 2: ws://127.0.0.1:*");
-    expect(byTestId("unprotect-also")!.textContent).toBe("Unprotect also removes these broader rules: ws://127.0.0.1:*");
-    await click(toggle());
+    expect(byTestId("unprotect-also")!.textContent).toBe("Delete also removes these broader rules: ws://127.0.0.1:*");
+    await click(byTestId("delete-rule")!);
+    expect(container.querySelector('[role="alertdialog"]')!.textContent).toContain("Delete rule 2 (ws://127.0.0.1:*), 3 (ws://127.0.0.1:3000/*)?");
+    await click(byTestId("delete-rule-confirm")!);
     expect((data.settings as { rules: unknown }).rules).toEqual([{ match: "wss://x/*" }]);
+  });
+
+  const TUNED = {
+    enabled: true,
+    rules: [{ match: "ws://127.0.0.1:3000/*", heartbeat: { intervalMs: 5000, message: "hb" }, reconnect: { maxDelayMs: 9000 } }, { match: "wss://other.test/*" }],
+    record: { maxFramesPerSocket: 10000, maxPreviewBytes: 65536 },
+  };
+
+  it("pauses a tuned rule (the primary action), resumes it, and Undo gives back exactly what was stored", async () => {
+    const { data } = await mount(PAGE, structuredClone(TUNED));
+    expect(byTestId("unprotect")!.className).toContain("primary");
+    await click(byTestId("unprotect")!);
+    expect(data.settings).toEqual({ ...TUNED, rules: [{ ...TUNED.rules[0], enabled: false }, TUNED.rules[1]] });
+    expect(siteStatus().textContent).toBe("Protection paused: rule 1 (ws://127.0.0.1:3000/*) is off and keeps its settings.");
+    expect(siteStatus().dataset.protected).toBe("false");
+    expect(container.querySelector('[role="status"]')!.textContent).toContain("Protection paused.");
+    await click(byTestId("undo")!);
+    expect(data.settings).toEqual(TUNED);
+    expect(byTestId("undo")).toBeNull();
+
+    await click(byTestId("unprotect")!);
+    await click(byTestId("resume-protection")!);
+    expect(data.settings).toEqual(TUNED);
+    await click(byTestId("undo")!);
+    expect(data.settings).toEqual({ ...TUNED, rules: [{ ...TUNED.rules[0], enabled: false }, TUNED.rules[1]] });
+  });
+
+  it("deleting a tuned rule asks first, and Undo brings it back with its tuning", async () => {
+    const { data, sets } = await mount(PAGE, structuredClone(TUNED));
+    await click(byTestId("delete-rule")!);
+    expect(sets).toHaveLength(0);
+    await click(byTestId("delete-rule-cancel")!);
+    expect(container.querySelector('[role="alertdialog"]')).toBeNull();
+    await click(byTestId("delete-rule")!);
+    await click(byTestId("delete-rule-confirm")!);
+    expect(data.settings).toEqual({ ...TUNED, rules: [TUNED.rules[1]] });
+    await click(byTestId("undo")!);
+    expect(data.settings).toEqual(TUNED);
+  });
+
+  it("says a reload is needed when every socket of the tab is closed and none was protected", async () => {
+    const { fromPage } = await mount(PAGE, { rules: [] });
+    // Not known yet: nothing said.
+    expect(byTestId("closed-hint")).toBeNull();
+    await fromPage(snapshotMessage([socketSnapshot("a:1", { state: "closed" }, { url: "ws://127.0.0.1:3000/x" })]));
+    expect(byTestId("closed-hint")!.textContent).toBe(
+      "This tab's sockets are closed: protection applies to sockets opened from now on. Reload the page to protect them.",
+    );
+    await fromPage(eventsMessage([{ kind: "created", t: 2, socket: socketInfo("a:2", { url: "ws://127.0.0.1:3000/y" }) }], 1));
+    expect(byTestId("closed-hint")).toBeNull();
+  });
+
+  it("says nothing of a reload when a closed socket was protected (protection did its work and ended)", async () => {
+    const { fromPage } = await mount(PAGE, { rules: [] });
+    await fromPage(snapshotMessage([socketSnapshot("a:1", { state: "closed", protected: true }, { url: "ws://127.0.0.1:3000/x" })]));
+    expect(byTestId("socket-count")!.dataset.count).toBe("1");
+    expect(byTestId("closed-hint")).toBeNull();
   });
 
   it("offers nothing to protect on a page that is not http(s), or whose url it cannot see", async () => {

@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
 import {
+  deleteFor,
+  isTuned,
   originRule,
+  pausedMatching,
+  pauseFor,
   protectOrigin,
+  resumeFor,
   ruleFor,
   rulesMatching,
+  setPingMessage,
   siteSocketUrl,
   testRule,
-  unprotect,
 } from "../../src/shared/rules";
-import { DEFAULTS, findRule, resolveRule, RULE_DEFAULTS, type Settings } from "../../src/shared/settings";
+import { DEFAULTS, findRule, resolveRule, RULE_DEFAULTS, type Rule, type Settings } from "../../src/shared/settings";
 
 const settings = (...matches: string[]): Settings => ({ ...DEFAULTS, rules: matches.map((match) => ({ match })) });
 
@@ -76,10 +81,10 @@ describe("protectOrigin", () => {
   });
 });
 
-describe("unprotect", () => {
+describe("deleteFor", () => {
   it("removes every rule matching the URL, broader ones included, and keeps the rest in order", () => {
     const before = settings("wss://b.test/*", "wss://a.test/*", "wss://*", "wss://a.test/only-this");
-    const after = unprotect(before, "wss://a.test/ws");
+    const after = deleteFor(before, "wss://a.test/ws");
     expect(after.rules.map((r) => r.match)).toEqual(["wss://b.test/*", "wss://a.test/only-this"]);
     expect(ruleFor(after, "wss://a.test/ws")).toBeNull();
     expect(ruleFor(after, "wss://b.test/ws")).not.toBeNull();
@@ -87,21 +92,95 @@ describe("unprotect", () => {
 
   it("is the undo of protectOrigin", () => {
     const before = settings("wss://b.test/*");
-    expect(unprotect(protectOrigin(before, "wss://a.test/x"), "wss://a.test/x")).toEqual(before);
+    expect(deleteFor(protectOrigin(before, "wss://a.test/x"), "wss://a.test/x")).toEqual(before);
   });
 
   it("returns the same object when nothing matches", () => {
     const before = settings("wss://b.test/*");
-    expect(unprotect(before, "wss://a.test/")).toBe(before);
+    expect(deleteFor(before, "wss://a.test/")).toBe(before);
   });
 
   it("leaves unusable rules alone (the page world ignores them too)", () => {
     const before = settings("", "wss://a.test/*");
-    expect(unprotect(before, "wss://a.test/").rules).toEqual([{ match: "" }]);
+    expect(deleteFor(before, "wss://a.test/").rules).toEqual([{ match: "" }]);
+  });
+});
+
+describe("pauseFor and resumeFor", () => {
+  const tuned: Rule = { match: "wss://a.test/*", heartbeat: { intervalMs: 5000, message: "ping" }, reconnect: { maxDelayMs: 9000 } };
+  const tunedSettings = (): Settings => ({ ...DEFAULTS, rules: [{ match: "wss://b.test/*" }, tuned, { match: "wss://*" }] });
+
+  it("pausing keeps every rule and its tuning, and leaves the URL unprotected", () => {
+    const before = tunedSettings();
+    const after = pauseFor(before, "wss://a.test/ws");
+    expect(after.rules).toEqual([{ match: "wss://b.test/*" }, { ...tuned, enabled: false }, { match: "wss://*", enabled: false }]);
+    expect(findRule(after, "wss://a.test/ws")).toBeNull();
+    expect(ruleFor(after, "wss://a.test/ws")).toBeNull();
+    expect(findRule(after, "wss://b.test/ws")).not.toBeNull();
+    // The input is not modified.
+    expect(before.rules[1]).toEqual(tuned);
+  });
+
+  it("resume is the exact inverse of pause", () => {
+    const before = tunedSettings();
+    expect(resumeFor(pauseFor(before, "wss://a.test/ws"), "wss://a.test/ws")).toEqual(before);
+    expect(findRule(resumeFor(pauseFor(before, "wss://a.test/ws"), "wss://a.test/ws"), "wss://a.test/ws")?.heartbeat.message).toBe("ping");
+  });
+
+  it("pausedMatching lists what resumeFor would resume", () => {
+    const after = pauseFor(tunedSettings(), "wss://a.test/ws");
+    expect(pausedMatching(after, "wss://a.test/ws").map((m) => m.index)).toEqual([1, 2]);
+    expect(pausedMatching(tunedSettings(), "wss://a.test/ws")).toEqual([]);
+  });
+
+  it("return the same object when there is nothing to pause or resume", () => {
+    const before = tunedSettings();
+    expect(resumeFor(before, "wss://a.test/ws")).toBe(before);
+    const none = settings("wss://b.test/*");
+    expect(pauseFor(none, "wss://a.test/")).toBe(none);
+  });
+
+  it("delete takes paused rules too", () => {
+    const after = deleteFor(pauseFor(tunedSettings(), "wss://a.test/ws"), "wss://a.test/ws");
+    expect(after.rules).toEqual([{ match: "wss://b.test/*" }]);
+  });
+
+  it("protectOrigin resumes the paused origin rule instead of adding a second one", () => {
+    const paused = pauseFor(tunedSettings(), "wss://a.test/ws");
+    const after = protectOrigin(paused, "wss://a.test/ws");
+    expect(after.rules[1]).toEqual(tuned);
+    expect(after.rules).toHaveLength(3);
+  });
+});
+
+describe("setPingMessage and isTuned", () => {
+  it("writes the message into the rule that protects the URL, keeping the rest of its heartbeat", () => {
+    const before: Settings = { ...DEFAULTS, rules: [{ match: "wss://a.test/*", heartbeat: { intervalMs: 5000 } }, { match: "wss://*" }] };
+    const after = setPingMessage(before, "wss://a.test/x", '{"type":"ping"}');
+    expect(after.rules[0]).toEqual({ match: "wss://a.test/*", heartbeat: { intervalMs: 5000, message: '{"type":"ping"}' } });
+    expect(after.rules[1]).toBe(before.rules[1]);
+    expect(findRule(after, "wss://a.test/x")?.heartbeat).toMatchObject({ enabled: true, intervalMs: 5000, message: '{"type":"ping"}' });
+    expect(before.rules[0]!.heartbeat).toEqual({ intervalMs: 5000 });
+  });
+
+  it("throws when no rule protects the URL", () => {
+    expect(() => setPingMessage(pauseFor(settings("wss://a.test/*"), "wss://a.test/x"), "wss://a.test/x", "p")).toThrow(/no rule protects/);
+  });
+
+  it("a rule is tuned when it holds anything besides match and enabled", () => {
+    expect(isTuned({ match: "wss://a/*" })).toBe(false);
+    expect(isTuned({ match: "wss://a/*", enabled: false })).toBe(false);
+    expect(isTuned({ match: "wss://a/*", heartbeat: {} })).toBe(true);
   });
 });
 
 describe("ruleFor and rulesMatching", () => {
+  it("ruleFor skips paused rules, as findRule does", () => {
+    const s: Settings = { ...DEFAULTS, rules: [{ match: "wss://a.test/*", enabled: false }, { match: "wss://*" }] };
+    expect(ruleFor(s, "wss://a.test/x")?.index).toBe(1);
+    expect(findRule(s, "wss://a.test/x")?.match).toBe("wss://*");
+  });
+
   it("ruleFor gives the first matching rule and its index, like findRule", () => {
     const s = settings("wss://b.test/*", "wss://*.test/*", "wss://a.test/*");
     expect(ruleFor(s, "wss://a.test/x")).toEqual({ index: 1, rule: { match: "wss://*.test/*" } });
@@ -109,7 +188,7 @@ describe("ruleFor and rulesMatching", () => {
     expect(ruleFor(s, "ws://a.test/x")).toBeNull();
   });
 
-  it("rulesMatching lists what unprotect would remove", () => {
+  it("rulesMatching lists what deleteFor would remove", () => {
     const s = settings("wss://b.test/*", "wss://*.test/*", "wss://a.test/*");
     expect(rulesMatching(s, "wss://a.test/x").map((m) => m.index)).toEqual([1, 2]);
   });
