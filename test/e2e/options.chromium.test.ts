@@ -73,7 +73,7 @@ describe("options page (Chromium)", () => {
     const path = "rules[0].reconnect.minDelayMs";
     await field(page, path).fill("-5");
     const beside = field(page, path).locator("xpath=ancestor::label").locator('[data-testid="field-error"]');
-    await expect.poll(() => beside.textContent()).toBe(`${path}: expected a non-negative number, got -5`);
+    await expect.poll(() => beside.textContent()).toBe("Rule 1 › reconnect › minDelayMs: expected a non-negative number, got -5");
     expect(await testId(page, "save").isDisabled()).toBe(true);
     expect(await testId(page, "save-status").textContent()).toContain("1 problem");
     await testId(page, "save").click({ force: true });
@@ -101,7 +101,7 @@ describe("options page (Chromium)", () => {
 
     await inRow("delivery-idPath").fill("id");
     const beside = inRow("delivery-idPath").locator("xpath=ancestor::label").locator('[data-testid="field-error"]');
-    await expect.poll(() => beside.textContent()).toBe('rules[0].delivery.idPath: expected a JSON path like "$.a.b" or "$.items[0]", got "id"');
+    await expect.poll(() => beside.textContent()).toBe('Rule 1 › delivery › idPath: expected a JSON path like "$.a.b" or "$.items[0]", got "id"');
     expect(await testId(page, "save").isDisabled()).toBe(true);
     await inRow("sample-outbound").fill('{"id":"m3","text":"hello"}');
     await expect.poll(() => inRow("sample-id").textContent()).toBe('idPath cannot be used: JSON path must start with "$": "id"');

@@ -669,3 +669,157 @@ describe("options page: changes made elsewhere", () => {
     expect(byTestId("stored-problems").textContent).toContain('enabled: expected true or false, got "maybe"');
   });
 });
+
+describe("options page: JSON syntax errors say where", () => {
+  it("line and column of the first character that is not JSON, as this engine reports it or as the scan finds it", async () => {
+    await mount({ settings: { enabled: true } });
+    // V8 names no position for "Unexpected token": the scan finds it.
+    await typeJson('{\n  "enabled": tru\n}');
+    expect(byTestId("json-error").textContent).toMatch(/^Not valid JSON at line 2, column 17: /);
+    // V8 names an offset here ("at position 13"): line 3, column 1.
+    await typeJson('{\n  "a": 1,\n}');
+    expect(byTestId("json-error").textContent).toMatch(/^Not valid JSON at line 3, column 1: /);
+  });
+
+  it("a SpiderMonkey-shaped message gives its own line and column", async () => {
+    await mount({ settings: { enabled: true } });
+    const parse = JSON.parse;
+    vi.spyOn(JSON, "parse").mockImplementation((text: string) => {
+      if (text.startsWith("{ oops")) throw new SyntaxError("JSON.parse: expected property name or '}' at line 4 column 9 of the JSON data");
+      return parse(text) as unknown;
+    });
+    await typeJson("{ oops");
+    expect(byTestId("json-error").textContent).toBe(
+      "Not valid JSON at line 4, column 9: JSON.parse: expected property name or '}' at line 4 column 9 of the JSON data",
+    );
+  });
+});
+
+describe("options page: Unsaved changes", () => {
+  it("goes away when an edit is undone by hand, and a reformatted JSON is no change", async () => {
+    await mount({ settings: { enabled: true, rules: [{ match: "wss://a.test/*" }] } });
+    expect(status()).toBe("");
+    await click(byTestId("enabled-toggle"));
+    expect(status()).toBe("Unsaved changes.");
+    await click(byTestId("enabled-toggle"));
+    expect(status()).toBe("");
+    await input(byTestId<HTMLInputElement>("rule-match"), "wss://b.test/*");
+    expect(status()).toBe("Unsaved changes.");
+    await input(byTestId<HTMLInputElement>("rule-match"), "wss://a.test/*");
+    expect(status()).toBe("");
+    await typeJson('{"rules":[{"match":"wss://a.test/*"}],"enabled":true}');
+    expect(status()).toBe("");
+  });
+
+  it("after Save, the saved value is the one to compare with", async () => {
+    await mount({ settings: { enabled: true } });
+    await click(byTestId("enabled-toggle"));
+    await click(saveButton());
+    expect(status()).toBe("Saved.");
+    await click(byTestId("enabled-toggle"));
+    expect(status()).toBe("Unsaved changes.");
+    await click(byTestId("enabled-toggle"));
+    expect(status()).toBe("");
+  });
+});
+
+describe("options page: a rule's Active checkbox", () => {
+  it("shows a paused rule unchecked and dimmed, and round-trips enabled: false", async () => {
+    const { data } = await mount({ settings: { rules: [{ match: "wss://a.test/*", enabled: false, heartbeat: { message: "ping" } }] } });
+    const active = () => byTestId<HTMLInputElement>("rule-active");
+    expect(active().checked).toBe(false);
+    expect(rows()[0]!.dataset.paused).toBe("true");
+    expect(rows()[0]!.classList.contains("rule-paused")).toBe(true);
+    expect(byTestId("rule-paused").textContent).toBe("paused");
+
+    await click(active());
+    expect(json().rules).toEqual([{ match: "wss://a.test/*", heartbeat: { message: "ping" } }]);
+    expect(rows()[0]!.dataset.paused).toBe("false");
+    expect($('[data-testid="rule-paused"]')).toBeNull();
+    await click(saveButton());
+    expect(data.settings).toEqual({ rules: [{ match: "wss://a.test/*", heartbeat: { message: "ping" } }] });
+
+    await click(active());
+    await click(saveButton());
+    expect(data.settings).toEqual({ rules: [{ match: "wss://a.test/*", heartbeat: { message: "ping" }, enabled: false }] });
+    expect(active().checked).toBe(false);
+  });
+
+  it("the test box skips a paused rule, as the page world does", async () => {
+    await mount({ settings: { rules: [{ match: "wss://a.test/*", enabled: false }, { match: "wss://*" }] } });
+    await input(byTestId<HTMLInputElement>("test-url"), "wss://a.test/ws");
+    expect(byTestId("test-result").dataset.winner).toBe("1");
+    expect(byTestId("test-result").textContent).toContain('"wss://a.test/*" is paused (Active is off): skipped');
+  });
+
+  it("a non-boolean enabled from the JSON is named beside the rule", async () => {
+    await mount();
+    await typeJson('{ "rules": [{ "match": "wss://a/*", "enabled": "no" }] }');
+    expect(allErrors()).toEqual(['Rule 1 › enabled: expected true or false, got "no"']);
+  });
+});
+
+describe("options page: the test box takes a URL as new WebSocket() does", () => {
+  const rules = { settings: { rules: [{ match: "ws://127.0.0.1:8080/*" }, { match: "wss://chat.example.com/*" }] } };
+  const tested = () => byTestId("test-normalised");
+
+  it("adds the path a bare origin gets, and says which URL it tested", async () => {
+    await mount(rules);
+    await input(byTestId<HTMLInputElement>("test-url"), "ws://127.0.0.1:8080");
+    expect(byTestId("test-result").dataset.winner).toBe("0");
+    expect(byTestId("test-result").textContent).toContain("Rule 1 wins");
+    expect(tested().dataset.url).toBe("ws://127.0.0.1:8080/");
+    expect(tested().textContent).toBe("Tested as ws://127.0.0.1:8080/, the URL new WebSocket() makes of it.");
+    // Case and default ports as the URL parser has them.
+    await input(byTestId<HTMLInputElement>("test-url"), "WSS://Chat.Example.com:443/room");
+    expect(tested().dataset.url).toBe("wss://chat.example.com/room");
+    expect(byTestId("test-result").dataset.winner).toBe("1");
+  });
+
+  it("http(s) becomes ws(s), as browsers do since Chrome 125 and Firefox 124", async () => {
+    await mount(rules);
+    await input(byTestId<HTMLInputElement>("test-url"), "https://chat.example.com/live?x=1");
+    expect(tested().dataset.url).toBe("wss://chat.example.com/live?x=1");
+    expect(tested().textContent).toContain("http:// and https:// become ws:// and wss://");
+    expect(byTestId("test-result").dataset.winner).toBe("1");
+  });
+
+  it("refuses what new WebSocket() refuses: a fragment, another scheme, a relative URL", async () => {
+    await mount(rules);
+    for (const [url, says] of [
+      ["ws://127.0.0.1:8080/#top", "cannot have a fragment"],
+      ["ws://127.0.0.1:8080/#", "cannot have a fragment"],
+      ["ftp://127.0.0.1:8080/", "ws://, wss://, http:// or https://"],
+      ["/socket", "Not an absolute URL"],
+    ] as const) {
+      await input(byTestId<HTMLInputElement>("test-url"), url);
+      expect(byTestId("test-refused").textContent, url).toContain(says);
+      expect($('[data-testid="test-normalised"]'), url).toBeNull();
+    }
+  });
+});
+
+describe("options page: in Chinese", () => {
+  it("the validator's messages, the paths, the plural status and the test box", async () => {
+    const { translator } = await import("../popup/i18n");
+    const zh = translator("zh_CN");
+    const g = globalThis as { chrome?: unknown };
+    const saved = g.chrome;
+    g.chrome = { i18n: { getMessage: (key: string, subs?: string[]) => zh(key, subs), getUILanguage: () => "zh-CN" } };
+    try {
+      await mount({ settings: { rules: [{ match: "wss://a.test/*" }] } });
+      await input(field("rules[0].heartbeat.intervalMs"), "50");
+      expect(errorsBeside("rules[0].heartbeat.intervalMs")).toEqual(["规则 1 › heartbeat › intervalMs：不能小于 100，实际为 50"]);
+      expect(status()).toBe("1 个问题：修正后才能保存（显示在对应字段旁）。");
+      expect(field("rules[0].heartbeat.timeoutMs").placeholder).toBe("默认：10000");
+      await input(field("rules[0].heartbeat.intervalMs"), "");
+      await input(byTestId<HTMLInputElement>("test-url"), "ws://b.test");
+      expect(byTestId("test-result").textContent).toContain('"ws://b.test/" 不以 "wss://a.test/" 开头');
+      await typeJson('{ "colour": 1 }');
+      const besideJson = [...editor().parentElement!.querySelectorAll('[data-testid="field-error"]')].map((e) => e.textContent);
+      expect(besideJson).toEqual(["colour：未知的键"]);
+    } finally {
+      g.chrome = saved;
+    }
+  });
+});

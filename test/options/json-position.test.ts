@@ -15,6 +15,8 @@ const BAD = [
   '{"a":1}}',
   "nul",
   '"\\u12G4"',
+  '{"a" 1}',
+  '{"a": [1 2]}',
 ];
 
 function v8Message(text: string): string {
