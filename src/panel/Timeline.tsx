@@ -82,8 +82,13 @@ export function Timeline({ model, socket, now, width, readColor, onPlot }: Timel
       const laneEnd = lastOf(view);
       start = Math.min(start, view.createdAt);
       stop = Math.max(stop, laneEnd);
-      const frameTimes = log.framesOf(view.id).map((i) => log.frames[i]!.t);
-      return { view, lane: laneOf(view, log.eventsOf(view.id), laneEnd, frameTimes) };
+      const indices = log.framesOf(view.id);
+      const frameTimes = indices.map((i) => log.frames[i]!.t);
+      // seq counts from 1: a first frame held past 1 (or none held of a socket that had some) means
+      // the log lost its older frames, and silence cannot be told before what it still holds.
+      const first = indices.length ? log.frames[indices[0]!]! : undefined;
+      const knownFrom = first ? (first.seq > 1 ? first.t : -Infinity) : view.lastSeq > 0 ? Infinity : -Infinity;
+      return { view, lane: laneOf(view, log.eventsOf(view.id), laneEnd, frameTimes, knownFrom) };
     });
     if (!Number.isFinite(start)) start = end - 1000;
     if (!Number.isFinite(stop) || stop <= start) stop = start + 1000;
@@ -141,7 +146,7 @@ export function Timeline({ model, socket, now, width, readColor, onPlot }: Timel
                   </span>
                 );
               })}
-              {lane.silences.map((s, i) => {
+              {lane.silences.slice(-MAX_MARKS).map((s, i) => {
                 const full = spanText(s.label, s.from, s.to);
                 return (
                   <span

@@ -191,8 +191,10 @@ function lowerBound(times: readonly number[], t: number): number {
 /**
  * Stretches of the open segments with no frame at all, either way, for longer than
  * max(MIN_SILENCE_MS, 3 × the socket's median gap between frames): a fact of the recorded frame times.
+ * Before `knownFrom` the log no longer holds the socket's frames (dropped past its bounds, or
+ * cleared): no silence is claimed there.
  */
-export function silencesOf(segments: readonly LaneSegment[], frameTimes: readonly number[]): LaneSilence[] {
+export function silencesOf(segments: readonly LaneSegment[], frameTimes: readonly number[], knownFrom = -Infinity): LaneSilence[] {
   let times = frameTimes;
   for (let i = 1; i < times.length; i++) {
     // Frames of page frames may come interleaved out of order: sort a copy only when they are.
@@ -209,9 +211,10 @@ export function silencesOf(segments: readonly LaneSegment[], frameTimes: readonl
   // Contiguous open parts (open and half-open pieces of one open period) are one stretch of time.
   for (let i = 0; i < segments.length; i++) {
     if (segments[i]!.state !== "open") continue;
-    const from = segments[i]!.from;
+    const from = Math.max(segments[i]!.from, knownFrom);
     while (i + 1 < segments.length && segments[i + 1]!.state === "open" && segments[i + 1]!.from === segments[i]!.to) i++;
     const to = segments[i]!.to;
+    if (from >= to) continue;
     let prev = from;
     for (let k = lowerBound(times, from); k < times.length && times[k]! <= to; k++) {
       push(prev, times[k]!);
@@ -293,13 +296,14 @@ function splitHalfOpen(segments: readonly LaneSegment[], intervals: readonly Int
 
 /**
  * The lane of one socket up to `end` (now, for a live socket). `frameTimes`: the times of its
- * recorded frames, either way, for the silences.
+ * recorded frames, either way, for the silences; `knownFrom`: since when the log holds all of them.
  */
 export function laneOf(
   view: Pick<SocketView, "createdAt" | "state">,
   events: readonly LifecycleEvent[],
   end: number,
   frameTimes: readonly number[] = [],
+  knownFrom = -Infinity,
 ): Lane {
   const segments: LaneSegment[] = [];
   const marks: LaneMark[] = [];
@@ -347,7 +351,7 @@ export function laneOf(
   // A zero-length first segment (created and opened in the same ms) draws nothing: drop it.
   const drawn = segments.filter((s, i) => s.to > s.from || i === segments.length - 1);
   const split = splitHalfOpen(drawn, halfOpenIntervals(events, end));
-  return { segments: split, marks, silences: silencesOf(split, frameTimes) };
+  return { segments: split, marks, silences: silencesOf(split, frameTimes, knownFrom) };
 }
 
 export interface RateSeries {

@@ -8,7 +8,8 @@ import { MARK_LOOKS, MARK_ORDER } from "../../src/panel/timeline-glyphs";
 import { createModel, reduce, type PanelModel } from "../../src/panel/model";
 import type { RecorderEvent } from "../../src/shared/protocol";
 import { eventsMessage, socketInfo, stateEvent } from "../support/messages";
-import { mount, unmount } from "./frames-support";
+import { frame, mount, unmount } from "./frames-support";
+import { formatClock } from "../../src/panel/format";
 import { fakeCanvas } from "./timeline-canvas";
 
 let container: HTMLElement | undefined;
@@ -118,6 +119,29 @@ describe("lanes and chart", () => {
     const laneTicks = [...container.querySelectorAll('[data-testid="timeline-tick"]')].map((e) => e.textContent);
     expect(laneTicks.length).toBeGreaterThan(1);
     expect((chart.axes[0] as { _values?: string[] })._values).toEqual(laneTicks);
+  });
+});
+
+describe("half-open and silent on the lanes", () => {
+  it("a black-hole draws a half-open segment, and a long silence a shade whose tooltip says how long", async () => {
+    const events: RecorderEvent[] = [
+      { kind: "created", t: 1000, socket: socketInfo("a:1", { createdAt: 1000 }) },
+      stateEvent("a:1", "open", 1100),
+      // A frame every 100 ms, then none for 28.8 s: far past max(5 s, 3 × 100 ms).
+      ...[1, 2, 3, 4].map((seq): RecorderEvent => ({ kind: "frame", frame: frame("a:1", seq, { t: 1000 + seq * 100 }) })),
+      { kind: "fault", t: 2000, socket: "a:1", fault: "blackhole", active: true, untilT: 30_000 },
+      { kind: "fault", t: 30_000, socket: "a:1", fault: "blackhole", active: false },
+      { kind: "frame", frame: frame("a:1", 5, { t: 30_100 }) },
+      stateEvent("a:1", "closed", 31_000, { code: 1000 }),
+    ];
+    container = await mount(<Timeline model={modelOf(events)} socket="a:1" width={1000} />);
+    const segments = [...container.querySelectorAll<HTMLElement>('[data-testid="timeline-segment"]')];
+    expect(segments.map((s) => s.dataset.state)).toEqual(["connecting", "open", "half-open", "open", "closed"]);
+    expect(segments[2]!.className).toContain("timeline-state-half-open");
+    expect(segments[2]!.textContent).toBe("half-open (black-hole in force)");
+    const silences = [...container.querySelectorAll<HTMLElement>('[data-testid="timeline-silence"]')];
+    expect(silences).toHaveLength(1);
+    expect(silences[0]!.getAttribute("title")).toBe(`silent for 28.7 s, ${formatClock(1400)} – ${formatClock(30_100)} (28.7 s)`);
   });
 });
 

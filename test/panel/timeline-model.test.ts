@@ -91,6 +91,11 @@ describe("silences", () => {
     expect(silencesOf(segments, [500, 1000]).map((s) => [s.from, s.to])).toEqual([[1000, 9000]]);
   });
 
+  it("claims no silence before the frames the log still holds", () => {
+    expect(silencesOf([open(0, 30_000)], [20_000, 21_000], 20_000).map((s) => [s.from, s.to])).toEqual([[21_000, 30_000]]);
+    expect(silencesOf([open(0, 30_000)], [], Infinity)).toEqual([]);
+  });
+
   it("laneOf takes the frame times, in any order", () => {
     const lane = laneOf(view, [opened], 18_000, [14_000, 100, 200, 300]);
     expect(lane.silences.map((s) => [s.from, s.to])).toEqual([[300, 14_000]]);
