@@ -22,7 +22,7 @@ import { FramesView, framesViewMemory } from "./FramesView";
 import { Timeline } from "./Timeline";
 import { FaultBar } from "./FaultBar";
 import { SiteProtect } from "./SiteProtect";
-import type { ActiveFaults } from "./fault-state";
+import type { FaultInForce } from "./fault-state";
 import type { SettingsStore } from "../options/settings-store";
 import "./App.css";
 import { t } from "../shared/i18n";
@@ -126,7 +126,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
   // A socket that went (clear, navigation) is no longer a selection.
   const socket = selected !== null && model.sockets.has(selected) ? selected : null;
   const now = Date.now();
-  const faults = faultsInForce(model, socket, now);
+  const faults = faultsInForce(model, now);
   const drops = model.drops.total();
   const refused = model.refusals.total();
 
@@ -175,7 +175,8 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
       {model.sockets.size > 0 && (
         <FaultBar
           socket={socket === null ? null : model.sockets.get(socket)!}
-          faults={faults}
+          inForce={faults.inForce}
+          live={faults.live}
           now={now}
           onFault={(target, fault) => port.current?.fault(target, fault)}
         />
@@ -216,8 +217,18 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
 /** Narrowest the socket list is dragged, px: the URL and the state still show. */
 const SOCKET_LIST_MIN = 200;
 
-/** Offline is the tab's (any socket's events say so); black-hole and latency are the selected socket's. */
-function faultsInForce(model: PanelModel, socket: SocketId | null, now: number): ActiveFaults {
-  const mine = socket === null ? {} : model.faults.of(socket, now);
-  return { ...mine, offlineUntil: model.faults.offlineUntil(now) };
+/**
+ * Every fault in force in the tab, followed as events come (no socket's events are walked), and how many
+ * sockets a fault can act on: walked only while a fault is in force, when an End must know whether a
+ * fault is on all of them, and with no fault until the first live socket, when the bar says why not.
+ */
+function faultsInForce(model: PanelModel, now: number): { inForce: FaultInForce[]; live: number } {
+  const inForce = model.faults.inForce(now, (id) => model.sockets.get(id));
+  let live = 0;
+  for (const view of model.sockets.values()) {
+    if (view.origin !== "live" || view.state === "closed") continue;
+    live++;
+    if (inForce.length === 0) break;
+  }
+  return { inForce, live };
 }

@@ -4,6 +4,7 @@
  */
 import type { SocketId } from "../shared/protocol";
 import type { LifecycleEvent } from "./socket-log";
+import type { SocketView } from "./socket-view";
 
 export interface ActiveFaults {
   /** Time the tab's "offline" ends (absent when not offline). */
@@ -46,28 +47,46 @@ interface SocketFaults {
   latency?: Decided;
 }
 
+export type LastingFault = "offline" | "blackhole" | "latency";
+
+/** A fault in force, over every socket it is on: identical ones (same kind, same end or detail) go together. */
+export interface FaultInForce {
+  kind: LastingFault;
+  /** The live sockets it is on, in the order they first had a fault; none for "offline", the tab's. */
+  sockets: SocketView[];
+  /** When it ends by itself (offline, black-hole). */
+  until?: number;
+  /** Latency's "in 200 ms, out 0 ms". */
+  detail?: string;
+}
+
 /**
  * `activeFaults` kept up to date as `fault` events are applied, so that a render does not walk every
- * event of every socket (the tab's offline is any socket's). Sockets with a countdown are kept apart:
- * the tab's offline and the ticking timer look at those only.
+ * event of every socket: only the sockets with a fault started and not ended are looked at.
+ *
+ * Offline is the tab's: the page world records its start on every socket it drops, but its end only on
+ * the sockets still usable then, so the latest offline event of any socket decides, not each socket's.
  */
 export class FaultTracker {
   private readonly sockets = new Map<SocketId, SocketFaults>();
-  /** Sockets whose offline or black-hole was last started with an end time. */
-  private readonly timed = new Set<SocketId>();
+  /** Sockets with a fault whose latest event started it. */
+  private readonly started = new Set<SocketId>();
+  /** Time of the latest end of an offline fault, on any socket. */
+  private offlineEndT = -Infinity;
 
   apply(event: FaultEvent): void {
     if (event.fault !== "offline" && event.fault !== "blackhole" && event.fault !== "latency") return;
+    if (event.fault === "offline" && !event.active) this.offlineEndT = Math.max(this.offlineEndT, event.t);
     let faults = this.sockets.get(event.socket);
     if (!faults) this.sockets.set(event.socket, (faults = {}));
     const before = faults[event.fault];
     if (before && before.t > event.t) return;
     faults[event.fault] = { t: event.t, value: !event.active ? undefined : event.fault === "latency" ? event.detail : event.untilT };
-    if (faults.offline?.value !== undefined || faults.blackhole?.value !== undefined) this.timed.add(event.socket);
-    else this.timed.delete(event.socket);
+    if (faults.offline?.value !== undefined || faults.blackhole?.value !== undefined || faults.latency?.value !== undefined) this.started.add(event.socket);
+    else this.started.delete(event.socket);
   }
 
-  /** The faults in force on one socket (its own offline included). */
+  /** The faults in force on one socket, as its own events say. */
   of(socket: SocketId, now: number): ActiveFaults {
     const faults = this.sockets.get(socket);
     const out: ActiveFaults = {};
@@ -79,19 +98,49 @@ export class FaultTracker {
     return out;
   }
 
-  /** When the tab's offline ends, if it is offline: the latest end over its sockets. */
-  offlineUntil(now: number): number | undefined {
-    let until: number | undefined;
-    for (const id of this.timed) {
-      const end = future(this.sockets.get(id)?.offline?.value, now);
-      if (end !== undefined) until = Math.max(until ?? 0, end);
+  /**
+   * Every fault in force in the tab: offline first (on the tab), then black-holes and latencies of the
+   * sockets `view` says are of the page now and not closed (a closed socket carries no fault; an
+   * imported or previous page's one is not this tab's).
+   */
+  inForce(now: number, view: (id: SocketId) => SocketView | undefined): FaultInForce[] {
+    // The latest start of an offline after its latest end, on any socket, says until when.
+    let offline: Decided | undefined;
+    const groups = new Map<string, FaultInForce>();
+    const add = (kind: LastingFault, socket: SocketView, until?: number, detail?: string): void => {
+      const key = `${kind} ${until ?? ""} ${detail ?? ""}`;
+      const group = groups.get(key);
+      if (group) group.sockets.push(socket);
+      else groups.set(key, { kind, sockets: [socket], until, detail });
+    };
+    for (const id of this.started) {
+      const socket = view(id);
+      if (!socket || socket.origin !== "live") continue;
+      const faults = this.sockets.get(id)!;
+      // Offline drops the sockets it is on: closed ones still say the tab is offline.
+      const start = faults.offline;
+      if (start?.value !== undefined && start.t >= this.offlineEndT && (!offline || later(start, offline))) offline = start;
+      if (socket.state === "closed") continue;
+      const blackhole = future(faults.blackhole?.value, now);
+      if (blackhole !== undefined) add("blackhole", socket, blackhole);
+      const latency = faults.latency?.value;
+      if (typeof latency === "string") add("latency", socket, undefined, latency);
     }
-    return until;
+    // Black-holes first, the soonest to end first; then the oldest sockets' first: the same order every render.
+    const grouped = [...groups.values()].sort(
+      (a, b) =>
+        Number(a.kind === "latency") - Number(b.kind === "latency") ||
+        (a.until ?? 0) - (b.until ?? 0) ||
+        a.sockets[0]!.createdAt - b.sockets[0]!.createdAt ||
+        (a.sockets[0]!.id < b.sockets[0]!.id ? -1 : 1),
+    );
+    const until = future(offline?.value, now);
+    return until === undefined ? grouped : [{ kind: "offline", sockets: [], until }, ...grouped];
   }
 
-  /** Whether a countdown runs (an offline or a black-hole that ends by itself). */
+  /** Whether a countdown may run (an offline or a black-hole that ends by itself). */
   ticking(now: number): boolean {
-    for (const id of this.timed) {
+    for (const id of this.started) {
       const faults = this.sockets.get(id);
       if (future(faults?.offline?.value, now) !== undefined || future(faults?.blackhole?.value, now) !== undefined) return true;
     }
@@ -100,13 +149,19 @@ export class FaultTracker {
 
   forget(socket: SocketId): void {
     this.sockets.delete(socket);
-    this.timed.delete(socket);
+    this.started.delete(socket);
   }
 
   clear(): void {
     this.sockets.clear();
-    this.timed.clear();
+    this.started.clear();
+    this.offlineEndT = -Infinity;
   }
+}
+
+/** Whether `a` was started after `b` (at the same time: the one that lasts longer). */
+function later(a: Decided, b: Decided): boolean {
+  return a.t > b.t || (a.t === b.t && (a.value as number) > (b.value as number));
 }
 
 function future(value: number | string | undefined, now: number): number | undefined {
