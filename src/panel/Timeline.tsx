@@ -111,7 +111,7 @@ export function Timeline({ model, socket, now, width, readColor, onPlot }: Timel
 
   const span = stop - start;
   const pos = (t: number) => `${(((t - start) / span) * 100).toFixed(3)}%`;
-  const width_ = (from: number, to: number) => `${Math.max(0.2, ((to - from) / span) * 100).toFixed(3)}%`;
+  const extent = (from: number, to: number) => `${Math.max(0.2, ((to - from) / span) * 100).toFixed(3)}%`;
   const px = (from: number, to: number) => ((to - from) / span) * track;
 
   return (
@@ -139,7 +139,7 @@ export function Timeline({ model, socket, now, width, readColor, onPlot }: Timel
                     data-state={segmentLook(s)}
                     role="img"
                     aria-label={full}
-                    style={{ left: pos(s.from), width: width_(s.from, s.to) }}
+                    style={{ left: pos(s.from), width: extent(s.from, s.to) }}
                     title={full}
                   >
                     {labelFits(s.label, px(s.from, s.to)) ? s.label : null}
@@ -155,7 +155,7 @@ export function Timeline({ model, socket, now, width, readColor, onPlot }: Timel
                     data-testid="timeline-silence"
                     role="img"
                     aria-label={full}
-                    style={{ left: pos(s.from), width: width_(s.from, s.to) }}
+                    style={{ left: pos(s.from), width: extent(s.from, s.to) }}
                     title={full}
                   />
                 );
