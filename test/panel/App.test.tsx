@@ -153,7 +153,9 @@ describe("panel App", () => {
     // The snapshot replaces, never adds: 4 frames, not 5.
     expect(rows()).toHaveLength(1);
     expect(rows()[0]!.textContent).toContain("4 / 0");
-    expect(container.querySelector('[data-testid="connection"]')!.textContent).toBe("tab 7");
+    // Connected again: no "reconnecting", and the page is named by its tab until its title is known.
+    expect(container.querySelector('[data-testid="connection"]')!.textContent).toBe("");
+    expect(container.querySelector('[data-testid="page-title"]')!.textContent).toBe("tab 7");
   });
 
   it("shows a banner on version mismatch", async () => {
@@ -213,5 +215,49 @@ describe("a page Lifeguard does not record", () => {
     await act(async () => flush());
     expect(emptyState().textContent).toContain("loaded while Lifeguard was off");
     expect(container.querySelector('[data-testid="reload-page"]')).not.toBeNull();
+  });
+});
+
+describe("the panel's header and layout", () => {
+  it("names the inspected page, and asks again when its top document changes (navigation, reload)", async () => {
+    let page = { title: "Chat demo", url: "http://127.0.0.1:8765/chat.html" };
+    const gets: number[] = [];
+    const pageInfo = {
+      get: async () => {
+        gets.push(gets.length);
+        return page;
+      },
+    };
+    const { fromBackground } = await mount(7, { pageInfo });
+    await act(async () => flush());
+    const title = () => container.querySelector<HTMLElement>('[data-testid="page-title"]')!;
+    expect(title().textContent).toBe("Chat demo — http://127.0.0.1:8765");
+    expect(title().title).toBe("http://127.0.0.1:8765/chat.html");
+    page = { title: "Other page", url: "https://other.test/x" };
+    await fromBackground({ source: "lifeguard-background", v: PROTOCOL_VERSION, type: "frame-connected", frameId: 0, url: "https://other.test/x" });
+    await act(async () => flush());
+    expect(title().textContent).toBe("Other page — https://other.test");
+  });
+
+  it("the split between the socket list and the frames drags, and is remembered across panel reloads", async () => {
+    localStorage.clear();
+    const { fromBackground } = await mount(7);
+    await fromBackground(snapshotMessage([socketSnapshot("a:1")]));
+    const workspace = () => container.querySelector<HTMLElement>(".workspace")!;
+    const split = () => container.querySelector<HTMLElement>('[data-testid="sockets-splitter"]')!;
+    expect(workspace().style.getPropertyValue("--sockets-width")).toBe("");
+    Object.defineProperty(container.querySelector(".workspace-sockets")!, "getBoundingClientRect", { value: () => ({ width: 500 }) });
+    await act(async () => {
+      split().dispatchEvent(new PointerEvent("pointerdown", { bubbles: true, button: 0, pointerId: 1, clientX: 500 }));
+      split().dispatchEvent(new PointerEvent("pointermove", { bubbles: true, pointerId: 1, clientX: 420 }));
+      split().dispatchEvent(new PointerEvent("pointerup", { bubbles: true, pointerId: 1, clientX: 420 }));
+    });
+    expect(workspace().style.getPropertyValue("--sockets-width")).toBe("420px");
+    expect(split().getAttribute("aria-valuenow")).toBe("420");
+    render(null, container);
+    container.remove();
+    const again = await mount(7);
+    await again.fromBackground(snapshotMessage([socketSnapshot("a:1")]));
+    expect(workspace().style.getPropertyValue("--sockets-width")).toBe("420px");
   });
 });

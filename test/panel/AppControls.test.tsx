@@ -150,7 +150,7 @@ describe("panel controls", () => {
       await flush();
     });
     const imported = socketRows().find((r) => r.dataset.origin === "imported")!;
-    expect(imported.textContent).toContain("imported");
+    expect(imported.querySelector('[data-testid="recording-badge"]')!.textContent).toBe("recording");
     expect(imported.textContent).toContain("wss://chat.example.test/socket?room=lobby");
     await click(imported);
     expect(seqs(container)).toEqual([1, 2, 3, 4, 5]);
