@@ -37,7 +37,7 @@ interface Column {
 }
 
 const COLUMNS: readonly Column[] = [
-  { id: "url", head: "panelColUrl", width: 240 },
+  { id: "url", head: "panelColUrl", width: 200 },
   { id: "state", head: "panelColState", width: 0 },
   { id: "protected", head: "panelColProtected", title: "panelColProtectedTitle", width: 56 },
   { id: "frames", head: "panelColFrames", title: "panelColFramesTitle", width: 80 },
