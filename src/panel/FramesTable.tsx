@@ -277,13 +277,14 @@ export function FramesTable(props: FramesTableProps) {
       </div>
       <div
         class="frames-scroll"
+        role="rowgroup"
         ref={scrollRef}
         tabIndex={0}
         onKeyDown={onKeyDown}
         data-testid="frames-table"
         data-pinned={memory.pinned ? "true" : "false"}
       >
-        <div class="frames-spacer" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+        <div class="frames-spacer" role="none" style={{ height: `${virtualizer.getTotalSize()}px` }}>
           {items.map((item) => {
             const code = codes[item.index]!;
             const style = { transform: `translateY(${item.start}px)`, height: `${ROW_HEIGHT}px` };

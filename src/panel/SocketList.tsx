@@ -114,11 +114,11 @@ export function SocketList({ model, selected = null, onSelect, initialRect }: So
   }
 
   return (
-    <div class="socket-list" role="listbox" aria-label={t("panelSockets")}>
+    <div class="socket-list" role="region" aria-label={t("panelSockets")}>
       <div
         class={selected === null ? "socket-all socket-selected" : "socket-all"}
-        role="option"
-        aria-selected={selected === null}
+        role="button"
+        aria-pressed={selected === null}
         tabIndex={0}
         data-testid="socket-all"
         onClick={() => onSelect?.(null)}
