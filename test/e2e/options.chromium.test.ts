@@ -149,7 +149,7 @@ describe("options page (Chromium)", () => {
       buffer: Buffer.from('{ "rules": [{ "match": "wss://x/*", "queue": { "maxMessages": -1 } }] }'),
     });
     await expect.poll(() => testId(page, "import-status").textContent()).toContain(
-      "rules[0].queue.maxMessages: expected a non-negative integer, got -1",
+      "rules[0].queue.maxMessages (rule 1): expected a non-negative integer, got -1",
     );
     expect(JSON.parse(await testId(page, "json-editor").inputValue())).toEqual({ enabled: false });
 
