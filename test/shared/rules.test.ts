@@ -1,3 +1,4 @@
+import { ruleVerdict as testRule } from "../../src/options/rule-verdict";
 import { describe, expect, it } from "vitest";
 import {
   deleteFor,
@@ -11,7 +12,6 @@ import {
   rulesMatching,
   setPingMessage,
   siteSocketUrl,
-  testRule,
 } from "../../src/shared/rules";
 import { DEFAULTS, findRule, resolveRule, RULE_DEFAULTS, type Rule, type Settings } from "../../src/shared/settings";
 
