@@ -8,3 +8,8 @@ export function withDevtoolsPreferences<P extends Record<string, unknown>>(
   extensionId: string,
 ): P & { devtools: { preferences: Record<string, string> } & Record<string, unknown> };
 export function writeDevtoolsPreferences(profileDir: string, extensionId: string): void;
+export function selectPanelInDevtools(
+  context: import("playwright-core").BrowserContext,
+  extensionId: string,
+  timeoutMs?: number,
+): Promise<boolean>;

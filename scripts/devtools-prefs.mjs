@@ -72,3 +72,57 @@ export function writeDevtoolsPreferences(profileDir, extensionId) {
   }
   writeFileSync(file, JSON.stringify(withDevtoolsPreferences(current, extensionId)));
 }
+
+/**
+ * Selects the Lifeguard panel in the DevTools window of a Playwright persistent context, best effort.
+ * The `panel-selected-tab` preference alone does not do it: DevTools applies it when its front end
+ * starts, before the extension's devtools page has created the panel, and falls back to Elements
+ * (seen in Chromium 156, on first open and on every reopen). So, once the panel exists, this asks the
+ * front end itself over CDP (`InspectorView.showPanel`, devtools-frontend ui/legacy/InspectorView.ts).
+ * That reaches into DevTools' internals: on any failure it resolves false and the caller says "pick
+ * Lifeguard" instead.
+ */
+export async function selectPanelInDevtools(context, extensionId, timeoutMs = 10_000) {
+  const id = panelId(extensionId);
+  let cdp;
+  try {
+    cdp = await context.browser().newBrowserCDPSession();
+    const deadline = Date.now() + timeoutMs;
+    // The front end is ready for this once it has loaded the extension's devtools page (asking it
+    // earlier makes it build its views before its settings exist, and it throws).
+    let target;
+    let extensionPage;
+    while (!(target && extensionPage) && Date.now() < deadline) {
+      const { targetInfos } = await cdp.send("Target.getTargets");
+      target = targetInfos.find((t) => t.url.startsWith("devtools://devtools/bundled/devtools_app.html"));
+      extensionPage = targetInfos.find((t) => t.url.startsWith(`chrome-extension://${extensionId}/`) && t.type === "iframe");
+      if (!(target && extensionPage)) await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!(target && extensionPage)) return false;
+    // A flat session cannot be driven through Playwright's CDPSession; the message-passing form can.
+    const { sessionId } = await cdp.send("Target.attachToTarget", { targetId: target.targetId, flatten: false });
+    const answer = new Promise((resolveAnswer) => {
+      cdp.on("Target.receivedMessageFromTarget", (e) => {
+        const message = JSON.parse(e.message);
+        if (message.id === 1) resolveAnswer(message.result?.result?.value === true);
+      });
+    });
+    const expression = `(async () => {
+      const { InspectorView } = await import("./ui/legacy/legacy.js");
+      const view = InspectorView.InspectorView.instance();
+      for (const end = Date.now() + ${timeoutMs}; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+        if (view.tabbedPane.hasTab(${JSON.stringify(id)})) { await view.showPanel(${JSON.stringify(id)}); return true; }
+      }
+      return false;
+    })()`;
+    await cdp.send("Target.sendMessageToTarget", {
+      sessionId,
+      message: JSON.stringify({ id: 1, method: "Runtime.evaluate", params: { expression, awaitPromise: true, returnByValue: true } }),
+    });
+    return await Promise.race([answer, new Promise((r) => setTimeout(() => r(false), timeoutMs + 2_000))]);
+  } catch {
+    return false;
+  } finally {
+    await cdp?.detach().catch(() => {});
+  }
+}

@@ -13,7 +13,7 @@ import net from "node:net";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { demoSettings } from "../demo/rule.mjs";
-import { extensionIdForPath, writeDevtoolsPreferences } from "./devtools-prefs.mjs";
+import { extensionIdForPath, selectPanelInDevtools, writeDevtoolsPreferences } from "./devtools-prefs.mjs";
 import { evaluateInBackground } from "./firefox-rdp.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -112,7 +112,9 @@ async function startChromium() {
   await worker.evaluate((settings) => globalThis.chrome.storage.local.set({ settings }), demoSettings(wsOrigin));
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(demoUrl);
-  console.log(`Chromium is open on ${demoUrl} with ${wsOrigin}/* protected; DevTools > "Lifeguard" shows its socket. Ctrl-C stops everything.`);
+  const selected = loadedId === extensionId && (await selectPanelInDevtools(context, extensionId));
+  const where = selected ? "DevTools shows the Lifeguard panel" : 'pick "Lifeguard" in DevTools';
+  console.log(`Chromium is open on ${demoUrl} with ${wsOrigin}/* protected; ${where} with its socket. Ctrl-C stops everything.`);
 }
 
 /**
