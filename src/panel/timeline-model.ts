@@ -92,7 +92,9 @@ const isLasting = (fault: FaultKind): boolean => fault === "offline" || fault ==
 /** "fault: offline started (5000 ms)", "fault: black-hole ended", "fault: drop" ... */
 export function faultLabel(event: Extract<LifecycleEvent, { kind: "fault" }>): string {
   const name = t(FAULT_NAMES[event.fault]);
-  const lasting = isLasting(event.fault);
+  // A lasting fault that found nothing to act on never started: "fault: black-hole (not applied: …)", not "ended".
+  const notApplied = !event.active && event.detail?.startsWith("not applied") === true;
+  const lasting = isLasting(event.fault) && !notApplied;
   const label = !lasting
     ? t("panelTimelineFault", [name])
     : event.active

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { laneOf, MIN_SILENCE_MS, silencesOf, type LaneSegment } from "../../src/panel/timeline-model";
+import { faultLabel, laneOf, MIN_SILENCE_MS, silencesOf, type LaneSegment } from "../../src/panel/timeline-model";
 import type { LifecycleEvent } from "../../src/panel/socket-log";
 import { stateEvent } from "../support/messages";
 
@@ -125,5 +125,15 @@ describe("marks", () => {
       ["delivery-lost", "delivery lost: message 42 (maxAgeMs)"],
       ["reconnect", "reconnecting #1 in 100 ms"],
     ]);
+  });
+});
+
+describe("fault labels", () => {
+  const fault = (active: boolean, detail?: string) => ({ kind: "fault", t: 1, socket: "s:1", fault: "blackhole", active, detail }) as Extract<LifecycleEvent, { kind: "fault" }>;
+
+  it("a lasting fault that found nothing to act on reads as not applied, not as ended", () => {
+    expect(faultLabel(fault(false, "not applied: no connection is up"))).toBe("fault: black-hole (not applied: no connection is up)");
+    expect(faultLabel(fault(false))).toBe("fault: black-hole ended");
+    expect(faultLabel(fault(true, "10000 ms"))).toBe("fault: black-hole started (10000 ms)");
   });
 });
