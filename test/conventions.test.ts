@@ -119,6 +119,7 @@ describe("protocol handlers", () => {
       "snapshot-request": {},
       fault: { target: { tab: true }, fault: { kind: "drop" } },
       listening: { on: true },
+      check: { on: true },
       "rule-query": { url: "" },
       config: { enabled: true, record: { maxFramesPerSocket: 1, maxPreviewBytes: 1 } },
       rule: { url: "", rule: null },

@@ -217,7 +217,10 @@ export class ResilientConnection {
       case "closing":
       case "closed":
         if (this.live) this.live.send(data, from);
-        else this.discardedBytes += byteSize(data);
+        else {
+          this.discardedBytes += byteSize(data);
+          this.log.discarded(data, from);
+        }
         return;
     }
   }

@@ -41,4 +41,9 @@ export class SocketJournal {
   queued(data: SendData, from: Provenance): void {
     this.recorder.queued?.(data, from);
   }
+
+  /** A frame sent after the end that no native socket took. */
+  discarded(data: SendData, from: Provenance): void {
+    this.recorder.discarded?.(data, from);
+  }
 }

@@ -3,7 +3,7 @@
  * DOM globals: the page world hands it the native WebSocket, a clock and timers; Node tests hand it
  * `ws` / undici sockets and fake timers.
  */
-import type { Fate, Provenance, RecorderEvent } from "../shared/protocol";
+import type { Fate, Provenance, SocketEvent } from "../shared/protocol";
 
 export type { Fate, Provenance };
 
@@ -61,10 +61,15 @@ export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
 
 /** Where the core sends what it observes (the page-world recorder in the browser). */
 export interface RecorderSink {
-  record(event: RecorderEvent): void;
+  record(event: SocketEvent): void;
   /**
    * A frame sent during an outage was queued (DESIGN.md, "Records": recorded as queued, then as sent
    * when it really goes, through the wire's `send(data, from)`). `from`: who sent it as the page.
    */
   queued?(data: SendData, from: Provenance): void;
+  /**
+   * A frame sent after the end with no native socket left to take it: discarded, as native `send()`
+   * on a closed socket does (recorded as a frame with fate `dropped`).
+   */
+  discarded?(data: SendData, from: Provenance): void;
 }

@@ -5,7 +5,12 @@
  * object's and each replacement the engine dials. A drop delivers `error` + `close` 1006 as a real loss
  * does; a close, the server's closing handshake; "offline" drops every socket and sends every socket
  * dialled during the window to a port that fails at once (`unreachable`), so no server sees a
- * handshake. Only the made-up events are synthetic.
+ * handshake; "refuse" sends there only the sockets dialled to one endpoint (or any), leaving the
+ * connections that are up alone, as a server that restarts does. Only the made-up events are synthetic.
+ *
+ * Faults a resilience check started (`check`) are remembered as its, so that when the check ends, or
+ * the last panel leaves, those still in force end (`endCheckFaults`); the user's own faults stay. A
+ * fault set again by the user becomes the user's, and the other way round.
  *
  * A protected socket's engine sees the fault exactly as it would see the real failure, so it takes its
  * ordinary reconnect path; an unprotected page sees what the browser would show it.
@@ -39,10 +44,25 @@ export interface FaultHost {
   environment(socket: PageSocket, ev: "online" | "offline" | "visible"): void;
 }
 
+/** An endpoint refusing connections (see `refuse`): until when, the sockets its record is on, whose it is. */
+interface Refusal {
+  until: number;
+  timer: unknown;
+  sockets: string[];
+  check: boolean;
+}
+
+/** The key of a refusal for every URL (a `{ tab: true }` target). */
+const EVERY_URL = "*";
+
 export class Faults {
   private offlineUntil = 0;
   private offlineTimer: unknown = null;
   private readonly timers = new Map<string, unknown>();
+  /** Refusals in force, by endpoint (`endpointOf`) or EVERY_URL. */
+  private readonly refusals = new Map<string, Refusal>();
+  /** Lasting faults a check started and nobody set since: `offline`, `blackhole:<id>`, `latency:<id>`. */
+  private readonly byCheck = new Set<string>();
 
   constructor(
     private readonly n: Natives,
@@ -56,19 +76,106 @@ export class Faults {
     return this.n.now() < this.offlineUntil;
   }
 
-  apply(target: FaultTarget, fault: FaultCommand, find: (id: string) => PageSocket | undefined): void {
+  /** Whether a new connection may go elsewhere now: asked first, so the common path converts no URL. */
+  get diverting(): boolean {
+    return this.offlineUntil !== 0 || this.refusals.size > 0;
+  }
+
+  /** Whether a connection dialled now to `url` must fail as unreachable (offline, or its endpoint refuses). */
+  diverts(url: string): boolean {
+    if (this.offline) return true;
+    if (this.refusals.size === 0) return false;
+    const now = this.n.now();
+    const every = this.refusals.get(EVERY_URL);
+    if (every && now < every.until) return true;
+    const one = this.refusals.get(endpointOf(url, this.n));
+    return !!one && now < one.until;
+  }
+
+  /** `check`: a resilience check sent it (see the top of this file). */
+  apply(target: FaultTarget, fault: FaultCommand, find: (id: string) => PageSocket | undefined, check = false): void {
     const targets = "tab" in target ? [...this.sockets()] : [find(target.socket)].filter((s): s is PageSocket => !!s);
     const now = this.n.now();
-    if (fault.kind === "offline") return this.setOffline(fault.durationMs, now);
+    if (fault.kind === "offline") {
+      this.own("offline", fault.durationMs > 0, check);
+      return this.setOffline(fault.durationMs, now);
+    }
+    if (fault.kind === "refuse") return this.refuse(target, targets, fault.durationMs, now, check);
     for (const s of targets) {
       // A fault that finds nothing to act on says so in the socket's record, rather than nothing at all.
       const why = notApplied(s, fault, "socket" in target);
-      if (why) this.recorder.fault(s.id, fault.kind, false, why);
-      else this.applyTo(s, fault, now);
+      if (why) {
+        this.recorder.fault(s.id, fault.kind, false, why);
+        continue;
+      }
+      if (fault.kind === "blackhole") this.own(`blackhole:${s.id}`, fault.durationMs > 0, check);
+      if (fault.kind === "latency") this.own(`latency:${s.id}`, fault.inMs > 0 || fault.outMs > 0, check);
+      this.applyTo(s, fault, now);
     }
   }
 
-  private applyTo(s: PageSocket, fault: Exclude<FaultCommand, { kind: "offline" }>, now: number): void {
+  /**
+   * Ends every fault a check started that is still in force (the check ended, or the last panel left),
+   * each recorded as ended as usual.
+   */
+  endCheckFaults(find: (id: string) => PageSocket | undefined): void {
+    const now = this.n.now();
+    // Only what is still in force: one that ended by itself was recorded as ended then.
+    for (const key of this.byCheck) {
+      const at = key.indexOf(":");
+      const s = at < 0 ? undefined : find(key.slice(at + 1));
+      if (key === "offline") {
+        if (this.offline) this.setOffline(0, now);
+      } else if (key.startsWith("blackhole:")) {
+        if (s && this.timers.has(key)) this.blackHole(s, 0, now);
+      } else if (s && (s.latencyIn > 0 || s.latencyOut > 0)) {
+        this.applyTo(s, { kind: "latency", inMs: 0, outMs: 0 }, now);
+      }
+    }
+    this.byCheck.clear();
+    for (const [key, refusal] of [...this.refusals]) if (refusal.check) this.endRefusal(key);
+  }
+
+  /** Who owns a lasting fault now: set by a check, it is the check's; set by the user or ended, nobody's. */
+  private own(key: string, starts: boolean, check: boolean): void {
+    if (starts && check) this.byCheck.add(key);
+    else this.byCheck.delete(key);
+  }
+
+  /**
+   * Connections dialled to the target's endpoint (every URL, for the tab) fail as unreachable for
+   * `durationMs`, through the same redirect as "offline" (the hook's `connectUrl` for the page's new
+   * sockets, `dialUrl` for the engine's reconnects). Recorded on the target (the tab: its live sockets)
+   * as started and, when it ends, as ended. 0 ends it; for the tab, every refusal.
+   */
+  private refuse(target: FaultTarget, targets: PageSocket[], durationMs: number, now: number, check: boolean): void {
+    const named = "socket" in target;
+    // Another frame's socket: its own page world acts.
+    if (named && targets.length === 0) return;
+    const key = named ? endpointOf(targets[0]!.url, this.n) : EVERY_URL;
+    if (durationMs <= 0) {
+      if (named) this.endRefusal(key);
+      else for (const k of [...this.refusals.keys()]) this.endRefusal(k);
+      return;
+    }
+    const old = this.refusals.get(key);
+    if (old) this.n.clearTimeout(old.timer as number);
+    const until = now + durationMs;
+    const sockets = targets.map((s) => s.id);
+    const timer = this.n.setTimeout(() => this.endRefusal(key), durationMs);
+    this.refusals.set(key, { until, timer, sockets, check });
+    for (const id of sockets) this.recorder.fault(id, "refuse", true, `${durationMs} ms`, until);
+  }
+
+  private endRefusal(key: string): void {
+    const refusal = this.refusals.get(key);
+    if (!refusal) return;
+    this.n.clearTimeout(refusal.timer as number);
+    this.refusals.delete(key);
+    for (const id of refusal.sockets) this.recorder.fault(id, "refuse", false);
+  }
+
+  private applyTo(s: PageSocket, fault: Exclude<FaultCommand, { kind: "offline" | "refuse" }>, now: number): void {
     switch (fault.kind) {
       case "drop":
         this.recorder.fault(s.id, "drop", false);
@@ -196,7 +303,7 @@ export class Faults {
  * Why a fault cannot act on this socket, or null when it can. Ending a fault (a duration or latency of
  * 0) always goes through: its end is recorded whatever became of the socket.
  */
-function notApplied(s: PageSocket, fault: Exclude<FaultCommand, { kind: "offline" }>, named: boolean): string | null {
+function notApplied(s: PageSocket, fault: Exclude<FaultCommand, { kind: "offline" | "refuse" }>, named: boolean): string | null {
   const ending = (fault.kind === "blackhole" && fault.durationMs <= 0) || (fault.kind === "latency" && fault.inMs <= 0 && fault.outMs <= 0);
   if (ending) return null;
   if (!s.usable) return NOT_APPLIED_CLOSED;
@@ -208,6 +315,19 @@ function notApplied(s: PageSocket, fault: Exclude<FaultCommand, { kind: "offline
 }
 
 export const NOT_APPLIED_CLOSED = "not applied: the socket is closed";
+
+/**
+ * A socket URL's endpoint: scheme, host, port and path, without the query (it often carries a session
+ * id that changes with every connection) or anything else. Unparsable: the URL itself.
+ */
+export function endpointOf(url: string, n: Natives): string {
+  try {
+    const u = new n.URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return url;
+  }
+}
 
 function originOf(url: string): string {
   try {

@@ -43,6 +43,14 @@ export interface Natives {
   clearTimeout: typeof clearTimeout;
   now: () => number;
   random: () => number;
+  /** For page errors while a check watches (page-errors.ts): the page may have replaced these since. */
+  console: Console;
+  String: StringConstructor;
+  objectToString: typeof Object.prototype.toString;
+  jsonStringify: typeof JSON.stringify;
+  /** `ErrorEvent.prototype.message` and `PromiseRejectionEvent.prototype.reason`, where the browser has them. */
+  errorMessage: ((this: Event) => unknown) | null;
+  rejectionReason: ((this: Event) => unknown) | null;
 }
 
 // The page can replace Reflect.apply after we start: keep our own.
@@ -55,6 +63,11 @@ export function getter<T>(proto: object, name: string): (this: T) => never {
   const desc = Reflect.getOwnPropertyDescriptor(proto, name);
   if (!desc?.get) throw new Error(`Lifeguard: no native getter ${name}`);
   return desc.get as (this: T) => never;
+}
+
+function optionalGetter<T>(proto: object | undefined, name: string): ((this: T) => unknown) | null {
+  const desc = proto ? Reflect.getOwnPropertyDescriptor(proto, name) : undefined;
+  return (desc?.get as ((this: T) => unknown) | undefined) ?? null;
 }
 
 export function captureNatives(win: Window & typeof globalThis): Natives {
@@ -101,5 +114,11 @@ export function captureNatives(win: Window & typeof globalThis): Natives {
     clearTimeout: win.clearTimeout.bind(win),
     now: date.now.bind(date),
     random: math.random.bind(math),
+    console: win.console,
+    String: win.String,
+    objectToString: win.Object.prototype.toString,
+    jsonStringify: win.JSON.stringify,
+    errorMessage: optionalGetter(win.ErrorEvent?.prototype, "message"),
+    rejectionReason: optionalGetter((win as { PromiseRejectionEvent?: { prototype: object } }).PromiseRejectionEvent?.prototype, "reason"),
   };
 }

@@ -5,7 +5,8 @@
  * record. The hook knows it only as a `HookedSocket`; faults and protection act through it.
  */
 import type { ResilientConnection } from "../core/connection";
-import { INBOUND, type InboundFate } from "../core/types";
+import { byteSize } from "../core/send-queue";
+import { INBOUND, type InboundFate, type SendData } from "../core/types";
 import type { Fate, Provenance } from "../shared/protocol";
 import type { HookedSocket } from "./hook";
 import { newRoute, type MessageRoute } from "./listeners";
@@ -105,7 +106,34 @@ export class PageSocket implements HookedSocket, WireOwner {
   /** The page's `send` (arguments as given; the native call throws what the browser throws). */
   send(args: unknown[]): void {
     if (args.length === 0) return void apply(this.n.send, this.ws, args);
-    this.sendAs(args[0], "page");
+    try {
+      this.sendAs(args[0], "page");
+    } catch (e) {
+      this.refused(args[0], e);
+      throw e;
+    }
+  }
+
+  /**
+   * A page `send()` that threw (CONNECTING, or reconnecting with the queue off): the message went
+   * nowhere. Recorded as a queue drop (see protocol `RecorderEvent`), since it never was a frame.
+   */
+  private refused(data: unknown, error: unknown): void {
+    if (!this.log || !this.world.enabled) return;
+    try {
+      let name = "";
+      try {
+        const n = (error as { name?: unknown } | null)?.name;
+        if (typeof n === "string") name = n.slice(0, 64);
+      } catch {
+        // A hostile error object: the record says only that send() threw.
+      }
+      const bytes = byteSize(data as SendData);
+      const reason = name ? `send() threw ${name}` : "send() threw";
+      this.world.recorder.record({ kind: "queue", t: this.n.now(), socket: this.id, action: "dropped", count: 1, bytes, reason });
+    } catch {
+      // The page gets its exception whatever becomes of the record.
+    }
   }
 
   /** A frame sent as the page: by the page itself, or from the panel. */

@@ -155,6 +155,7 @@ export class Protection {
         record: (event) => this.recorder.record(event),
         // A frame queued during an outage: recorded now as queued, and at the wire when it really goes.
         queued: (data, from) => socket.recordFrame(true, data, from, "queued"),
+        discarded: (data, from) => socket.recordFrame(true, data, from, "dropped"),
       },
       invalidStateError: () => invalidStateError(n),
       // Only called once the page's own socket is no longer the live one: after validation, close()

@@ -8,7 +8,9 @@ import { FATES, LIMITS, PROVENANCES, socketOfEvent, type Fate, type Provenance }
 import { FRAME_BUDGET } from "../shared/budget";
 import type {
   FrameRecord,
+  PageErrorKind,
   RecorderEvent,
+  SocketEvent,
   SocketId,
   SocketInfo,
   SocketSnapshot,
@@ -322,7 +324,7 @@ export class Recorder {
       previews: null,
     };
     this.sockets.set(info.id, rec);
-    this.push(info.id, { kind: "created", t: info.createdAt, socket: info }, rec);
+    this.push({ kind: "created", t: info.createdAt, socket: info }, rec);
     this.forgetOldClosed();
     return rec;
   }
@@ -383,7 +385,7 @@ export class Recorder {
     }
     const chars = typeof kept === "string" ? kept.length : kept.length * 2;
     const frame = this.frameRecord(rec, { flags, seq, t, size, data: kept });
-    this.push(rec.info.id, { kind: "frame", frame }, rec, chars);
+    this.push({ kind: "frame", frame }, rec, chars);
     if (blob) {
       this.readBlob(blob, size, (bytes) => {
         // Too late for its batch (it waited BLOB_WAIT_MS): a snapshot still has it.
@@ -436,11 +438,19 @@ export class Recorder {
   }
 
   /** The core's RecorderSink. */
-  record(event: RecorderEvent): void {
-    const id = socketOfEvent(event);
-    const rec = this.sockets.get(id);
+  record(event: SocketEvent): void {
+    const rec = this.sockets.get(socketOfEvent(event));
     if (rec && event.kind === "state") rec.state = event.state;
-    this.push(id, event);
+    this.push(event, rec);
+  }
+
+  /**
+   * A page error (protocol `PageErrorEvent`): numbered in the stream and batched like any event, but
+   * kept in no ring. The page world records them only while a check watches, for the panel that runs
+   * it; nothing later would ask for them.
+   */
+  pageError(what: PageErrorKind, message: string): void {
+    this.push({ kind: "page-error", t: this.timers.now(), what, message }, undefined, message.length);
   }
 
   snapshot(): SocketSnapshot[] {
@@ -552,8 +562,8 @@ export class Recorder {
     for (const rec of this.sockets.values()) rec.events.resize(limits.maxFramesPerSocket);
   }
 
-  private push(socket: SocketId, event: RecorderEvent, rec = this.sockets.get(socket), chars = 0): void {
-    rec?.events.pushEvent(event);
+  private push(event: RecorderEvent, rec: SocketRecord | undefined, chars = 0): void {
+    if (rec && event.kind !== "page-error") rec.events.pushEvent(event);
     this.count++;
     if (!this.listening) return;
     if (this.pending.length === 0) this.pendingFrom = this.count;

@@ -97,11 +97,13 @@ export class Wire implements SocketLike {
   /**
    * Outbound data: on the wire now, or later in order (latency, black-hole), or nowhere (a fault ended
    * the connection). Recorded once, here. As native: CONNECTING throws the browser's own error, and
-   * after the close the frame is discarded (not on the wire, so not recorded).
+   * after the close the frame is discarded silently: recorded as dropped, since a page that sends into
+   * a closed socket has lost that message, whether or not it knows.
    */
   send(data: SendData | unknown, from: Provenance = "page"): void {
     if (this.nativeState !== OPEN) {
       if (!this.dead) apply(this.n.send, this.ws, [data]);
+      this.owner.recordFrame(true, data, from, "dropped");
       return;
     }
     let fate: Fate = "sent";

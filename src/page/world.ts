@@ -2,8 +2,9 @@
  * The page world, as a table of contents: the hook on `WebSocket` (hook.ts) makes one owner per page
  * socket (page-socket.ts), which records every frame at its wires (wire.ts) into the recorder
  * (recorder.ts); faults from the panel (faults.ts) and protection by rule (protect.ts) act through the
- * owners; the recorder's batches go to the relay over the private channel (src/shared/page-channel.ts),
- * and commands (snapshot, faults) and the relay's answers (config, the rule for a socket URL) come back.
+ * owners; while a resilience check runs, page errors are recorded too (page-errors.ts). The recorder's
+ * batches go to the relay over the private channel (src/shared/page-channel.ts), and commands
+ * (snapshot, faults, check) and the relay's answers (config, the rule for a socket URL) come back.
  */
 import {
   LIMITS,
@@ -21,6 +22,7 @@ import { Disguise } from "./disguise";
 import { Faults, unreachable } from "./faults";
 import { hookWindow, type HookHost } from "./hook";
 import { apply, NO_ARGS, captureNatives } from "./natives";
+import { PageErrorWatch } from "./page-errors";
 import { PageSocket, type SocketWorld } from "./page-socket";
 import { Protection } from "./protect";
 import { Recorder, type BlobReader } from "./recorder";
@@ -74,14 +76,15 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   const world: SocketWorld & { enabled: boolean } = {
     recorder,
     enabled: true,
-    dialUrl: (url) => (engine?.faults.offline ? unreachable(url) : url),
+    dialUrl: (url) => (engine?.faults.diverts(url) ? unreachable(url) : url),
     closed: (socket) => engine?.protection.closed(socket),
   };
 
+  const disguise = new Disguise(n.functionToString);
   const host: HookHost = {
-    disguise: new Disguise(n.functionToString),
-    redirecting: () => engine?.faults.offline ?? false,
-    connectUrl: (url) => (engine?.faults.offline ? unreachable(url) : null),
+    disguise,
+    redirecting: () => engine?.faults.diverting ?? false,
+    connectUrl: (url) => (engine?.faults.diverts(url) ? unreachable(url) : null),
     created(ws, where, wn, url, protocols) {
       const socket = new PageSocket(`${stream}:${++count}`, ws, wn, url, protocols, world);
       if (!world.enabled) return socket;
@@ -122,6 +125,13 @@ export function startPageWorld(win: Window & typeof globalThis): void {
   function toRelay<K extends keyof PageToRelay>(type: K, payload: PageToRelay[K]): void {
     apply(postMessage, port, [envelope<PageToRelay, K>("lifeguard-page", type, payload)]);
   }
+  // Made when a check first starts: most pages never see one.
+  let pageErrors: PageErrorWatch | null = null;
+  /** The check ended, or no panel is left to run it: page errors are no longer watched, its faults end. */
+  const checkEnded = (): void => {
+    pageErrors?.end();
+    engine?.faults.endCheckFaults((id) => sockets.get(id));
+  };
   const handlers: PageHandlers = {
     "snapshot-request": (msg) => {
       if (msg.stream !== undefined && msg.stream !== stream) return;
@@ -129,7 +139,15 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       const frameUrl = clipped(win.location.href);
       parts.forEach((sockets, part) => post("snapshot", { stream, upTo, part, parts: parts.length, frameUrl, sockets }));
     },
-    listening: (msg) => recorder.setListening(msg.on),
+    listening: (msg) => {
+      recorder.setListening(msg.on);
+      if (!msg.on) checkEnded();
+    },
+    check: (msg) => {
+      if (!msg.on) return checkEnded();
+      pageErrors ??= new PageErrorWatch(n, disguise, (what, message) => recorder.pageError(what, message));
+      pageErrors.start();
+    },
     config: (msg) => {
       configured = true;
       world.enabled = msg.enabled;
@@ -138,7 +156,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     },
     rule: (msg) => engine?.protection.setRule(msg.url, msg.rule as ResolvedRule | null),
     // Every frame of the tab hears a command; only the one that owns the socket acts on it.
-    fault: (msg) => ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id)),
+    fault: (msg) => ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id), msg.check === true),
   };
   port.onmessage = (ev: MessageEvent) => {
     const msg: unknown = apply(n.messageData, ev, NO_ARGS);
@@ -158,4 +176,4 @@ type Inbound = PanelToPage & RelayToPage;
 type PageHandlers = { [K in keyof Inbound]: (msg: Inbound[K] & { type: K }) => void };
 
 /** The command types the page world handles (the conventions test checks them against the protocol). */
-export const pageHandlersForTest: readonly (keyof Inbound)[] = ["snapshot-request", "fault", "listening", "config", "rule"];
+export const pageHandlersForTest: readonly (keyof Inbound)[] = ["snapshot-request", "fault", "listening", "check", "config", "rule"];

@@ -17,6 +17,21 @@ const TEST_IDS = {
   offline: ["fault-countdown", "fault-offline-end"],
   blackhole: ["fault-blackhole-countdown", "fault-blackhole-end"],
   latency: ["fault-latency-on", "fault-latency-end"],
+  refuse: ["fault-refuse-countdown", "fault-refuse-end"],
+} as const;
+
+const ENDS: Record<FaultInForce["kind"], FaultCommand> = {
+  offline: { kind: "offline", durationMs: 0 },
+  blackhole: { kind: "blackhole", durationMs: 0 },
+  latency: { kind: "latency", inMs: 0, outMs: 0 },
+  refuse: { kind: "refuse", durationMs: 0 },
+};
+
+const NAMES = {
+  offline: "panelTimelineFaultOffline",
+  blackhole: "panelTimelineFaultBlackhole",
+  latency: "panelTimelineFaultLatency",
+  refuse: "panelTimelineFaultRefuse",
 } as const;
 
 /** How many socket URLs a "3 sockets" title lists. */
@@ -50,7 +65,9 @@ function Entry({ fault, live, now, onFault }: { fault: FaultInForce; live: numbe
       ? t("panelOfflineLeft", [secondsLeft(fault.until!, now)])
       : fault.kind === "blackhole"
         ? t("panelBlackholeLeft", [secondsLeft(fault.until!, now)])
-        : t("panelLatencyInForce", [fault.detail ?? ""]);
+        : fault.kind === "refuse"
+          ? t("panelRefuseLeft", [secondsLeft(fault.until!, now)])
+          : t("panelLatencyInForce", [fault.detail ?? ""]);
   const onEvery = sockets.length > 0 && sockets.length >= live;
   const on =
     fault.kind === "offline"
@@ -68,13 +85,14 @@ function Entry({ fault, live, now, onFault }: { fault: FaultInForce; live: numbe
           .map((s) => clip(s.url, 4096))
           .join("\n") + (sockets.length > TITLE_URLS ? "\n…" : "");
   const end = (): void => {
-    const off: FaultCommand =
-      fault.kind === "offline" ? { kind: "offline", durationMs: 0 } : fault.kind === "blackhole" ? { kind: "blackhole", durationMs: 0 } : { kind: "latency", inMs: 0, outMs: 0 };
+    const off = ENDS[fault.kind];
     // On every live socket: one command for the tab; otherwise one per socket, so the others keep theirs.
-    if (fault.kind === "offline" || onEvery) onFault({ tab: true }, off);
+    // A refusal is of endpoints, and one for the tab (which ends every refusal) is the only sure end
+    // of one started for the tab on sockets that have closed since.
+    if (fault.kind === "offline" || fault.kind === "refuse" || onEvery) onFault({ tab: true }, off);
     else for (const s of sockets) onFault({ socket: s.id }, off);
   };
-  const name = t(fault.kind === "offline" ? "panelTimelineFaultOffline" : fault.kind === "blackhole" ? "panelTimelineFaultBlackhole" : "panelTimelineFaultLatency");
+  const name = t(NAMES[fault.kind]);
   return (
     <li class="fault-in-force" data-testid="fault-in-force" data-kind={fault.kind}>
       <span class="fault-in-force-what" data-testid={whatId}>

@@ -10,6 +10,8 @@ export interface ActiveFaults {
   /** Time the tab's "offline" ends (absent when not offline). */
   offlineUntil?: number;
   blackholeUntil?: number;
+  /** Time connections to the socket's endpoint stop being refused. */
+  refuseUntil?: number;
   /** "in 200 ms, out 0 ms" while latency is on. */
   latency?: string;
 }
@@ -21,9 +23,11 @@ export function activeFaults(events: readonly LifecycleEvent[], now: number): Ac
     if (e.fault === "offline") out.offlineUntil = e.active ? e.untilT : undefined;
     else if (e.fault === "blackhole") out.blackholeUntil = e.active ? e.untilT : undefined;
     else if (e.fault === "latency") out.latency = e.active ? e.detail : undefined;
+    else if (e.fault === "refuse") out.refuseUntil = e.active ? e.untilT : undefined;
   }
   if (out.offlineUntil !== undefined && out.offlineUntil <= now) out.offlineUntil = undefined;
   if (out.blackholeUntil !== undefined && out.blackholeUntil <= now) out.blackholeUntil = undefined;
+  if (out.refuseUntil !== undefined && out.refuseUntil <= now) out.refuseUntil = undefined;
   return out;
 }
 
@@ -37,7 +41,7 @@ type FaultEvent = Extract<LifecycleEvent, { kind: "fault" }>;
 /** The event that decides a lasting fault: the latest by time (ties: the one that came last, as in the log). */
 interface Decided {
   t: number;
-  /** `untilT` (offline, black-hole) or `detail` (latency) of a fault started; undefined once ended. */
+  /** `untilT` (offline, black-hole, refuse) or `detail` (latency) of a fault started; undefined once ended. */
   value: number | string | undefined;
 }
 
@@ -45,16 +49,18 @@ interface SocketFaults {
   offline?: Decided;
   blackhole?: Decided;
   latency?: Decided;
+  refuse?: Decided;
 }
 
-export type LastingFault = "offline" | "blackhole" | "latency";
+export type LastingFault = "offline" | "blackhole" | "latency" | "refuse";
+const LASTING: ReadonlySet<string> = new Set<LastingFault>(["offline", "blackhole", "latency", "refuse"]);
 
 /** A fault in force, over every socket it is on: identical ones (same kind, same end or detail) go together. */
 export interface FaultInForce {
   kind: LastingFault;
   /** The live sockets it is on, in the order they first had a fault; none for "offline", the tab's. */
   sockets: SocketView[];
-  /** When it ends by itself (offline, black-hole). */
+  /** When it ends by itself (offline, black-hole, refuse). */
   until?: number;
   /** Latency's "in 200 ms, out 0 ms". */
   detail?: string;
@@ -75,14 +81,15 @@ export class FaultTracker {
   private offlineEndT = -Infinity;
 
   apply(event: FaultEvent): void {
-    if (event.fault !== "offline" && event.fault !== "blackhole" && event.fault !== "latency") return;
+    if (!LASTING.has(event.fault)) return;
+    const kind = event.fault as LastingFault;
     if (event.fault === "offline" && !event.active) this.offlineEndT = Math.max(this.offlineEndT, event.t);
     let faults = this.sockets.get(event.socket);
     if (!faults) this.sockets.set(event.socket, (faults = {}));
-    const before = faults[event.fault];
+    const before = faults[kind];
     if (before && before.t > event.t) return;
-    faults[event.fault] = { t: event.t, value: !event.active ? undefined : event.fault === "latency" ? event.detail : event.untilT };
-    if (faults.offline?.value !== undefined || faults.blackhole?.value !== undefined || faults.latency?.value !== undefined) this.started.add(event.socket);
+    faults[kind] = { t: event.t, value: !event.active ? undefined : kind === "latency" ? event.detail : event.untilT };
+    if ([faults.offline, faults.blackhole, faults.latency, faults.refuse].some((d) => d?.value !== undefined)) this.started.add(event.socket);
     else this.started.delete(event.socket);
   }
 
@@ -93,15 +100,18 @@ export class FaultTracker {
     if (!faults) return out;
     out.offlineUntil = future(faults.offline?.value, now);
     out.blackholeUntil = future(faults.blackhole?.value, now);
+    out.refuseUntil = future(faults.refuse?.value, now);
     const latency = faults.latency?.value;
     out.latency = typeof latency === "string" ? latency : undefined;
     return out;
   }
 
   /**
-   * Every fault in force in the tab: offline first (on the tab), then black-holes and latencies of the
-   * sockets `view` says are of the page now and not closed (a closed socket carries no fault; an
-   * imported or previous page's one is not this tab's).
+   * Every fault in force in the tab: offline first (on the tab), then black-holes, refusals and
+   * latencies of the sockets `view` says are of the page now and not closed (a closed socket carries
+   * no fault; an imported or previous page's one is not this tab's). A refusal is of an endpoint, not
+   * of a connection: it stays in force, and listed, after the socket it was started on closed (a
+   * server restart closes it at once).
    */
   inForce(now: number, view: (id: SocketId) => SocketView | undefined): FaultInForce[] {
     // The latest start of an offline after its latest end, on any socket, says until when.
@@ -120,13 +130,15 @@ export class FaultTracker {
       // Offline drops the sockets it is on: closed ones still say the tab is offline.
       const start = faults.offline;
       if (start?.value !== undefined && start.t >= this.offlineEndT && (!offline || later(start, offline))) offline = start;
+      const refuse = future(faults.refuse?.value, now);
+      if (refuse !== undefined) add("refuse", socket, refuse);
       if (socket.state === "closed") continue;
       const blackhole = future(faults.blackhole?.value, now);
       if (blackhole !== undefined) add("blackhole", socket, blackhole);
       const latency = faults.latency?.value;
       if (typeof latency === "string") add("latency", socket, undefined, latency);
     }
-    // Black-holes first, the soonest to end first; then the oldest sockets' first: the same order every render.
+    // Black-holes and refusals first, the soonest to end first; then the oldest sockets' first: the same order every render.
     const grouped = [...groups.values()].sort(
       (a, b) =>
         Number(a.kind === "latency") - Number(b.kind === "latency") ||
@@ -138,11 +150,11 @@ export class FaultTracker {
     return until === undefined ? grouped : [{ kind: "offline", sockets: [], until }, ...grouped];
   }
 
-  /** Whether a countdown may run (an offline or a black-hole that ends by itself). */
+  /** Whether a countdown may run (an offline, a black-hole or a refusal that ends by itself). */
   ticking(now: number): boolean {
     for (const id of this.started) {
       const faults = this.sockets.get(id);
-      if (future(faults?.offline?.value, now) !== undefined || future(faults?.blackhole?.value, now) !== undefined) return true;
+      if ([faults?.offline, faults?.blackhole, faults?.refuse].some((d) => future(d?.value, now) !== undefined)) return true;
     }
     return false;
   }

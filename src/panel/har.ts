@@ -174,7 +174,8 @@ function eventsOf(entry: Record<string, unknown>): { events: LifecycleEvent[]; a
   for (const item of list) {
     if (!isRecord(item)) continue;
     const { _afterSeq, ...event } = item;
-    if (!isRecorderEvent(event) || (event as RecorderEvent).kind === "frame") continue;
+    // A page error is no socket's (and an export never writes one): it has no place in an entry.
+    if (!isRecorderEvent(event) || (event as RecorderEvent).kind === "frame" || (event as RecorderEvent).kind === "page-error") continue;
     events.push(event as LifecycleEvent);
     anchors.push(num(_afterSeq) ?? undefined);
   }

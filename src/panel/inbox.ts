@@ -201,7 +201,7 @@ export class PanelInbox {
       while (job.next < events.length) {
         const units = unitsOf(events[job.next]!);
         if (!fits(units)) break;
-        applyEvent(this.model, events[job.next++]!);
+        applyEvent(this.model, events[job.next++]!, job.message.stream);
         used += units;
       }
       return used;

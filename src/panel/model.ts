@@ -7,10 +7,11 @@
  * connect brings it.
  *
  * What a page sends can be large and hostile, so nothing here is copied per message: the sockets
- * (`SocketStore`), the frames and lifecycle events (`SocketLog`), the faults in force (`FaultTracker`)
- * and the drop counts are changed in place, each with a version; the model object itself is a small
- * shell, made anew when something changed, whose `*Version` fields the views compare. Both stores are
- * bounded (src/panel/limits.ts) and what they drop is counted. The inbox (inbox.ts) applies messages a
+ * (`SocketStore`), the frames and lifecycle events (`SocketLog`), the faults in force (`FaultTracker`),
+ * the page errors (`PageErrorLog`) and the drop counts are changed in place, each with a version; the
+ * model object itself is a small shell, made anew when something changed, whose `*Version` fields the
+ * views compare (and whose `pageErrors` is a copy made then). Both stores are bounded
+ * (src/panel/limits.ts) and what they drop is counted. The inbox (inbox.ts) applies messages a
  * slice at a time through `applyEvent` and the snapshot steps below; `reduce` applies one whole.
  */
 import type {
@@ -22,9 +23,12 @@ import type {
   RelayToPanelMessage,
   SocketId,
   SocketSnapshot,
+  StreamId,
   ToPanel,
 } from "../shared/protocol";
-import { socketOfEvent } from "../shared/protocol";
+import { isSocketEvent, socketOfEvent } from "../shared/protocol";
+import type { PageError } from "../shared/resilience/types";
+import { PageErrorLog } from "./page-errors";
 import { SocketLog, type LifecycleEvent } from "./socket-log";
 import { SocketStore } from "./socket-store";
 import { DropLedger } from "./drop-ledger";
@@ -67,6 +71,12 @@ export interface PanelModel {
   logVersion: number;
   /** Faults in force, per socket and for the tab, as the `fault` events said. */
   faults: FaultTracker;
+  /** Page errors recorded while a resilience check watched, changed in place; `pageErrors` is what views read. */
+  pageErrorLog: PageErrorLog;
+  /** The newest page errors (at most 500), oldest first, with their stream: a new array when they change. */
+  pageErrors: readonly PageError[];
+  /** `pageErrorLog.version` when this model was made. */
+  pageErrorsVersion: number;
   /** What relays, the router and the panel dropped for this tab; pairings the relays refused. */
   drops: DropLedger;
   refusals: BridgeRefusals;
@@ -85,6 +95,7 @@ export function createModel(over: Partial<Pick<PanelModel, "preserveLog">> & { l
   const log = new SocketLog(limits, drops.panel);
   const sockets = new SocketStore(limits.sockets);
   const refusals = new BridgeRefusals();
+  const pageErrorLog = new PageErrorLog();
   return {
     sockets,
     socketsVersion: sockets.version,
@@ -94,6 +105,9 @@ export function createModel(over: Partial<Pick<PanelModel, "preserveLog">> & { l
     log,
     logVersion: log.version,
     faults: new FaultTracker(),
+    pageErrorLog,
+    pageErrors: [],
+    pageErrorsVersion: pageErrorLog.version,
     drops,
     refusals,
     alertsVersion: drops.version + refusals.version,
@@ -108,8 +122,16 @@ export function touch(model: PanelModel): PanelModel {
   const socketsVersion = model.sockets.version;
   const logVersion = model.log.version;
   const alertsVersion = model.drops.version + model.refusals.version;
-  if (socketsVersion === model.socketsVersion && logVersion === model.logVersion && alertsVersion === model.alertsVersion) return model;
-  return { ...model, socketsVersion, logVersion, alertsVersion };
+  const pageErrorsVersion = model.pageErrorLog.version;
+  if (
+    socketsVersion === model.socketsVersion &&
+    logVersion === model.logVersion &&
+    alertsVersion === model.alertsVersion &&
+    pageErrorsVersion === model.pageErrorsVersion
+  )
+    return model;
+  const pageErrors = pageErrorsVersion === model.pageErrorsVersion ? model.pageErrors : model.pageErrorLog.all();
+  return { ...model, socketsVersion, logVersion, alertsVersion, pageErrorsVersion, pageErrors };
 }
 
 /** What the panel itself decides (not protocol messages). */
@@ -122,11 +144,12 @@ export type PanelAction =
   | { type: "import"; sockets: ImportedSocket[] };
 
 /**
- * Folds one live event in. Changes the stores in place; `touch` makes the model the views see. An event
- * of a socket the panel does not hold is skipped; counted as dropped when the store is full (the socket
- * was most likely one past the cap).
+ * Folds one live event of `stream` in. Changes the stores in place; `touch` makes the model the views
+ * see. An event of a socket the panel does not hold is skipped; counted as dropped when the store is
+ * full (the socket was most likely one past the cap). A page error is the stream's, not a socket's.
  */
-export function applyEvent(model: PanelModel, event: RecorderEvent): void {
+export function applyEvent(model: PanelModel, event: RecorderEvent, stream: StreamId): void {
+  if (!isSocketEvent(event)) return model.pageErrorLog.add(event, stream);
   const { sockets, log } = model;
   const id = socketOfEvent(event);
   const current = sockets.get(id);
@@ -177,6 +200,8 @@ function ringStart(snap: SocketSnapshot): number {
 }
 
 export function mergeSnapshotEvent(model: PanelModel, merge: SnapshotMerge, event: RecorderEvent): void {
+  // The guard lets no page error into a snapshot; a socket's events are all it folds.
+  if (!isSocketEvent(event)) return;
   merge.view = foldSnapshotEvent(merge.view, event);
   if (model.log.append(event) && event.kind === "fault") model.faults.apply(event);
 }
@@ -202,9 +227,9 @@ export const pageMessageHandlers: { [K in keyof PageToPanel]: Handler<PageToPane
     model.log.sortFramesByTime();
     return touch(model);
   },
-  events: (model, { events }) => {
+  events: (model, { stream, events }) => {
     if (model.paused) return model;
-    for (const event of events) applyEvent(model, event);
+    for (const event of events) applyEvent(model, event, stream);
     return touch(model);
   },
 };
@@ -271,6 +296,7 @@ function leavePage(model: PanelModel): PanelModel {
 function clear(model: PanelModel): PanelModel {
   model.log.clear();
   model.faults.clear();
+  model.pageErrorLog.clear();
   model.drops.reset();
   model.refusals.reset();
   const { sockets } = model;

@@ -21,13 +21,13 @@
  * clocks: each event is kept with the `seq` of the last frame of its socket that came before it in the
  * stream (`anchorOf`), so "closed 1006" reads after the last frame even when both have the same ms.
  */
-import type { BudgetDrops, FrameRecord, RecorderEvent, SocketId } from "../shared/protocol";
+import type { BudgetDrops, FrameRecord, SocketEvent, SocketId } from "../shared/protocol";
 import { socketOfEvent } from "../shared/protocol";
 import { PANEL_LIMITS, type PanelLimits } from "./limits";
 import { CHUNK, sortByTime } from "./frame-sort";
 
 /** A recorder event that is not a frame: what the timeline draws. */
-export type LifecycleEvent = Exclude<RecorderEvent, { kind: "frame" }>;
+export type LifecycleEvent = Exclude<SocketEvent, { kind: "frame" }>;
 
 interface SocketEntries {
   /** Indices into `frames`, ascending. */
@@ -138,7 +138,7 @@ export class SocketLog {
   }
 
   /** Folds a recorder event in: frames to the frame list, the rest to the socket's lifecycle. */
-  append(event: RecorderEvent): boolean {
+  append(event: SocketEvent): boolean {
     return event.kind === "frame" ? this.appendFrame(event.frame) : this.appendEvent(event);
   }
 

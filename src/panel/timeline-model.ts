@@ -77,6 +77,7 @@ const FAULT_NAMES: Record<FaultKind, MessageKey> = {
   inject: "panelTimelineFaultInject",
   send: "panelTimelineFaultSend",
   reconnect: "panelTimelineFaultReconnect",
+  refuse: "panelTimelineFaultRefuse",
 };
 
 /** `label (reason)`: a cause or a reason is the engine's word, data that stays as it came. */
@@ -87,7 +88,7 @@ export function because(label: string, reason: string | undefined): string {
 export const ms = (value: number): string => String(Math.round(value));
 
 /** Faults that last a while (started, then ended); the others happen once. */
-const isLasting = (fault: FaultKind): boolean => fault === "offline" || fault === "blackhole" || fault === "latency";
+const isLasting = (fault: FaultKind): boolean => fault === "offline" || fault === "blackhole" || fault === "latency" || fault === "refuse";
 
 /** "fault: offline started (5000 ms)", "fault: black-hole ended", "fault: drop" ... */
 export function faultLabel(event: Extract<LifecycleEvent, { kind: "fault" }>): string {

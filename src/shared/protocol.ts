@@ -89,8 +89,33 @@ export type Fate =
   | "dropped";
 export const FATES: readonly Fate[] = ["delivered", "sent", "queued", "hidden-reply", "hidden-ack", "hidden-duplicate", "held", "delayed", "dropped"];
 
-/** A recorder event, in the order they happened. */
-export type RecorderEvent =
+/**
+ * A recorder event, in the order they happened: an event of one socket, or one of the page world's
+ * stream as a whole (a page error). Both are numbered in the stream and carried in `events` batches.
+ */
+export type RecorderEvent = SocketEvent | PageErrorEvent;
+
+/**
+ * Something the page showed as an error while a resilience check watched (src/page/page-errors.ts):
+ * an uncaught exception (`error`), an unhandled rejection, or a `console.error` call, its text clipped
+ * to `PAGE_ERROR_MESSAGE_MAX` characters. It belongs to no socket: the page world cannot tell which
+ * socket, if any, caused it. Page errors go in batches only, never in a socket's ring or a snapshot:
+ * they are recorded only while a check watches, and a check runs from a panel that listens.
+ */
+export interface PageErrorEvent {
+  kind: "page-error";
+  t: number;
+  what: PageErrorKind;
+  message: string;
+}
+
+export type PageErrorKind = "error" | "unhandledrejection" | "console";
+
+/** A page error's message is cut here (characters). */
+export const PAGE_ERROR_MESSAGE_MAX = 1000;
+
+/** An event of one socket: what its ring keeps and a snapshot carries. */
+export type SocketEvent =
   | { kind: "created"; t: number; socket: SocketInfo }
   | {
       kind: "state";
@@ -113,7 +138,13 @@ export type RecorderEvent =
   | { kind: "frame"; frame: FrameRecord }
   /** Lifeguard's own heartbeat: a ping sent, its answer (with round-trip time), or a miss. */
   | { kind: "heartbeat"; t: number; socket: SocketId; phase: "sent" | "answered" | "missed"; rttMs?: number }
-  /** The send queue: messages dropped past its bound, flushed after a reconnect, or discarded at the end. */
+  /**
+   * The send queue: messages dropped past its bound, flushed after a reconnect, or discarded at the end.
+   * Also `dropped` (count 1, reason `send() threw InvalidStateError`) for a page `send()` that threw: the
+   * message never reached the wire nor any queue (CONNECTING, or reconnecting with the queue off), so
+   * it is no frame; the page was told by the exception, but a check counts it as lost. A `send()` that
+   * native discards silently (CLOSING or CLOSED) is a frame record with fate `dropped` instead.
+   */
   | { kind: "queue"; t: number; socket: SocketId; action: "dropped" | "flushed" | "discarded"; count: number; bytes: number; reason?: string }
   /** A rule started or stopped protecting the socket, or the strategy changed (a protocol was recognised from its frames). */
   | {
@@ -149,7 +180,7 @@ export type RecorderEvent =
 export type DeliveryStatus = "pending" | "acked" | "resent" | "lost";
 
 /** Faults a developer can force from the panel (see src/page/faults.ts for what each does). */
-export type FaultKind = "drop" | "close" | "offline" | "blackhole" | "latency" | "inject" | "send" | "reconnect";
+export type FaultKind = "drop" | "close" | "offline" | "blackhole" | "latency" | "inject" | "send" | "reconnect" | "refuse";
 
 export type FaultCommand =
   | { kind: "drop" }
@@ -159,6 +190,12 @@ export type FaultCommand =
   | { kind: "offline"; durationMs: number }
   /** The connection stays "open" but nothing moves either way for `durationMs`; 0 ends it. */
   | { kind: "blackhole"; durationMs: number }
+  /**
+   * For `durationMs`, every connection dialled to the target's endpoint (a socket: its URL's scheme,
+   * host, port and path; the tab: any URL) fails as an unreachable server does; connections already up
+   * are untouched. 0 ends it (for the tab: every refusal of the page world).
+   */
+  | { kind: "refuse"; durationMs: number }
   /** Delay inbound and outbound frames, order kept; 0/0 ends it. */
   | { kind: "latency"; inMs: number; outMs: number }
   /** A frame into the page as if the server sent it; binary given as hex or base64. */
@@ -182,7 +219,7 @@ export interface SocketSnapshot {
   bytesOut: number;
   /** `seq` of the last frame counted above: a frame event at or below it is already in the totals. */
   lastSeq: number;
-  /** Events the ring buffer still holds, oldest first. */
+  /** Events the ring buffer still holds, oldest first: a socket's own, never a page error (the guard says so). */
   events: RecorderEvent[];
 }
 
@@ -248,7 +285,16 @@ export interface PanelToPage {
    * says so when the first panel of a tab connects and after the last one leaves.
    */
   listening: { on: boolean };
-  fault: { target: FaultTarget; fault: FaultCommand };
+  /**
+   * `check`: a resilience check started the fault. Such faults end when the check ends (`check` off)
+   * or when the tab's last panel leaves (`listening` off); the user's own faults stay.
+   */
+  fault: { target: FaultTarget; fault: FaultCommand; check?: true };
+  /**
+   * A resilience check starts or ends. While one runs, the page world records page errors
+   * (`PageErrorEvent`); when it ends, every fault it started that is still in force ends.
+   */
+  check: { on: boolean };
 }
 
 /** Background -> panel: facts only the background knows. */
@@ -284,7 +330,7 @@ const SOURCES: ReadonlySet<string> = new Set<Source>([
 ]);
 
 export const PAGE_TO_PANEL_TYPES = ["events", "snapshot"] as const satisfies readonly (keyof PageToPanel)[];
-export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "fault", "listening"] as const satisfies readonly (keyof PanelToPage)[];
+export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "fault", "listening", "check"] as const satisfies readonly (keyof PanelToPage)[];
 export const PAGE_TO_RELAY_TYPES = ["rule-query"] as const satisfies readonly (keyof PageToRelay)[];
 export const RELAY_TO_PAGE_TYPES = ["config", "rule"] as const satisfies readonly (keyof RelayToPage)[];
 export const RELAY_TO_PANEL_TYPES = ["bridge-refused", "over-budget"] as const satisfies readonly (keyof RelayToPanel)[];
@@ -477,6 +523,13 @@ export function isRecorderEvent(x: unknown): x is RecorderEvent {
         optional(x.replayed, isFiniteNumber) &&
         optional(x.deduped, isFiniteNumber)
       );
+    case "page-error":
+      return (
+        isFiniteNumber(x.t) &&
+        (x.what === "error" || x.what === "unhandledrejection" || x.what === "console") &&
+        typeof x.message === "string" &&
+        x.message.length <= PAGE_ERROR_MESSAGE_MAX
+      );
     default:
       return false;
   }
@@ -484,7 +537,7 @@ export function isRecorderEvent(x: unknown): x is RecorderEvent {
 
 const DELIVERY_STATUSES: ReadonlySet<string> = new Set<DeliveryStatus>(["pending", "acked", "resent", "lost"]);
 
-const FAULT_KINDS: ReadonlySet<string> = new Set<FaultKind>(["drop", "close", "offline", "blackhole", "latency", "inject", "send", "reconnect"]);
+const FAULT_KINDS: ReadonlySet<string> = new Set<FaultKind>(["drop", "close", "offline", "blackhole", "latency", "inject", "send", "reconnect", "refuse"]);
 
 /** Bounds on fault parameters: an hour of outage or latency at most, payloads up to 16 MiB of text. */
 export const FAULT_LIMITS = { maxDurationMs: 3_600_000, maxPayloadChars: 16 * 1024 * 1024 } as const;
@@ -531,6 +584,7 @@ export function isFaultCommand(x: unknown): x is FaultCommand {
       return isServerCloseCode(x.code) && typeof x.reason === "string" && new TextEncoder().encode(x.reason).length <= 123;
     case "offline":
     case "blackhole":
+    case "refuse":
       return isDuration(x.durationMs);
     case "latency":
       return isDuration(x.inMs) && isDuration(x.outMs);
@@ -554,7 +608,8 @@ function isSocketSnapshot(x: unknown): x is SocketSnapshot {
     isFiniteNumber(x.bytesIn) &&
     isFiniteNumber(x.bytesOut) &&
     isFiniteNumber(x.lastSeq) &&
-    isEventBatch(x.events)
+    isEventBatch(x.events) &&
+    x.events.every(isSocketEvent)
   );
 }
 
@@ -619,7 +674,9 @@ export function isPanelToPage(x: unknown): x is PanelToPageMessage {
     case "listening":
       return typeof m.on === "boolean";
     case "fault":
-      return isFaultTarget(m.target) && isFaultCommand(m.fault);
+      return isFaultTarget(m.target) && isFaultCommand(m.fault) && (m.check === undefined || m.check === true);
+    case "check":
+      return typeof m.on === "boolean";
     default:
       return false;
   }
@@ -714,8 +771,13 @@ export function weigh(message: PageToPanelMessage): { events: number; chars: num
   return { events, chars, sockets };
 }
 
+/** Whether an event is a socket's (every kind but the page world's own page errors). */
+export function isSocketEvent(event: RecorderEvent): event is SocketEvent {
+  return event.kind !== "page-error";
+}
+
 /** The socket an event is about. */
-export function socketOfEvent(event: RecorderEvent): SocketId {
+export function socketOfEvent(event: SocketEvent): SocketId {
   return event.kind === "created" ? event.socket.id : event.kind === "frame" ? event.frame.socket : event.socket;
 }
 
@@ -725,8 +787,9 @@ export function socketOfEvent(event: RecorderEvent): SocketId {
  */
 export function speaksForItsOwn(message: PageToPanelMessage): boolean {
   const prefix = `${message.stream}:`;
-  if (message.type === "events") return message.events.every((e) => socketOfEvent(e).startsWith(prefix));
-  return message.sockets.every((s) => s.info.id.startsWith(prefix) && s.events.every((e) => socketOfEvent(e) === s.info.id));
+  // A page error is the stream's own: the batch's `stream` says whose.
+  if (message.type === "events") return message.events.every((e) => !isSocketEvent(e) || socketOfEvent(e).startsWith(prefix));
+  return message.sockets.every((s) => s.info.id.startsWith(prefix) && s.events.every((e) => isSocketEvent(e) && socketOfEvent(e) === s.info.id));
 }
 
 /**

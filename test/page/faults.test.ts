@@ -44,9 +44,9 @@ describe("drop and close", () => {
     // The native close that follows is not shown again.
     await until(() => expect(world.owner(ws).wire.nativeState).toBe(3));
     expect(seen).toEqual(["open", "close:1006"]);
-    // Nothing goes out after it, nothing is recorded for it.
+    // Nothing goes out after it: native discards it silently, and the record says it was dropped.
     ws.send("after");
-    await until(() => expect(lines(world.of(ws)).slice(-2)).toEqual(["fault drop false", "state closed 1006  false"]));
+    await until(() => expect(lines(world.of(ws)).slice(-3)).toEqual(["fault drop false", "state closed 1006  false", "out page dropped text after"]));
     expect(conn.received).toEqual([]);
   });
 

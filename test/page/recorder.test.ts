@@ -515,3 +515,38 @@ describe("provenance and fate (DESIGN.md, Records)", () => {
     expect(reads).toEqual([4, 4]);
   });
 });
+
+describe("page errors (the stream's own events)", () => {
+  it("go in the stream's batches, numbered with the rest, and in no socket's ring nor snapshot", () => {
+    const { rec, batches, numbers } = setup();
+    rec.created(info("s:1"));
+    const t = Date.now();
+    rec.pageError("console", "socket lost");
+    rec.frame("s:1", "in", "after");
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(batches[0]!.map((e) => e.kind)).toEqual(["created", "page-error", "frame"]);
+    expect(batches[0]![1]).toEqual({ kind: "page-error", t, what: "console", message: "socket lost" });
+    expect(numbers).toEqual([[1, 3]]);
+    const snapshot = rec.takeSnapshot();
+    expect(snapshot[0]!.events.map((e) => e.kind)).toEqual(["created", "frame"]);
+    expect(isPageToPanel(snapshotOf(snapshot))).toBe(true);
+    // Not heard: counted in the stream all the same, so the next batch says what it missed.
+    rec.setListening(false);
+    rec.pageError("error", "unheard");
+    rec.setListening(true);
+    rec.pageError("error", "heard");
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(numbers.at(-1)).toEqual([5, 5]);
+    expect(rec.lastEvent).toBe(5);
+    vi.useRealTimers();
+  });
+
+  it("count toward a batch's characters, so a flood of long ones is sent early, within bounds", () => {
+    const { rec, batches } = setup();
+    const n = Math.ceil(MAX_PENDING_CHARS / 1000);
+    for (let i = 0; i < n; i++) rec.pageError("console", "x".repeat(1000));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(n);
+    vi.useRealTimers();
+  });
+});

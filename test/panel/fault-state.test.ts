@@ -32,7 +32,7 @@ function tabOffline(model: PanelModel, sockets: string[], now: number): number |
 describe("faults in force, followed as events come", () => {
   it("say what the events of each socket say, in whatever order batches and snapshots bring them", () => {
     const next = random(7);
-    const kinds: FaultKind[] = ["offline", "blackhole", "latency", "drop"];
+    const kinds: FaultKind[] = ["offline", "blackhole", "latency", "drop", "refuse"];
     const sockets = ["a:1", "a:2", "a:3"];
     for (let round = 0; round < 40; round++) {
       let model = reduce(createModel(), snapshotMessage(sockets.map((id) => socketSnapshot(id))));
@@ -56,6 +56,7 @@ describe("faults in force, followed as events come", () => {
           expect(model.faults.of(id, now), `round ${round}, ${id} at ${now}`).toEqual(expected);
           expect(on("blackhole", id).map((f) => f.until)).toEqual(expected.blackholeUntil === undefined ? [] : [expected.blackholeUntil]);
           expect(on("latency", id).map((f) => f.detail)).toEqual(expected.latency === undefined ? [] : [expected.latency]);
+          expect(on("refuse", id).map((f) => f.until)).toEqual(expected.refuseUntil === undefined ? [] : [expected.refuseUntil]);
         }
         // Identical faults go together: one entry per kind and end (or detail).
         const keys = inForce.map((f) => `${f.kind} ${f.until} ${f.detail}`);
@@ -63,7 +64,7 @@ describe("faults in force, followed as events come", () => {
         expect(inForce.find((f) => f.kind === "offline")?.until).toBe(tabOffline(model, sockets, now));
         const ticking = sockets.some((id) => {
           const f = activeFaults(model.log.eventsOf(id), now);
-          return f.offlineUntil !== undefined || f.blackholeUntil !== undefined;
+          return f.offlineUntil !== undefined || f.blackholeUntil !== undefined || f.refuseUntil !== undefined;
         });
         expect(model.faults.ticking(now)).toBe(ticking);
       }
@@ -130,5 +131,27 @@ describe("faults in force, followed as events come", () => {
     // Started again: its own end time, whatever the sockets' earlier ones said.
     model = reduce(model, eventsMessage([fault("a:2", "offline", true, 30, { untilT: 5000 })], 5));
     expect(offline()).toBe(5000);
+  });
+
+  it("a refusal stays in force after the socket it was started on closed (a server restart closes it at once), until it ends", () => {
+    let model = reduce(createModel(), snapshotMessage([socketSnapshot("a:1", {}, { url: "wss://app.test/live" })]));
+    const list = (now: number) => model.faults.inForce(now, (id) => model.sockets.get(id)).map((f) => `${f.kind} ${f.until}: ${f.sockets.map((s) => s.id).join(",")}`);
+    model = reduce(
+      model,
+      eventsMessage([
+        fault("a:1", "refuse", true, 10, { untilT: 5010, detail: "5000 ms" }),
+        fault("a:1", "close", false, 11, { detail: "1012" }),
+        { kind: "state", t: 12, socket: "a:1", state: "closed", code: 1012, reason: "", wasClean: true },
+      ]),
+    );
+    expect(list(100)).toEqual(["refuse 5010: a:1"]);
+    expect(model.faults.of("a:1", 100).refuseUntil).toBe(5010);
+    expect(model.faults.ticking(100)).toBe(true);
+    // Past its end: gone, and nothing ticks.
+    expect(list(5010)).toEqual([]);
+    expect(model.faults.ticking(5010)).toBe(false);
+    // Ended early: gone at once.
+    model = reduce(model, eventsMessage([fault("a:1", "refuse", false, 20)], 4));
+    expect(list(100)).toEqual([]);
   });
 });

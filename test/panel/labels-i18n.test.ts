@@ -77,7 +77,7 @@ describe("panel labels in Chinese", () => {
       { kind: "protection", t: 1150, socket: "a:1", protected: true, strategy: "surface", rule: "wss://*.x/*", protocol: "MQTT", reason: "recognised" },
       { kind: "delivery", t: 1, socket: "a:1", id: "42", status: "lost", reason: "maxAgeMs" },
     ] as RecorderEvent[];
-    expect(rows.map((e) => lifecycleRowText(e as Exclude<RecorderEvent, { kind: "frame" }>))).toEqual([
+    expect(rows.map((e) => lifecycleRowText(e as Exclude<RecorderEvent, { kind: "frame" | "page-error" }>))).toEqual([
       "连接已打开，子协议 mqtt，扩展 permessage-deflate（原因：connected）",
       "连接已关闭：1006，非正常关闭（原因：heartbeat timeout）",
       "连接已关闭：4001“bye”，正常关闭",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   LIMITS,
+  PAGE_ERROR_MESSAGE_MAX,
   PROTOCOL_VERSION,
   envelope,
   isFaultCommand,
@@ -45,8 +46,11 @@ describe("protocol guards: what arrives from another context is untrusted", () =
       { kind: "protection", t: 1, socket: "a:1", protected: true, rule: "wss://x/*" },
       { kind: "fault", t: 1, socket: "a:1", fault: "offline", active: true, untilT: 9 },
       { kind: "note", t: 1, socket: "a:1", text: "hi" },
+      { kind: "fault", t: 1, socket: "a:1", fault: "refuse", active: true, detail: "5000 ms", untilT: 5001 },
+      { kind: "page-error", t: 1, what: "console", message: "x".repeat(PAGE_ERROR_MESSAGE_MAX) },
+      { kind: "page-error", t: 1, what: "unhandledrejection", message: "" },
     ];
-    expect(isPageToPanel(envelope<PageToPanel, "events">("lifeguard-page", "events", { stream: "a", from: 3, to: 10, events: ok }))).toBe(true);
+    expect(isPageToPanel(envelope<PageToPanel, "events">("lifeguard-page", "events", { stream: "a", from: 3, to: 2 + ok.length, events: ok }))).toBe(true);
   });
 
   it.each([
@@ -66,6 +70,10 @@ describe("protocol guards: what arrives from another context is untrusted", () =
     ["a batch numbered from 0", { ...events([]), from: 0, to: -1 }],
     ["a batch with no stream", { ...events([]), stream: "" }],
     ["a snapshot part past its parts", { ...snapshotMessage([]), part: 1, parts: 1 }],
+    ["a page error of a kind that does not exist", events([{ kind: "page-error", t: 1, what: "alert", message: "" }])],
+    ["a page error past its length", events([{ kind: "page-error", t: 1, what: "error", message: "x".repeat(PAGE_ERROR_MESSAGE_MAX + 1) }])],
+    ["a page error with no message", events([{ kind: "page-error", t: 1, what: "error" }])],
+    ["a page error in a socket's snapshot", snapshotMessage([socketSnapshot("page:1", { events: [{ kind: "page-error", t: 1, what: "error", message: "" }] })])],
     ["a snapshot part with more events than a batch may hold", snapshotMessage(
       [0, 1].map((i) => socketSnapshot(`a:${i}`, { events: Array.from({ length: LIMITS.eventsPerBatch / 2 + 1 }, () => stateEvent(`a:${i}`, "open", 1)) })),
     )],
@@ -107,6 +115,8 @@ describe("protocol guards: what arrives from another context is untrusted", () =
     expect(speaksForItsOwn(eventsMessage([stateEvent("s2:1", "open", 1)], 1, "s"))).toBe(false);
     expect(speaksForItsOwn(snapshotMessage([socketSnapshot("s:1")], "", { stream: "s" }))).toBe(true);
     expect(speaksForItsOwn(snapshotMessage([socketSnapshot("s:1", { events: [stateEvent("s:2", "open", 1)] })], "", { stream: "s" }))).toBe(false);
+    // A page error is the stream's own: the batch's stream is whose it is.
+    expect(speaksForItsOwn(eventsMessage([{ kind: "page-error", t: 1, what: "error", message: "boom" }, stateEvent("s:1", "open", 1)], 1, "s"))).toBe(true);
   });
 
   it("weigh a message by its events, the sockets it declares and the characters of all its strings", () => {
@@ -140,6 +150,21 @@ describe("protocol guards: what arrives from another context is untrusted", () =
     expect(isPanelToPage(msg({ kind: "drop" }))).toBe(true);
     expect(isPanelToPage(msg({ kind: "drop" }, { socket: 5 }))).toBe(false);
     expect(isPanelToPage(msg({ kind: "drop" }, {}))).toBe(false);
+  });
+
+  it("check refusals like the other lasting faults, a check's own faults, and the check command", () => {
+    expect(isFaultCommand({ kind: "refuse", durationMs: 5000 })).toBe(true);
+    expect(isFaultCommand({ kind: "refuse", durationMs: 0 })).toBe(true);
+    for (const durationMs of [-1, 3_600_001, 1.5, NaN, "5000", undefined]) expect(isFaultCommand({ kind: "refuse", durationMs }), String(durationMs)).toBe(false);
+    const fault = (over: object) => ({ source: "lifeguard-relay", v: PROTOCOL_VERSION, type: "fault", target: { tab: true }, fault: { kind: "refuse", durationMs: 10 }, ...over });
+    expect(isPanelToPage(fault({}))).toBe(true);
+    expect(isPanelToPage(fault({ check: true }))).toBe(true);
+    // `check` is there or not: no other value passes for it.
+    for (const check of [false, 1, "yes", {}]) expect(isPanelToPage(fault({ check })), String(check)).toBe(false);
+    const check = (over: object) => ({ source: "lifeguard-relay", v: PROTOCOL_VERSION, type: "check", ...over });
+    expect(isPanelToPage(check({ on: true }))).toBe(true);
+    expect(isPanelToPage(check({ on: false }))).toBe(true);
+    for (const on of [undefined, 1, "true", null]) expect(isPanelToPage(check({ on })), String(on)).toBe(false);
   });
 
   it("a 16 MiB hex payload is checked in bounded time", () => {

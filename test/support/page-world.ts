@@ -10,6 +10,7 @@ import {
   envelope,
   isPageToPanel,
   isPageToRelay,
+  socketOfEvent,
   type FaultCommand,
   type FaultTarget,
   type FrameRecord,
@@ -101,7 +102,7 @@ export async function startTestWorld(
     id: (ws) => world.owner(ws).id,
     of: (ws) => {
       const id = world.id(ws);
-      return events.filter((e) => (e.kind === "frame" ? e.frame.socket === id : e.kind === "created" ? e.socket.id === id : e.socket === id));
+      return events.filter((e) => e.kind !== "page-error" && socketOfEvent(e) === id);
     },
     frames: (ws) => world.of(ws).flatMap((e) => (e.kind === "frame" ? [e.frame] : [])),
     send(type, payload) {
