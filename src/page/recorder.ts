@@ -563,7 +563,8 @@ export class Recorder {
   }
 
   private push(event: RecorderEvent, rec: SocketRecord | undefined, chars = 0): void {
-    if (rec && event.kind !== "page-error") rec.events.pushEvent(event);
+    // A page error comes with no socket's record: it goes in no ring (see `pageError`).
+    rec?.events.pushEvent(event);
     this.count++;
     if (!this.listening) return;
     if (this.pending.length === 0) this.pendingFrom = this.count;
