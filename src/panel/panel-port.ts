@@ -34,8 +34,13 @@ export type ConnectPort = (name: string) => PortLike;
 export interface PanelPort {
   /** Asks every frame of the tab for a snapshot. */
   requestSnapshot(): void;
-  /** A fault for one socket or the whole tab; every frame of the tab hears it, the owner acts. */
-  fault(target: FaultTarget, fault: FaultCommand): void;
+  /**
+   * A fault for one socket or the whole tab; every frame of the tab hears it, the owner acts. `check`:
+   * a resilience check started it, so the page world ends it with the check (or when the panel leaves).
+   */
+  fault(target: FaultTarget, fault: FaultCommand, check?: true): void;
+  /** A resilience check starts or ends: the page worlds record page errors while it runs, and end its faults after. */
+  check(on: boolean): void;
   close(): void;
 }
 
@@ -191,7 +196,9 @@ export function openPanelPort(
 
   return {
     requestSnapshot,
-    fault: (target, fault) => transport.post(envelope<PanelToPage, "fault">("lifeguard-panel", "fault", { target, fault })),
+    fault: (target, fault, check) =>
+      transport.post(envelope<PanelToPage, "fault">("lifeguard-panel", "fault", check ? { target, fault, check } : { target, fault })),
+    check: (on) => transport.post(envelope<PanelToPage, "check">("lifeguard-panel", "check", { on })),
     close: () => {
       streams.close();
       transport.close();
