@@ -68,7 +68,7 @@ function readStep(x: unknown, at: string, problems: string[]): Step | null {
   for (const field of FIELDS[k]) {
     const value = x[field];
     if (value === undefined) {
-      if (REQUIRED[k].includes(field)) problems.push(`${at}.${field} is required for a ${k} step`);
+      if (REQUIRED[k].includes(field)) problems.push(`${at}.${field} is required for ${k} steps`);
       continue;
     }
     if (field === "code") {
