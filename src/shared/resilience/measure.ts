@@ -141,12 +141,17 @@ function findRecovery(scope: StepScope, ids: ReadonlySet<SocketId>, loss: number
 const isPageSend = (frame: FrameRecord): boolean =>
   frame.dir === "out" && (frame.from === undefined || frame.from === "page") && frame.fate !== "queued";
 
-/** Shapes of the first frames the page sent on `socket` after event `open`, before `until`. */
+/**
+ * Shapes of the first frames the page sent on `socket` after event `open`, before `until` and before
+ * that connection ended (a state change of the socket): one connection's frames, never the next one's
+ * (a protected socket keeps its id across reconnects, and its queue flushes after the new open).
+ */
 function shapesAfter(scope: StepScope, socket: SocketId, open: number, until: number, engineIo: boolean): string[] {
   const shapes: string[] = [];
   let frames = 0;
   for (let i = open + 1; i < until && frames < SHAPES_COMPARED; i++) {
     const e = scope.index.events[i]!;
+    if (e.kind === "state" && e.socket === socket) break;
     if (e.kind !== "frame" || e.frame.socket !== socket || !isPageSend(e.frame)) continue;
     if (engineIo && e.frame.opcode === "text" && isEngineIoHeartbeat(e.frame.preview)) continue;
     frames++;

@@ -146,6 +146,16 @@ describe("measure: edge cases", () => {
     expect(q!.verdict).toBe("passed");
   });
 
+  it("resubscribed compares with the first connection's frames only, not a queue flushed after a later reconnect", () => {
+    const b = protectedDropped();
+    b.at(10_100).out("s:1", '{"type":"order","id":1}', "queued");
+    b.at(10_800).open("s:1", { attempt: 1 }).out("s:1", SUBSCRIBE).out("s:1", '{"type":"order","id":1}');
+    b.at(30_001).reconnecting("s:1", 1).at(30_500).open("s:1", { attempt: 1 }).out("s:1", SUBSCRIBE);
+    const [, second] = measure(b.record(), [mark(0, DROP, 10_000), mark(1, DROP, 30_000)], TAB);
+    expect(second!.connections[0]!.resubscribeShapes!.before).toEqual(['{"channel","type"} type=subscribe']);
+    expect(second!.connections[0]!.resubscribed).toBe("yes");
+  });
+
   it("the resubscription may come after the window, before the next step", () => {
     const b = new RecordBuilder();
     b.at(0).created("s:1", URL).at(10).open("s:1").out("s:1", SUBSCRIBE);
