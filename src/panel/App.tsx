@@ -22,6 +22,9 @@ import { FramesView, framesViewMemory } from "./FramesView";
 import { Timeline } from "./Timeline";
 import { FaultBar } from "./FaultBar";
 import { SiteProtect } from "./SiteProtect";
+import { Resilience, resilienceMemory } from "./Resilience";
+import { CheckSession } from "./resilience-session";
+import { checkBands } from "./resilience-bands";
 import type { FaultInForce } from "./fault-state";
 import type { SettingsStore } from "../options/settings-store";
 import "./App.css";
@@ -40,7 +43,7 @@ export interface AppProps {
   listRect?: { width: number; height: number };
   /** How messages are taken in (tests run the slices themselves, and lower the caps). */
   ingest?: InboxOptions & { limits?: Partial<PanelLimits> };
-  /** Saves an exported HAR (tests capture it; the default downloads a file). */
+  /** Saves an exported HAR or resilience report (tests capture it; the default downloads a file). */
   saveFile?: (name: string, text: string) => void;
   /** Where "Protect this site" writes the settings (`storage.local`); absent: no such button. */
   settings?: SettingsStore;
@@ -53,7 +56,7 @@ export interface AppProps {
 }
 
 function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const url = URL.createObjectURL(new Blob([text], { type: name.endsWith(".md") ? "text/markdown" : "application/json" }));
   const a = document.createElement("a");
   a.href = url;
   a.download = name;
@@ -77,6 +80,22 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
   const port = useRef<PanelPort | null>(null);
   // Re-renders on a timer while a countdown runs; the time shown is read at render.
   const [, setTick] = useState(0);
+  // The resilience check outlives its view (the user may watch the timeline) and a comparison's reloads.
+  const [session] = useState(() => new CheckSession({ model: () => inbox.current, port: () => port.current, settings, reloadPage }));
+  const [check, setCheck] = useState(session.state);
+  const [checkMemory] = useState(resilienceMemory);
+  useEffect(() => {
+    const unsubscribe = session.subscribe(setCheck);
+    // Closing DevTools mid-check: the page world ends the check's faults itself; the settings a
+    // comparison changed are saved back from here.
+    const leave = (): void => session.stop();
+    window.addEventListener("pagehide", leave);
+    return () => {
+      unsubscribe();
+      window.removeEventListener("pagehide", leave);
+      session.dispose();
+    };
+  }, [session]);
   // The socket list's width, as the user dragged it (null: the CSS default).
   const [listWidth, setListWidth] = useStoredSize("split.sockets", SOCKET_LIST_MIN);
   const listRef = useRef<HTMLElement>(null);
@@ -184,7 +203,7 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
       {socket !== null && settings && model.sockets.get(socket)!.origin === "live" && (
         <SiteProtect key={socket} socket={model.sockets.get(socket)!} store={settings} reloadPage={reloadPage} />
       )}
-      {model.sockets.size === 0 ? (
+      {model.sockets.size === 0 && !session.busy ? (
         <EmptyState presence={recorded} onReload={reloadPage} />
       ) : (
         <div class="workspace" style={listWidth === null ? undefined : { "--sockets-width": `${listWidth}px` }}>
@@ -204,8 +223,17 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
           <section class="workspace-main">
             {view === "frames" ? (
               <FramesView model={model} socket={socket} decoder={decoder} initialRect={tableRect} memory={framesMemory} />
+            ) : view === "timeline" ? (
+              <Timeline model={model} socket={socket} checkBands={checkBands(check, now)} />
             ) : (
-              <Timeline model={model} socket={socket} />
+              <Resilience
+                session={session}
+                state={check}
+                model={model}
+                selected={socket === null ? null : model.sockets.get(socket)!}
+                saveFile={saveFile}
+                memory={checkMemory}
+              />
             )}
           </section>
         </div>

@@ -9,6 +9,8 @@ import { clip, formatClock } from "./format";
 import { RateChart, type ColorReader } from "./RateChart";
 import { TimelineAxis } from "./TimelineAxis";
 import { TimelineLegend } from "./TimelineLegend";
+import { ResilienceTimelineBands } from "./ResilienceTimelineBands";
+import type { CheckBand } from "./resilience-bands";
 import "./Timeline.css";
 import { t } from "../shared/i18n";
 
@@ -23,6 +25,8 @@ export interface TimelineProps {
   /** Passed to the chart (tests). */
   readColor?: ColorReader;
   onPlot?: (plot: uPlot | null) => void;
+  /** The resilience check's steps, drawn as bands above the lanes. */
+  checkBands?: readonly CheckBand[];
 }
 
 /**
@@ -40,7 +44,7 @@ function spanText(label: string, from: number, to: number): string {
 const segmentLook = (s: LaneSegment): string => (s.halfOpen ? "half-open" : s.state);
 
 /** A lane of states and marks per socket over a shared time axis, and the rate/RTT chart under it. */
-export function Timeline({ model, socket, now, width, readColor, onPlot }: TimelineProps) {
+export function Timeline({ model, socket, now, width, readColor, onPlot, checkBands }: TimelineProps) {
   const { log } = model;
   const root = useRef<HTMLDivElement>(null);
   const [measured, setMeasured] = useState(0);
@@ -122,6 +126,7 @@ export function Timeline({ model, socket, now, width, readColor, onPlot }: Timel
       style={{ "--timeline-left": `${geometry.left}px`, "--timeline-right": `${geometry.right}px` }}
     >
       <TimelineAxis ticks={ticks} pos={pos} />
+      {checkBands && <ResilienceTimelineBands bands={checkBands} start={start} stop={stop} pos={pos} extent={extent} px={px} />}
       <div class="timeline-lanes">
         {lanes.map(({ view, lane }) => (
           <div class="timeline-row timeline-lane" key={view.id} data-testid="timeline-lane" data-socket-id={view.id}>

@@ -2,7 +2,10 @@ import { useRef } from "preact/hooks";
 import "./Toolbar.css";
 import { t } from "../shared/i18n";
 
-export type PanelView = "frames" | "timeline";
+export type PanelView = "frames" | "timeline" | "resilience";
+
+const VIEWS: readonly PanelView[] = ["frames", "timeline", "resilience"];
+const VIEW_LABELS = { frames: "panelViewFrames", timeline: "panelViewTimeline", resilience: "panelViewResilience" } as const;
 
 export interface ToolbarProps {
   view: PanelView;
@@ -24,7 +27,7 @@ export function Toolbar(props: ToolbarProps) {
   return (
     <div class="toolbar" role="toolbar" aria-label={t("panelToolbar")}>
       <div class="toolbar-tabs" role="tablist">
-        {(["frames", "timeline"] as const).map((v) => (
+        {VIEWS.map((v) => (
           <button
             key={v}
             type="button"
@@ -34,7 +37,7 @@ export function Toolbar(props: ToolbarProps) {
             data-testid={`view-${v}`}
             onClick={() => props.onView(v)}
           >
-            {v === "frames" ? t("panelViewFrames") : t("panelViewTimeline")}
+            {t(VIEW_LABELS[v])}
           </button>
         ))}
       </div>
