@@ -34,6 +34,7 @@ afterEach(() => {
   render(null, container);
   container.remove();
   vi.useRealTimers();
+  vi.unstubAllGlobals();
   localStorage.clear();
 });
 
@@ -190,6 +191,12 @@ describe("Resilience view", () => {
     expect(json.version).toBe(1);
     expect(json.steps).toHaveLength(2);
     expect(json.target).toEqual({ tab: true });
+
+    const writeText = vi.fn(async (_text: string) => {});
+    vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText } });
+    await click("copy-markdown");
+    expect(writeText.mock.calls[0]![0]).toBe(saved[0]!.text);
+    expect($("copy-status")!.textContent).toBe("Copied.");
   });
 
   it("the timeline marks the check's steps, labelled", async () => {
