@@ -114,9 +114,10 @@ interface Recovery {
 
 function findRecovery(scope: StepScope, ids: ReadonlySet<SocketId>, loss: number, library: boolean): Recovery | null {
   const { events } = scope.index;
-  const reconnecting = new Set<SocketId>();
+  // Attempts of this outage as recorded (one `reconnecting` event each). The events' own `attempt`
+  // numbers run on across outages closer together than the rule's `stableAfterMs`, so they are not it.
+  const reconnecting = new Map<SocketId, number>();
   const fresh = new Set<SocketId>();
-  let lastAttempt = 0;
   for (let i = loss; i < scope.to; i++) {
     const e = events[i]!;
     const id = socketOf(e);
@@ -124,14 +125,13 @@ function findRecovery(scope: StepScope, ids: ReadonlySet<SocketId>, loss: number
     if (e.kind === "created") fresh.add(id);
     if (e.kind !== "state") continue;
     if (e.state === "reconnecting") {
-      reconnecting.add(id);
-      if (typeof e.attempt === "number") lastAttempt = Math.max(lastAttempt, e.attempt);
+      reconnecting.set(id, (reconnecting.get(id) ?? 0) + 1);
       continue;
     }
     if (e.state !== "open" || i === loss) continue;
-    if (reconnecting.has(id)) {
-      const attempts = typeof e.attempt === "number" ? e.attempt : lastAttempt;
-      return { at: i, socket: id, by: "lifeguard", ...(attempts > 0 ? { attempts } : {}) };
+    const attempts = reconnecting.get(id);
+    if (attempts !== undefined) {
+      return { at: i, socket: id, by: "lifeguard", attempts };
     }
     if (fresh.has(id)) return { at: i, socket: id, by: library ? "library" : "page", attempts: fresh.size };
   }

@@ -130,6 +130,15 @@ describe("page (b): reconnects on close, no heartbeat", () => {
     expect(step!.connections[0]!.detected).toMatchObject({ afterMs: 40_000, by: "heartbeat" });
     expect(step!.connections[0]!.recovered).toEqual({ afterMs: 600, by: "lifeguard", attempts: 1 });
   });
+
+  it("attempts are this outage's, not the engine's running number (which carries on across outages closer than stableAfterMs)", () => {
+    const b = new RecordBuilder();
+    b.at(0).created("s:1", URL_B).protection("s:1").at(10).open("s:1").at(20).out("s:1", SUBSCRIBE);
+    b.at(85_000 + 700).heartbeat("s:1", "missed").reconnecting("s:1", 13);
+    b.at(85_000 + 900).open("s:1", { attempt: 13 }).out("s:1", SUBSCRIBE);
+    const [step] = measure(b.record(), [mark(3, BLACKHOLE, 85_000)], TAB);
+    expect(step!.connections[0]!.recovered).toEqual({ afterMs: 200, by: "lifeguard", attempts: 1 });
+  });
 });
 
 describe("page (c): a Socket.IO client with its own ping", () => {
