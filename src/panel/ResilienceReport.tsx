@@ -92,15 +92,82 @@ function StepTable({ step }: { step: StepResult }) {
   );
 }
 
-/** One run's side of a compared step; a run stopped before the step says it did not run it. */
-function SideRun({ step, label }: { step: StepResult | undefined; label: string }) {
+/** What a run says of a connection it has no row for: why the step had none, or that it did not run. */
+function missing(step: StepResult | undefined): string {
+  return step ? step.reason : t("resilienceNotRun");
+}
+
+/** The measures of a compared step, one per row, each as text for one run's connection. */
+const MEASURES: readonly { key: (typeof COLUMNS)[number]; text(c: ConnectionStepResult): string }[] = [
+  { key: "resilienceColDetected", text: detectedText },
+  { key: "resilienceColRecovered", text: recoveredText },
+  { key: "resilienceColResubscribed", text: resubscribedText },
+  { key: "resilienceColMessages", text: messagesText },
+  { key: "resilienceColErrors", text: (c) => String(c.errors.length) },
+];
+
+/**
+ * A compared step: one table per endpoint, the measures down the side and the two runs across, so the
+ * two answers to each question sit next to each other and a narrow dock still reads whole words.
+ */
+function CompareTables({ a, b }: { a: StepResult | undefined; b: StepResult | undefined }) {
+  const endpoints = [...new Set([...(a?.connections ?? []), ...(b?.connections ?? [])].map((c) => c.endpoint))];
+  const runs = [
+    { step: a, label: t("resilienceRunUnprotected") },
+    { step: b, label: t("resilienceRunProtected") },
+  ];
+  if (endpoints.length === 0) {
+    return (
+      <div class="resilience-side">
+        {runs.map(({ step, label }) => (
+          <p key={label} class="resilience-side-label" data-testid="report-run">
+            <span class="resilience-caption">{label}</span> {step && <VerdictBadge verdict={step.verdict} />} {missing(step)}
+          </p>
+        ))}
+      </div>
+    );
+  }
   return (
-    <div class="resilience-side-run" data-testid="report-run">
-      <p class="resilience-side-label">
-        <span class="resilience-caption">{label}</span> {step && <VerdictBadge verdict={step.verdict} />}
-      </p>
-      {step ? <StepTable step={step} /> : <p class="resilience-notice">{t("resilienceNotRun")}</p>}
-    </div>
+    <>
+      {endpoints.map((endpoint) => {
+        const cells = runs.map(({ step }) => step?.connections.find((c) => c.endpoint === endpoint));
+        return (
+          <table key={endpoint} class="resilience-table resilience-compare" data-testid="report-table">
+            <caption class="resilience-endpoint" title={clip(endpoint, 4096)}>
+              {clip(endpoint, 120)}
+            </caption>
+            <thead>
+              <tr>
+                <td class="resilience-compare-corner" />
+                {runs.map(({ step, label }) => (
+                  <th key={label} scope="col" data-testid="report-run">
+                    {label} {step && <VerdictBadge verdict={step.verdict} />}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {MEASURES.map(({ key, text }) => (
+                <tr key={key} data-testid="report-row">
+                  <th scope="row">{t(key)}</th>
+                  {cells.map((c, i) => (
+                    <td key={i} title={key === "resilienceColErrors" && c ? errorsTitle(c) : undefined}>
+                      {c ? text(c) : missing(runs[i]!.step)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+              <tr data-testid="report-row">
+                <th scope="row">{t("resilienceColVerdict")}</th>
+                {cells.map((c, i) => (
+                  <td key={i}>{c ? <><VerdictBadge verdict={c.verdict} /> {c.reason}</> : missing(runs[i]!.step)}</td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+        );
+      })}
+    </>
   );
 }
 
@@ -181,10 +248,7 @@ export function ResilienceReport({ result, saveFile, onProtect, protectedSaved }
               {t("resilienceStepHeading", [String(i + 1), stepTitle(step.step)])}
             </h3>
             {compared ? (
-              <div class="resilience-side">
-                <SideRun step={a} label={t("resilienceRunUnprotected")} />
-                <SideRun step={b} label={t("resilienceRunProtected")} />
-              </div>
+              <CompareTables a={a} b={b} />
             ) : (
               <>
                 <p class="resilience-side-label">

@@ -3,7 +3,7 @@
  * user's language. The exported report (Markdown, JSON) is the shared module's, in English, the same
  * as the testing API's; the reasons measure.ts writes are shown as it wrote them.
  */
-import { t, type MessageKey } from "../shared/i18n";
+import { t, tPlural, type MessageKey } from "../shared/i18n";
 import type { StepKind, Step, ConnectionStepResult, Verdict } from "../shared/resilience/types";
 import type { CheckState } from "./resilience-session";
 
@@ -117,7 +117,7 @@ export function recoveredText(c: ConnectionStepResult): string {
   const r = c.recovered;
   if (r.afterMs === null) return r.reason;
   const text = t("resilienceRecoveredAfter", [formatDuration(r.afterMs), byName(r.by)]);
-  return r.attempts === undefined ? text : t("resilienceWithAttempts", [text, String(r.attempts)]);
+  return r.attempts === undefined ? text : tPlural("resilienceWithAttempts", r.attempts, [text]);
 }
 
 const RESUBSCRIBED: Record<ConnectionStepResult["resubscribed"], MessageKey> = {
