@@ -15,6 +15,27 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket as ServerSocket } from "ws";
 import { Server as SocketIOServer } from "socket.io";
 import { ROOT } from "./harness";
+import type { Scenario } from "../../src/shared/resilience/types";
+
+/** The default scenario's five steps, shortened (the e2e budget is minutes for all three apps). */
+export const SHORT_SCENARIO: Scenario = {
+  name: "e2e",
+  settleMs: 1000,
+  steps: [
+    { kind: "drop", observeMs: 3000 },
+    { kind: "restart", code: 1012, durationMs: 2000, observeMs: 5000 },
+    { kind: "offline", durationMs: 2000, observeMs: 5000 },
+    { kind: "blackhole", durationMs: 5000, observeMs: 6000 },
+    { kind: "latency", inMs: 300, outMs: 300, durationMs: 2000, observeMs: 3000 },
+  ],
+};
+
+/** The site's rule: raw sockets need a ping message for the heartbeat to find a half-open link. */
+export const RULE = {
+  match: "ws://127.0.0.1:*/app",
+  reconnect: { minDelayMs: 100, maxDelayMs: 400 },
+  heartbeat: { intervalMs: 500, timeoutMs: 500, message: "ping", reply: "pong" },
+};
 
 const FIXTURES = join(import.meta.dirname, "fixtures/resilience");
 const SOCKET_IO_CLIENT = join(ROOT, "node_modules/socket.io-client/dist/socket.io.min.js");

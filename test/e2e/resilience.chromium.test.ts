@@ -16,29 +16,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { activeTabId, launchChromium, setSettings, ROOT, type Chromium } from "./harness";
-import { startResiliencePages, type ResiliencePages } from "./resilience-pages";
-import type { ResilienceReport, Scenario } from "../../src/shared/resilience/types";
+import { RULE, SHORT_SCENARIO, startResiliencePages, type ResiliencePages } from "./resilience-pages";
+import type { ResilienceReport } from "../../src/shared/resilience/types";
 import { SCENARIO_KEY } from "../../src/panel/resilience-scenario-store";
-
-/** The default scenario's five steps, shortened (the e2e budget is minutes for all three apps). */
-export const SHORT_SCENARIO: Scenario = {
-  name: "e2e",
-  settleMs: 1000,
-  steps: [
-    { kind: "drop", observeMs: 3000 },
-    { kind: "restart", code: 1012, durationMs: 2000, observeMs: 5000 },
-    { kind: "offline", durationMs: 2000, observeMs: 5000 },
-    { kind: "blackhole", durationMs: 5000, observeMs: 6000 },
-    { kind: "latency", inMs: 300, outMs: 300, durationMs: 2000, observeMs: 3000 },
-  ],
-};
-
-/** The site's rule: raw sockets need a ping message for the heartbeat to find a half-open link. */
-export const RULE = {
-  match: "ws://127.0.0.1:*/app",
-  reconnect: { minDelayMs: 100, maxDelayMs: 400 },
-  heartbeat: { intervalMs: 500, timeoutMs: 500, message: "ping", reply: "pong" },
-};
 
 let pages: ResiliencePages;
 let browser: Chromium;
@@ -55,7 +35,7 @@ afterAll(async () => {
 });
 
 /** Opens `file`, waits for the app to say open, then the panel on its tab at the Resilience view. */
-async function openCheck(file: string): Promise<{ page: Page; panel: Page }> {
+async function openCheck(file: string, scenario = SHORT_SCENARIO): Promise<{ page: Page; panel: Page }> {
   const page = await browser.context.newPage();
   await page.goto(`${pages.origin}/${file}`);
   await page.waitForFunction(() => document.getElementById("status")?.textContent === "open");
@@ -64,7 +44,7 @@ async function openCheck(file: string): Promise<{ page: Page; panel: Page }> {
   await panel.setViewportSize({ width: 1600, height: 1000 });
   const url = `chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`;
   await panel.goto(url);
-  await panel.evaluate(([key, scenario]) => localStorage.setItem(key!, scenario!), [SCENARIO_KEY, JSON.stringify(SHORT_SCENARIO)]);
+  await panel.evaluate(([key, scenario]) => localStorage.setItem(key!, scenario!), [SCENARIO_KEY, JSON.stringify(scenario)]);
   await panel.goto(url);
   await panel.waitForSelector('[data-testid="socket-row"]');
   await panel.click('[data-testid="view-resilience"]');
@@ -176,5 +156,27 @@ describe("resilience check (Chromium)", () => {
     expect(report!.steps[4]!.verdict).not.toBe("failed");
     await panel.close();
     await page.close();
+  });
+
+  it("closing the panel mid-check ends the fault the check started (the page's socket flows again)", { timeout: 60_000 }, async () => {
+    const long = { name: "long", settleMs: 1000, steps: [{ kind: "blackhole" as const, durationMs: 600_000, observeMs: 600_000 }] };
+    // Unprotected: a heartbeat would find the black-hole and reconnect around it.
+    await setSettings(browser, { rules: [] });
+    const { page, panel } = await openCheck("naive.html", long);
+    const chats = () => pages.received.filter((m) => m.includes('"chat"')).length;
+    await panel.click('[data-testid="check-start"]');
+    // In force, as the panel's strip of faults says; then the page's chat (one a second) stops reaching the server.
+    await panel.waitForSelector('[data-testid="fault-in-force"]');
+    await new Promise((r) => setTimeout(r, 500));
+    const held = chats();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(chats()).toBe(held);
+    // DevTools closed: the last panel of the tab goes, and with it the check's black-hole.
+    await panel.close();
+    const deadline = Date.now() + 10_000;
+    while (chats() === held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(chats()).toBeGreaterThan(held);
+    await page.close();
+    await setSettings(browser, { rules: [RULE] });
   });
 });
