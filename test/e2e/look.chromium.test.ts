@@ -6,15 +6,14 @@
  * axe-core finds no serious or critical accessibility violation; nothing spills sideways; the fault bar
  * is one row at 1600 px; every fault in force is listed; labels the user needs are not ellipsised.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { axe } from "./axe";
 import { activeTabId, launchChromium, probeToken, setSettings, startServer, DIST_CHROME, ROOT, type Chromium, type TestServer } from "./harness";
 
 const SHOTS = join(ROOT, ".tmp/screens");
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WIDTHS = [1600, 420] as const;
 const SCHEMES = ["light", "dark"] as const;
 
@@ -24,28 +23,6 @@ let tabId: number;
 let app: Page;
 
 const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function axe(page: Page): Promise<string[]> {
-  // Evaluated over CDP, so the extension pages' CSP (script-src 'self') does not stop it.
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(`${AXE}\n;void 0`);
-  const violations = (await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Violation[] }> } }).axe.run(document, {
-      resultTypes: ["violations"],
-    });
-    return result.violations;
-  })) as Violation[];
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => `${n.target.join(" ")} (${n.failureSummary ?? ""})`).join("; ")}`);
-}
 
 /**
  * Elements whose text the browser cut off (ellipsis or clipped) within `scope` (the roots included), and
@@ -151,6 +128,12 @@ describe("look and accessibility (Chromium)", () => {
         await panel.screenshot({ path: join(SHOTS, `panel-timeline-${name}.png`) });
         if (await spills(panel)) problems.push(`${name}: the timeline scrolls sideways`);
         for (const v of await axe(panel)) problems.push(`${name} timeline: ${v}`);
+
+        await testId(panel, "view-resilience").click();
+        await panel.waitForTimeout(300);
+        await panel.screenshot({ path: join(SHOTS, `panel-resilience-${name}.png`) });
+        if (await spills(panel)) problems.push(`${name}: the resilience view scrolls sideways`);
+        for (const v of await axe(panel)) problems.push(`${name} resilience: ${v}`);
       }
     }
     expect(problems).toEqual([]);

@@ -15,6 +15,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { axe } from "./axe";
 import { activeTabId, launchChromium, setSettings, ROOT, type Chromium } from "./harness";
 import { RULE, SHORT_SCENARIO, startResiliencePages, type ResiliencePages } from "./resilience-pages";
 import type { ResilienceReport } from "../../src/shared/resilience/types";
@@ -137,6 +138,20 @@ describe("resilience check (Chromium)", () => {
     for (const step of unprotected!.steps.slice(0, 3)) expect(step.connections[0]!.recovered).toMatchObject({ by: "page" });
     expect(unprotected!.steps[3]!.connections[0]!.detected.at).toBeNull();
     expectProtectedPasses(protectedRun!);
+    // The report as a user reads it: in a 420 px dock and on a wide screen, light and dark, no serious
+    // or critical accessibility finding, nothing scrolling sideways.
+    const problems: string[] = [];
+    for (const width of [1600, 420]) {
+      for (const colorScheme of ["light", "dark"] as const) {
+        await panel.setViewportSize({ width, height: 1000 });
+        await panel.emulateMedia({ colorScheme });
+        await panel.waitForTimeout(200);
+        await panel.screenshot({ path: join(ROOT, `.tmp/screens/resilience-report-${width}-${colorScheme}.png`) });
+        if (await panel.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) problems.push(`${width} ${colorScheme}: scrolls sideways`);
+        for (const v of await axe(panel)) problems.push(`${width} ${colorScheme}: ${v}`);
+      }
+    }
+    expect(problems).toEqual([]);
     await panel.close();
     await page.close();
   });
