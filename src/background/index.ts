@@ -3,6 +3,7 @@ import pageWorldFile from "../page/index.iife.ts?iife";
 import { SETTINGS_KEY, validateSettings } from "../shared/settings";
 import { pageWorldRegistration, type ScriptingLike } from "./page-world";
 import { TabRouter } from "./router";
+import { installTestingHook, testingHook } from "./testing-hook";
 import { PRESENCE_QUERY, isPresenceQuery } from "../shared/protocol";
 import { isPageInfoQuery, pageInfoOf } from "../shared/page-info";
 
@@ -10,6 +11,8 @@ import { isPageInfoQuery, pageInfoOf } from "../shared/page-info";
 // the relays' and panels' reconnects arrive.
 const router = new TabRouter({ extensionOrigin: browser.runtime.getURL("") });
 browser.runtime.onConnect.addListener((port) => router.connect(port));
+// The testing API (src/testing/) evaluates in this worker over the automation channel; pages cannot reach it.
+installTestingHook(globalThis, testingHook(router, browser.runtime.getURL("")));
 // A panel without the tabs API (Firefox's DevTools panels) asks here whether its tab is recorded
 // (presence.ts); only an extension page may ask (a content script's sender has a tab).
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
