@@ -38,6 +38,12 @@ interface Held {
   /** When it would go without a black-hole (its latency only): where `due` returns when a black-hole ends early. */
   base: number;
   run: () => void;
+  /**
+   * Records that it will never go (a fault ended the connection while it was held or delayed): its
+   * first record said `held` / `delayed`; this is the fact of what became of it, as `queued` frames
+   * get a second record when they go. Released frames need none: held and delayed frames go, in order.
+   */
+  discard?: () => void;
 }
 
 /** The fate of an inbound event a wire keeps, or of a frame it was given to send. */
@@ -114,7 +120,7 @@ export class Wire implements SocketLike {
       const due = Math.max(base, this.blackHoleUntil);
       if (due > now || this.outbound.length > 0) {
         fate = now < this.blackHoleUntil ? "held" : "delayed";
-        this.outbound.push({ due, base, run: () => this.sendNow(data) });
+        this.outbound.push({ due, base, run: () => this.sendNow(data), discard: () => this.owner.recordFrame(true, data, from, "dropped") });
         this.schedule();
       } else {
         this.sendNow(data);
@@ -126,6 +132,9 @@ export class Wire implements SocketLike {
   }
 
   close(code?: number, reason?: string): void {
+    // Frames held or delayed on their way out can no longer go (a closing socket discards what it is
+    // given): the engine abandoning a dead connection, or the page closing mid black-hole.
+    for (const held of this.outbound.splice(0)) held.discard?.();
     const args: unknown[] = [];
     if (code !== undefined) args.push(code);
     if (reason !== undefined) args.push(reason);
@@ -173,7 +182,9 @@ export class Wire implements SocketLike {
       const copy = this.copy(ev);
       const base = now + latency;
       const due = Math.max(base, this.blackHoleUntil);
-      this.inbound.push({ due, base, run: () => this.release(copy) });
+      const held: Held = { due, base, run: () => this.release(copy) };
+      if (ev.type === "message") held.discard = () => this.owner.recordFrame(false, apply(this.n.messageData, copy, NO_ARGS), "page", "dropped");
+      this.inbound.push(held);
       this.schedule();
       return now < this.blackHoleUntil ? "held" : "delayed";
     }
@@ -196,9 +207,8 @@ export class Wire implements SocketLike {
     if (this.dead) return;
     this.dead = true;
     const n = this.n;
-    // What it held never reaches anyone now.
-    this.inbound.length = 0;
-    this.outbound.length = 0;
+    // What it held never reaches anyone now, and the record says so.
+    for (const held of [...this.inbound.splice(0), ...this.outbound.splice(0)]) held.discard?.();
     try {
       apply(n.close, this.ws, NO_ARGS);
     } catch {

@@ -144,6 +144,19 @@ describe("black-hole and latency", () => {
     ws.close();
   });
 
+  it("a drop while a black-hole holds frames: what it held never goes, and each held frame is recorded dropped once more", async () => {
+    const { ws, seen, conn } = await openSocket();
+    await world.fault(ws, { kind: "blackhole", durationMs: 60_000 });
+    ws.send("out 1");
+    conn.ws.send("in 1");
+    await until(() => expect(frameLines(ws)).toEqual(["out page held text out 1", "in page held text in 1"]));
+    await world.fault(ws, { kind: "drop" });
+    await until(() => expect(seen.at(-1)).toMatch(/^close/));
+    await until(() => expect(frameLines(ws)).toEqual(["out page held text out 1", "in page held text in 1", "in page dropped text in 1", "out page dropped text out 1"]));
+    expect(conn.received).toEqual([]);
+    expect(seen.filter((e) => e.startsWith("message"))).toEqual([]);
+  });
+
   it("latency delays each direction by its own amount, order kept, recorded once as delayed; 0/0 ends it", async () => {
     const { ws, conn } = await openSocket();
     const arrivals: [string, number][] = [];

@@ -242,6 +242,12 @@ describe("a protected socket", () => {
     await until(() => expect(first.closed).not.toBeNull());
     await until(() => expect(server.last().received).toContain("ping"));
     await until(() => expect(world.frames(ws).filter((f) => f.from === "heartbeat" && f.fate === "held").length).toBeGreaterThan(0));
+    // What the black-hole held on the abandoned connection never went, and the record says so: each
+    // held ping has a second record, dropped.
+    await until(() => {
+      const pings = world.frames(ws).filter((f) => f.from === "heartbeat" && f.dir === "out" && f.preview === "ping");
+      expect(pings.filter((f) => f.fate === "dropped").length).toBe(pings.filter((f) => f.fate === "held").length);
+    });
     ws.close();
   });
 

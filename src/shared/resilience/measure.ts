@@ -243,7 +243,6 @@ function measureConnection(scope: StepScope, group: { atStart: TrackedSocket[]; 
     from: holds || loss < 0 ? from : loss,
     to: recovery ? recovery.at : to,
     horizon: scope.horizon,
-    outLatencyMs: step.kind === "latency" ? (step.outMs ?? 0) : 0,
   });
 
   // Offline and a restart keep the endpoint unreachable until the fault ends; other faults do not stop a new connection.

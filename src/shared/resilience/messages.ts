@@ -7,10 +7,11 @@
  *   the page with the same size, opcode and preview (the record made when the queue flushed it): that
  *   record's fate decides; a queued message with no such record before the next step was never sent
  *   (the queue dropped or discarded it, or still holds it): lost;
- * - delivered: fate `sent`, or `delayed` (latency keeps the order and the frame goes later) unless the
- *   socket ended before the step's outbound latency had passed; lost: `held` (what a half-open
- *   connection swallows), `dropped` (sent on a closed socket, dropped by a fault or a bound), a
- *   `send()` that threw, a queued message never sent;
+ * - delivered: fate `sent`; or `held` / `delayed` (a black-hole or latency keeps the frame and lets it
+ *   go later, in order) unless the wire recorded it again as `dropped` (a fault ended the connection
+ *   while it was kept: that second record is the same message, not another send); lost: `dropped`
+ *   (sent on a closed socket, dropped by a fault or a bound), a `send()` that threw, a queued message
+ *   never sent, a held or delayed frame recorded dropped;
  * - duplicated: `delivery` events `resent` for an id the server had already acknowledged.
  * A page send recorded twice as sent cannot be told from the page sending the same message again, and
  * the recorder records each frame once at the wire, so nothing else is counted as a duplicate.
@@ -29,33 +30,34 @@ export interface MessageWindow {
   to: number;
   /** Event index where looking for a queued message's later record stops (the next step's start). */
   horizon: number;
-  /** The outbound latency the step added, ms (0 when it added none). */
-  outLatencyMs: number;
 }
 
 const isFromPage = (frame: FrameRecord): boolean => frame.dir === "out" && (frame.from === undefined || frame.from === "page");
 
 const sameMessage = (a: FrameRecord, b: FrameRecord): boolean => a.size === b.size && a.opcode === b.opcode && a.preview === b.preview;
 
-/** Whether the socket ended (closing, closed, or left for a reconnect) after event `at` and by time `by`. */
-function endedBy(index: RecordIndex, socket: SocketId, at: number, by: number): boolean {
-  for (let i = at + 1; i < index.events.length; i++) {
-    const e = index.events[i]!;
-    const t = e.kind === "frame" ? e.frame.t : e.t;
-    if (t > by) return false;
-    if (e.kind === "state" && e.socket === socket && (e.state === "closing" || e.state === "closed" || e.state === "reconnecting")) return true;
-  }
-  return false;
-}
-
 type Outcome = "delivered" | "lost";
 
-function outcomeOf(index: RecordIndex, frame: FrameRecord, at: number, outLatencyMs: number): Outcome {
+/**
+ * What became of the frame recorded at event `at`. A held or delayed frame went later unless the wire
+ * recorded it `dropped` before `horizon`; that record's index goes into `discards`, so it is not
+ * counted as a send of its own.
+ */
+function outcomeOf(index: RecordIndex, frame: FrameRecord, at: number, horizon: number, discards: Set<number>): Outcome {
   switch (frame.fate ?? "sent") {
     case "sent":
       return "delivered";
+    case "held":
     case "delayed":
-      return outLatencyMs > 0 && endedBy(index, frame.socket, at, frame.t + outLatencyMs) ? "lost" : "delivered";
+      for (let i = at + 1; i < horizon; i++) {
+        const e = index.events[i]!;
+        if (e.kind !== "frame" || discards.has(i)) continue;
+        if (e.frame.fate === "dropped" && e.frame.socket === frame.socket && e.frame.dir === frame.dir && sameMessage(frame, e.frame)) {
+          discards.add(i);
+          return "lost";
+        }
+      }
+      return "delivered";
     default:
       return "lost";
   }
@@ -64,9 +66,11 @@ function outcomeOf(index: RecordIndex, frame: FrameRecord, at: number, outLatenc
 export function countMessages(index: RecordIndex, w: MessageWindow): MessageCount {
   const count: MessageCount = { sent: 0, delivered: 0, lost: 0, duplicated: 0, queued: 0 };
   const queued: { frame: FrameRecord }[] = [];
+  const discards = new Set<number>();
   const { events } = index;
   for (let i = w.from; i < w.to; i++) {
     const e = events[i]!;
+    if (discards.has(i)) continue;
     if (e.kind === "queue") {
       if (w.sockets.has(e.socket) && e.action === "dropped" && e.reason?.startsWith("send() threw")) {
         count.sent += e.count;
@@ -81,16 +85,16 @@ export function countMessages(index: RecordIndex, w: MessageWindow): MessageCoun
       queued.push({ frame: e.frame });
       continue;
     }
-    count[outcomeOf(index, e.frame, i, w.outLatencyMs)]++;
+    count[outcomeOf(index, e.frame, i, w.horizon, discards)]++;
   }
   // The queue flushes after the new open, so the later records are looked for past the window.
   let waiting = queued.slice();
   for (let i = w.to; i < w.horizon && waiting.length > 0; i++) {
     const e = events[i]!;
-    if (e.kind !== "frame" || !isFromPage(e.frame) || e.frame.fate === "queued") continue;
+    if (e.kind !== "frame" || discards.has(i) || !isFromPage(e.frame) || e.frame.fate === "queued") continue;
     const at = waiting.findIndex((q) => q.frame.socket === e.frame.socket && sameMessage(q.frame, e.frame));
     if (at < 0) continue;
-    count[outcomeOf(index, e.frame, i, w.outLatencyMs)]++;
+    count[outcomeOf(index, e.frame, i, w.horizon, discards)]++;
     waiting = waiting.filter((_, k) => k !== at);
   }
   count.lost += waiting.length;

@@ -142,12 +142,12 @@ describe("ChaosTally", () => {
   const DROP = { kind: "drop", observeMs: 15_000 } as const;
   const BLACKHOLE = { kind: "blackhole", durationMs: 10_000, observeMs: 25_000 } as const;
 
-  /** A naive page: recovers from drops in 1 s (then 3 s), never notices the black-hole; loses a message in it. */
+  /** A naive page: recovers from drops in 1 s (then 3 s), never notices the black-hole; its message sent into it is lost when the next drop ends the connection that held it. */
   function soak() {
     const b = new RecordBuilder();
     b.at(0).created("s:1", "ws://h/feed").at(10).open("s:1");
     b.at(10_001).closed("s:1").at(11_001).created("s:2", "ws://h/feed").at(11_010).open("s:2");
-    b.at(30_001).out("s:2", "x", "held");
+    b.at(30_001).out("s:2", "x", "held").at(54_000).out("s:2", "x", "dropped");
     b.at(60_001).closed("s:2").at(63_001).created("s:3", "ws://h/feed").at(63_010).open("s:3");
     const marks: StepMark[] = [mark(0, DROP, 10_000), mark(1, BLACKHOLE, 30_000, { endMs: 55_000 }), mark(2, DROP, 60_000)];
     return { b, marks };

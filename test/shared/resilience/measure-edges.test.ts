@@ -208,11 +208,20 @@ describe("measure: edge cases", () => {
     expect(measure(gone.record(), [mark(0, LATENCY, 10_000)], TAB)[0]!.verdict).toBe("failed");
   });
 
-  it("latency: a delayed frame whose socket ended before the delay passed is lost", () => {
+  it("latency: a delayed frame the wire recorded dropped (its socket ended first) is lost, once", () => {
     const b = new RecordBuilder();
-    b.at(0).created("s:1", URL).at(10).open("s:1").at(11_000).out("s:1", "x", "delayed").at(12_000).state("s:1", "closing").closed("s:1", 1000);
+    b.at(0).created("s:1", URL).at(10).open("s:1").at(11_000).out("s:1", "x", "delayed");
+    b.at(12_000).out("s:1", "x", "dropped").state("s:1", "closing").closed("s:1", 1000);
     const [step] = measure(b.record(), [mark(0, LATENCY, 10_000)], TAB);
-    expect(step!.connections[0]!.messages).toMatchObject({ lost: 1, delivered: 0 });
+    expect(step!.connections[0]!.messages).toMatchObject({ sent: 1, lost: 1, delivered: 0 });
+  });
+
+  it("a held or delayed frame with no later dropped record went when the fault let it: delivered", () => {
+    const b = new RecordBuilder();
+    b.at(0).created("s:1", URL).at(10).open("s:1").at(11_000).out("s:1", "x", "delayed").out("s:1", "y", "delayed");
+    b.at(12_000).out("s:1", "y", "dropped");
+    const [step] = measure(b.record(), [mark(0, LATENCY, 10_000)], TAB);
+    expect(step!.connections[0]!.messages).toMatchObject({ sent: 2, delivered: 1, lost: 1 });
   });
 
   it("page errors and unknown sockets in the record are ignored, events out of order are put in order", () => {

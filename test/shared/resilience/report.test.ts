@@ -128,7 +128,7 @@ describe("toMarkdown", () => {
     expect(md).toContain("## Unprotected | Protected");
     expect(md).toContain("| Step | Unprotected | Protected |");
     expect(md).toContain(
-      "| 4. Half-open for 60 s (black-hole) | **failed**: half-open for 60 s went unnoticed; 1 message sent during the loss: 0 delivered, 1 lost | **passed**: recovered by Lifeguard in 0.3 s |",
+      "| 4. Half-open for 60 s (black-hole) | **failed**: half-open for 60 s went unnoticed; 1 message sent during the loss, all delivered | **passed**: recovered by Lifeguard in 0.3 s |",
     );
     expect(md).toContain(`| \`${URL_B}\` | Unprotected | Protected |`);
     expect(md).toContain("| Detected | half-open for 60 s went unnoticed | after 40 s (heartbeat) |");
