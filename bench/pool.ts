@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import { CONFIGS } from "./context";
 import { median, quantile } from "./stats";
+import { mulberry32 } from "../src/shared/resilience/prng";
 
 interface RunRow {
   id: string;
@@ -39,19 +40,9 @@ export function roundRatios(run: Run, base: string, config: string): number[] {
   return row.map((v, i) => v / native[i]!);
 }
 
-/** A deterministic generator (mulberry32), so the same runs always print the same interval. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator (the resilience check's mulberry32), so the same runs always print the same interval. */
+export const seeded = (seed: number): (() => number) => mulberry32(seed);
 
-/** Percentile bootstrap interval of the median: `level` of `resamples` resampled medians. */
 export function bootstrapMedian(xs: readonly number[], resamples = 4000, level = 0.95, random = seeded(1)): [number, number] {
   if (xs.length === 0) return [NaN, NaN];
   const medians: number[] = [];
