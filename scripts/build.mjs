@@ -7,16 +7,22 @@
 //   Registered content scripts do not need it;
 // - the page-world script is on DevTools' ignore list (an inline source map, scripts/ignore-list.mjs),
 //   so DevTools attributes a page's sockets to the page's code, not to Lifeguard's hook.
+// Then dist/testing: the testing API (src/testing/) as ESM for Node, with its declarations.
 import { build } from "vite";
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, readdirSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ignoresEverySource, inlineSourceMap, withIgnoreListedSourceMap } from "./ignore-list.mjs";
 import { withSortedBuildOutput } from "./build-log.mjs";
 
 const PAGE_WORLD = "src/page/index.iife.js";
-const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["chrome", "firefox"];
+const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["chrome", "firefox", "testing"];
 
 for (const target of targets) {
+  if (target === "testing") {
+    await buildTesting();
+    continue;
+  }
   process.env.LIFEGUARD_TARGET = target;
   // The one known-harmless warning is dropped and crxjs' async-loader notice is an error (build-log.mjs).
   await withSortedBuildOutput(() => build({ configFile: "vite.config.ts", logLevel: process.env.CI ? "warn" : "info" }));
@@ -64,4 +70,30 @@ function checkDocumentStartScripts(dir) {
   if (!bgChunk || !readFileSync(join(dir, bgChunk), "utf8").includes(`"${PAGE_WORLD}"`)) {
     throw new Error(`${dir}: the background does not register ${PAGE_WORLD}`);
   }
+}
+
+/**
+ * The testing API runs in the user's test process (Node), not in the extension: its own library
+ * build, with Node's modules and the test driver left to the user's install. Declarations come from
+ * tsc (tsconfig.testing.json), beside the code under dist/testing/types.
+ */
+async function buildTesting() {
+  const outDir = join("dist", "testing");
+  await build({
+    configFile: false,
+    // public/ holds the extension's icons and locales, nothing a Node library ships.
+    publicDir: false,
+    logLevel: process.env.CI ? "warn" : "info",
+    build: {
+      outDir,
+      emptyOutDir: true,
+      minify: false,
+      sourcemap: false,
+      target: "node20",
+      lib: { entry: { playwright: "src/testing/playwright.ts", index: "src/testing/index.ts" }, formats: ["es"] },
+      rollupOptions: { external: [/^node:/, /^playwright/] },
+    },
+  });
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.testing.json"], { stdio: "inherit" });
+  console.log(`built ${outDir}`);
 }

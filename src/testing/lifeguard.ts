@@ -1,0 +1,225 @@
+/**
+ * The testing API over any driver that can evaluate in the extension's service worker and tell which
+ * tab a page is (playwright.ts; Puppeteer next). Every call goes: page -> tab id -> the worker's hook
+ * -> the tab's page worlds, then reads the answer (the tab's snapshots) until the effect is there.
+ */
+import { envelope, type FaultCommand, type FaultTarget, type PanelToPage } from "../shared/protocol";
+import { ruleFor } from "../shared/rules";
+import { validateSettings, type Rule, type Settings } from "../shared/settings";
+import type { TabAnswer } from "../background/testing-hook";
+import { FaultNotAppliedError, InvalidSettingsError, LifeguardNotLoadedError, NoSocketMatchesError, PageClosedError, WaitTimeoutError } from "./errors";
+import { describeSockets, faultVerdict, framesOf, recoveredSince, socketView, socketsOf, usableSockets, type FrameView, type SocketView } from "./records";
+import { urlMatches } from "./url-glob";
+import {
+  detachInWorker,
+  readSettingsInWorker,
+  requestInWorker,
+  writeSettingsInWorker,
+  type RequestResult,
+} from "./worker-calls";
+
+/** What the API needs from a browser driver. `P` is the driver's page type. */
+export interface LifeguardDriver<P> {
+  /** Evaluates a self-contained function in Lifeguard's service worker (worker-calls.ts). */
+  evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** The browser's tab id of `page`; rejects with PageClosedError or PageNotFoundError. */
+  tabIdOf(page: P): Promise<number>;
+  isClosed(page: P): boolean;
+}
+
+export interface UrlOption {
+  /** Only sockets whose URL fits this glob (`*` = any run of characters); none: every socket of the page. */
+  url?: string;
+}
+
+export interface WaitOptions {
+  /** How long to wait before a WaitTimeoutError (default 10 s). */
+  timeoutMs?: number;
+}
+
+/** A rule's fields other than `match` (DESIGN.md, "Settings"); each one optional, with its default. */
+export type RuleOptions = Omit<Partial<Rule>, "match"> & Record<string, unknown>;
+
+export interface Lifeguard<P> {
+  protect(glob: string, rule?: RuleOptions): Promise<void>;
+  unprotect(glob: string): Promise<void>;
+  setSettings(settings: unknown): Promise<void>;
+  sockets(page: P): Promise<SocketView[]>;
+  frames(page: P, opts?: UrlOption): Promise<FrameView[]>;
+  drop(page: P, opts?: UrlOption): Promise<void>;
+  close(page: P, code: number, reason?: string, opts?: UrlOption): Promise<void>;
+  offline(page: P, ms: number): Promise<void>;
+  blackhole(page: P, ms: number, opts?: UrlOption): Promise<void>;
+  latency(page: P, delay: { inMs: number; outMs: number }, opts?: UrlOption): Promise<void>;
+  inject(page: P, data: string | Uint8Array, opts?: UrlOption): Promise<void>;
+  send(page: P, data: string | Uint8Array, opts?: UrlOption): Promise<void>;
+  reconnectNow(page: P, opts?: UrlOption): Promise<void>;
+  endFaults(page: P): Promise<void>;
+  waitFor(page: P, want: { url?: string; state: SocketView["state"] } & WaitOptions): Promise<SocketView>;
+  waitForReconnect(page: P, opts?: UrlOption & WaitOptions): Promise<SocketView>;
+  /** Stops listening to the tabs (faults in force stay until they end); attachLifeguard can attach again. */
+  detach(): Promise<void>;
+}
+
+/** How long a frame may take to answer a snapshot request before the answer goes without it. */
+const ANSWER_MS = 2_000;
+const POLL_MS = 50;
+const DEFAULT_WAIT_MS = 10_000;
+
+export function createLifeguard<P extends object>(driver: LifeguardDriver<P>): Lifeguard<P> {
+  /** Pages this instance worked on: protect/setSettings wait until their sockets follow the new rules. */
+  const known = new Set<P>();
+  /** When this instance last broke a page's sockets: a recovery after it is the one waitForReconnect wants. */
+  const lastFaultAt = new WeakMap<P, number>();
+
+  const ask = async (page: P, command: unknown): Promise<TabAnswer> => {
+    if (driver.isClosed(page)) throw new PageClosedError();
+    const tabId = await driver.tabIdOf(page);
+    known.add(page);
+    const result: RequestResult = await driver.evaluate(requestInWorker, { tabId, command, timeoutMs: ANSWER_MS });
+    if (result.kind === "not-loaded") throw new LifeguardNotLoadedError("its service worker has no testing hook");
+    if (result.kind === "no-tab") throw new PageClosedError();
+    return result.answer;
+  };
+
+  const panel = (target: FaultTarget, fault: FaultCommand): unknown => envelope<PanelToPage, "fault">("lifeguard-panel", "fault", { target, fault });
+
+  /** Polls the page's snapshots until `test` gives a value, or times out with what was seen. */
+  const until = async <T>(page: P, what: string, timeoutMs: number, test: (answer: TabAnswer) => T | undefined): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = await ask(page, null);
+      const value = test(answer);
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new WaitTimeoutError(what, timeoutMs, describeSockets(socketsOf(answer)));
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  };
+
+  /**
+   * Sends `fault` to the sockets matching `glob` (none: the tab, every socket) and resolves once each
+   * recorded it in force. `needsSocket`: a fault that has nothing to do without a socket.
+   */
+  const fault = async (page: P, fault: FaultCommand, glob: string | undefined, needsSocket = true): Promise<void> => {
+    const before = socketsOf(await ask(page, null));
+    // "Reconnect now" is for protected sockets only: the page world skips the others of the tab silently.
+    const targets = usableSockets(before, glob).filter((s) => fault.kind !== "reconnect" || glob !== undefined || s.protected);
+    if (needsSocket && targets.length === 0) throw new NoSocketMatchesError(glob, usableSockets(before).map((s) => s.info.url));
+    const since = Date.now();
+    lastFaultAt.set(page, since);
+    let answer: TabAnswer | undefined;
+    if (glob === undefined) answer = await ask(page, panel({ tab: true }, fault));
+    else for (const s of targets) answer = await ask(page, panel({ socket: s.info.id }, fault));
+    const ids = new Set(targets.map((s) => s.info.id));
+    const deadline = Date.now() + DEFAULT_WAIT_MS;
+    for (;;) {
+      const now = socketsOf(answer!).filter((s) => ids.has(s.info.id));
+      const verdicts = now.map((s) => faultVerdict(fault.kind, s, since));
+      const refused = verdicts.flatMap((v) => (v.kind === "refused" ? [v.reason] : []));
+      if (refused.length) throw new FaultNotAppliedError(fault.kind, refused);
+      // A socket that left the tab's record (its frame went away) has nothing left to confirm.
+      if (verdicts.every((v) => v.kind === "in-force")) return;
+      if (Date.now() > deadline) throw new WaitTimeoutError(`the ${fault.kind} fault to be in force`, DEFAULT_WAIT_MS, describeSockets(now));
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      answer = await ask(page, null);
+    }
+  };
+
+  /** Resolves once every socket of the pages used so far is protected exactly where `settings` say. */
+  const settle = async (settings: Settings): Promise<void> => {
+    if (!settings.enabled) return;
+    for (const page of [...known]) {
+      if (driver.isClosed(page)) {
+        known.delete(page);
+        continue;
+      }
+      await until(page, "the sockets to follow the new settings", DEFAULT_WAIT_MS, (answer) =>
+        usableSockets(socketsOf(answer)).every((s) => s.protected === (ruleFor(settings, s.info.url) !== null)) ? true : undefined,
+      );
+    }
+  };
+
+  const store = async (raw: unknown): Promise<void> => {
+    const { settings, errors } = validateSettings(raw);
+    if (errors.length) throw new InvalidSettingsError(errors);
+    await driver.evaluate(writeSettingsInWorker, raw);
+    await settle(settings);
+  };
+
+  const stored = async (): Promise<Record<string, unknown>> => {
+    const raw = await driver.evaluate(readSettingsInWorker, undefined);
+    return typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  };
+
+  const rulesOf = (settings: Record<string, unknown>): Record<string, unknown>[] =>
+    Array.isArray(settings.rules) ? (settings.rules as Record<string, unknown>[]) : [];
+
+  return {
+    async protect(glob, rule = {}) {
+      urlMatches(glob, "");
+      const settings = await stored();
+      // First rule wins: the new one goes first, and replaces one for the same glob.
+      await store({ ...settings, rules: [{ ...rule, match: glob }, ...rulesOf(settings).filter((r) => r.match !== glob)] });
+    },
+    async unprotect(glob) {
+      const settings = await stored();
+      await store({ ...settings, rules: rulesOf(settings).filter((r) => r.match !== glob) });
+    },
+    setSettings: (settings) => store(settings),
+    sockets: async (page) => socketsOf(await ask(page, null)).map(socketView),
+    frames: async (page, opts = {}) => framesOf(socketsOf(await ask(page, null)), opts.url),
+    drop: (page, opts = {}) => fault(page, { kind: "drop" }, opts.url),
+    close: (page, code, reason = "", opts = {}) => fault(page, { kind: "close", code, reason }, opts.url),
+    offline: (page, ms) => fault(page, { kind: "offline", durationMs: positive(ms, "ms") }, undefined, false),
+    blackhole: (page, ms, opts = {}) => fault(page, { kind: "blackhole", durationMs: positive(ms, "ms") }, opts.url),
+    latency: (page, { inMs, outMs }, opts = {}) => fault(page, { kind: "latency", inMs: atLeastZero(inMs, "inMs"), outMs: atLeastZero(outMs, "outMs") }, opts.url),
+    inject: (page, data, opts = {}) => fault(page, { kind: "inject", ...encoded(data) }, opts.url),
+    send: (page, data, opts = {}) => fault(page, { kind: "send", ...encoded(data) }, opts.url),
+    reconnectNow: (page, opts = {}) => fault(page, { kind: "reconnect" }, opts.url),
+    async endFaults(page) {
+      // Each ends what is in force and is recorded as ended; the answer to the last one shows the page after all four.
+      for (const end of [
+        { kind: "offline", durationMs: 0 },
+        { kind: "blackhole", durationMs: 0 },
+        { kind: "latency", inMs: 0, outMs: 0 },
+        { kind: "refuse", durationMs: 0 },
+      ] satisfies FaultCommand[]) {
+        await ask(page, panel({ tab: true }, end));
+      }
+    },
+    waitFor: (page, { url, state, timeoutMs = DEFAULT_WAIT_MS }) =>
+      until(page, `a socket${url ? ` matching ${JSON.stringify(url)}` : ""} to be ${state}`, timeoutMs, (answer) => {
+        const found = socketsOf(answer).find((s) => s.state === state && urlMatches(url, s.info.url));
+        return found && socketView(found);
+      }),
+    waitForReconnect(page, { url, timeoutMs = DEFAULT_WAIT_MS } = {}) {
+      const since = lastFaultAt.get(page) ?? Date.now();
+      return until(page, `a socket${url ? ` matching ${JSON.stringify(url)}` : ""} to reconnect`, timeoutMs, (answer) => {
+        const sockets = socketsOf(answer);
+        if (!recoveredSince(sockets, url, since)) return undefined;
+        const open = sockets.filter((s) => s.state === "open" && urlMatches(url, s.info.url));
+        return open.length ? socketView(open.at(-1)!) : undefined;
+      });
+    },
+    async detach() {
+      known.clear();
+      await driver.evaluate(detachInWorker, undefined);
+    },
+  };
+}
+
+/** Text as is; bytes as base64 (the page world decodes it into a binary frame). */
+function encoded(data: string | Uint8Array): { data: string; encoding: "text" | "base64" } {
+  if (typeof data === "string") return { data, encoding: "text" };
+  return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64"), encoding: "base64" };
+}
+
+function positive(ms: number, name: string): number {
+  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`${name} must be a positive number of milliseconds, got ${ms}; lg.endFaults(page) ends a fault early`);
+  return ms;
+}
+
+function atLeastZero(ms: number, name: string): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${name} must be 0 or more milliseconds, got ${ms}`);
+  return ms;
+}

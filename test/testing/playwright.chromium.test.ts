@@ -1,0 +1,268 @@
+/**
+ * The testing API for Playwright, in real Chromium with the built extension, against a real `ws`
+ * server: each call's effect as the page sees it (its socket's events) and as the server sees it (its
+ * connections and what it receives). Launched with the API's own launch options.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromiumPath, probeToken, startServer as startPages, DIST_CHROME, ROOT, type TestServer as Pages } from "../e2e/harness";
+import { startServer, until, type TestServer } from "../integration/harness";
+import { attachLifeguard, lifeguardLaunchOptions, type Lifeguard } from "../../src/testing/playwright";
+import { FaultNotAppliedError, LifeguardNotLoadedError, NoSocketMatchesError, PageClosedError, WaitTimeoutError } from "../../src/testing/errors";
+
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+let pages: Pages;
+let server: TestServer;
+let context: BrowserContext;
+let profile: string;
+let lg: Lifeguard<Page>;
+let page: Page;
+let n = 0;
+
+type Logged = { type: string; t: number; code?: number; reason?: string; wasClean?: boolean; data?: unknown };
+type W = { ws: WebSocket; log: Logged[] };
+
+/** A page whose socket to the server logs every event it gets; unique URL per test (a #fragment). */
+async function openPage(): Promise<Page> {
+  const p = await context.newPage();
+  await p.goto(`${pages.origin}/fixtures/blank.html#${++n}`);
+  await p.evaluate((url) => {
+    const w = window as unknown as W;
+    w.log = [];
+    w.ws = new WebSocket(url);
+    w.ws.binaryType = "arraybuffer";
+    for (const type of ["open", "message", "error", "close"]) {
+      w.ws.addEventListener(type, (e) => {
+        const ev = e as Event & { code?: number; reason?: string; wasClean?: boolean; data?: unknown };
+        const data = ev.data instanceof ArrayBuffer ? Array.from(new Uint8Array(ev.data)) : ev.data;
+        w.log.push({ type, t: Date.now(), code: ev.code, reason: ev.reason, wasClean: ev.wasClean, data });
+      });
+    }
+  }, server.url);
+  return p;
+}
+
+const logOf = (p: Page) => p.evaluate(() => (window as unknown as W).log);
+const pageSend = (p: Page, text: string) => p.evaluate((t) => (window as unknown as W).ws.send(t), text);
+const waitForEvent = (p: Page, type: string) =>
+  p.waitForFunction((t) => (window as unknown as W).log.some((e) => e.type === t), type, { timeout: 10_000 });
+
+beforeAll(async () => {
+  pages = await startPages(probeToken(DIST_CHROME));
+  server = await startServer();
+  profile = mkdtempSync(join(tmpdir(), "lifeguard-testing-"));
+  context = await chromium.launchPersistentContext(profile, lifeguardLaunchOptions({ executablePath: chromiumPath(), args: CHROMIUM_ARGS }));
+  lg = await attachLifeguard(context);
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await server?.close();
+  await pages?.close();
+});
+
+afterEach(async () => {
+  if (page && !page.isClosed()) {
+    await lg.endFaults(page).catch(() => undefined);
+    await page.close();
+  }
+  await lg.setSettings({});
+});
+
+async function openSocket(): Promise<void> {
+  page = await openPage();
+  await lg.waitFor(page, { url: "ws://127.0.0.1:*", state: "open" });
+  await until(() => server.live >= 1, 5_000, "the server to see the connection");
+}
+
+describe("attachLifeguard (Playwright, Chromium)", () => {
+  it("lists the page's sockets, and their frames with provenance and fate", async () => {
+    await openSocket();
+    await pageSend(page, "ping");
+    await waitForEvent(page, "message");
+    const [socket, ...others] = await lg.sockets(page);
+    expect(others).toEqual([]);
+    expect(socket).toMatchObject({ url: server.url, state: "open", protected: false, strategy: null, framesOut: 1, framesIn: 1, reconnects: 0 });
+    expect(socket!.frameUrl).toBe(page.url());
+    const frames = await lg.frames(page, { url: server.url });
+    expect(frames.map((f) => [f.dir, f.preview, f.from, f.fate])).toEqual([
+      ["out", "ping", "page", "sent"],
+      ["in", "pong", "page", "delivered"],
+    ]);
+    expect(await lg.frames(page, { url: "wss://elsewhere.test/*" })).toEqual([]);
+  });
+
+  it("drop: the page gets close 1006 and the server sees the connection end", async () => {
+    await openSocket();
+    await lg.drop(page);
+    // Resolved only once in force: the page already has its close.
+    const close = (await logOf(page)).find((e) => e.type === "close");
+    expect(close).toMatchObject({ code: 1006, wasClean: false });
+    await until(() => server.live === 0, 5_000, "the server to see the TCP connection close");
+    expect((await lg.sockets(page))[0]!.state).toBe("closed");
+  });
+
+  it("close: the page gets the server's close with that code and reason", async () => {
+    await openSocket();
+    await lg.close(page, 4000, "bye", { url: "ws://127.0.0.1:*" });
+    expect((await logOf(page)).find((e) => e.type === "close")).toMatchObject({ code: 4000, reason: "bye", wasClean: true });
+  });
+
+  it("protect: a drop is survived, unseen by the page; waitForReconnect resolves on the recovery", async () => {
+    await lg.protect("ws://127.0.0.1:*", { reconnect: { minDelayMs: 50, maxDelayMs: 100 } });
+    const before = server.connections;
+    await openSocket();
+    const [socket] = await lg.sockets(page);
+    expect(socket).toMatchObject({ protected: true, strategy: "transparent" });
+    await lg.drop(page);
+    const back = await lg.waitForReconnect(page, { url: server.url });
+    expect(back).toMatchObject({ state: "open", reconnects: 1 });
+    expect(server.connections - before).toBe(2);
+    expect((await logOf(page)).map((e) => e.type)).toEqual(["open", "open"]);
+    await pageSend(page, "after the drop");
+    await until(() => server.received.includes("after the drop"), 5_000, "the server to get the page's message");
+    await lg.unprotect("ws://127.0.0.1:*");
+    expect((await lg.sockets(page))[0]!.protected).toBe(false);
+  });
+
+  it("blackhole: the server stops receiving while the page's socket stays open", async () => {
+    await openSocket();
+    await lg.blackhole(page, 5_000);
+    await pageSend(page, "into the hole");
+    await new Promise((r) => setTimeout(r, 400));
+    expect(server.received).not.toContain("into the hole");
+    expect(server.live).toBe(1);
+    expect((await logOf(page)).map((e) => e.type)).toEqual(["open"]);
+    const held = (await lg.frames(page)).find((f) => f.preview === "into the hole");
+    expect(held).toMatchObject({ dir: "out", fate: "held" });
+  });
+
+  it("latency: the server's frame reaches the page that much later", async () => {
+    await openSocket();
+    await lg.latency(page, { inMs: 400, outMs: 0 });
+    const sentAt = Date.now();
+    server.latest().send("slow");
+    await waitForEvent(page, "message");
+    const got = (await logOf(page)).find((e) => e.type === "message")!;
+    expect(got.data).toBe("slow");
+    expect(got.t - sentAt).toBeGreaterThanOrEqual(380);
+    await lg.latency(page, { inMs: 0, outMs: 0 });
+    const again = Date.now();
+    server.latest().send("fast");
+    await page.waitForFunction(() => (window as unknown as W).log.filter((e) => e.type === "message").length === 2);
+    expect((await logOf(page)).at(-1)!.t - again).toBeLessThan(300);
+  });
+
+  it("inject: the page receives text and bytes as if from the server; the records say injected", async () => {
+    await openSocket();
+    await lg.inject(page, "from nowhere");
+    await lg.inject(page, new Uint8Array([1, 2, 3]));
+    const data = (await logOf(page)).filter((e) => e.type === "message").map((e) => e.data);
+    expect(data).toEqual(["from nowhere", [1, 2, 3]]);
+    expect((await lg.frames(page)).map((f) => [f.dir, f.from, f.opcode])).toEqual([
+      ["in", "injected", "text"],
+      ["in", "injected", "binary"],
+    ]);
+    expect(server.received).not.toContain("from nowhere");
+  });
+
+  it("send: the server receives the frame as if the page sent it; the records say panel", async () => {
+    await openSocket();
+    await lg.send(page, "as the page");
+    await until(() => server.received.includes("as the page"), 5_000, "the server to receive it");
+    expect((await lg.frames(page)).find((f) => f.preview === "as the page")).toMatchObject({ dir: "out", from: "panel", fate: "sent" });
+  });
+
+  it("offline: the socket drops and a new one fails until the time is over", async () => {
+    await openSocket();
+    await lg.offline(page, 1_500);
+    expect((await logOf(page)).find((e) => e.type === "close")).toMatchObject({ code: 1006 });
+    await until(() => server.live === 0, 5_000, "the server to see the connection end");
+    const upgrades = server.upgrades;
+    const failed = await page.evaluate(
+      (url) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.onopen = () => resolve("open");
+          ws.onclose = (e) => resolve(`close ${e.code}`);
+        }),
+      server.url,
+    );
+    expect(failed).toBe("close 1006");
+    expect(server.upgrades).toBe(upgrades);
+  });
+
+  it("reconnectNow: a protected socket waiting on backoff dials at once", async () => {
+    await lg.protect("ws://127.0.0.1:*", { reconnect: { minDelayMs: 20_000, maxDelayMs: 20_000, retryInitialConnect: true } });
+    await openSocket();
+    await server.stop();
+    await lg.waitFor(page, { url: server.url, state: "reconnecting" });
+    await server.start();
+    const started = Date.now();
+    await lg.reconnectNow(page);
+    await lg.waitForReconnect(page);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("rejects with typed errors that say what to do", async () => {
+    await openSocket();
+    const noMatch = lg.drop(page, { url: "wss://nowhere.test/*" });
+    await expect(noMatch).rejects.toBeInstanceOf(NoSocketMatchesError);
+    await expect(noMatch).rejects.toThrow(/lg\.waitFor/);
+    await expect(lg.waitFor(page, { url: "wss://nowhere.test/*", state: "open", timeoutMs: 200 })).rejects.toBeInstanceOf(WaitTimeoutError);
+    await lg.drop(page);
+    // The page's only socket is closed: nothing left to act on.
+    await expect(lg.blackhole(page, 1_000)).rejects.toBeInstanceOf(NoSocketMatchesError);
+    const gone = page;
+    await gone.close();
+    await expect(lg.sockets(gone)).rejects.toBeInstanceOf(PageClosedError);
+    expect(FaultNotAppliedError.name).toBe("FaultNotAppliedError");
+  });
+
+  it("a page script cannot reach the testing channel, nor forge its commands", async () => {
+    await openSocket();
+    const tried = await page.evaluate(() => {
+      const w = window as unknown as { chrome?: { runtime?: { connect?: unknown; sendMessage?: unknown } }; lifeguardTesting?: unknown };
+      const forged = { source: "lifeguard-panel", v: 2, type: "fault", target: { tab: true }, fault: { kind: "drop" } };
+      window.postMessage(forged, "*");
+      window.dispatchEvent(new CustomEvent("message", { detail: forged }));
+      document.dispatchEvent(new CustomEvent("lifeguard", { detail: forged }));
+      return { hook: typeof w.lifeguardTesting, connect: typeof w.chrome?.runtime?.connect, sendMessage: typeof w.chrome?.runtime?.sendMessage };
+    });
+    expect(tried).toEqual({ hook: "undefined", connect: "undefined", sendMessage: "undefined" });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await logOf(page)).map((e) => e.type)).toEqual(["open"]);
+    expect(server.live).toBe(1);
+    expect((await lg.sockets(page))[0]!.state).toBe("open");
+  });
+});
+
+describe("the package", () => {
+  it("exports the Playwright API from the build as lifeguard/testing/playwright, pointing at dist/chrome", () => {
+    const out = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", 'const m = await import("lifeguard/testing/playwright"); console.log(JSON.stringify({ keys: Object.keys(m).sort(), args: m.lifeguardLaunchOptions().args }))'],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    const { keys, args } = JSON.parse(out) as { keys: string[]; args: string[] };
+    expect(keys).toEqual(expect.arrayContaining(["attachLifeguard", "lifeguardLaunchOptions", "LifeguardNotLoadedError", "NoSocketMatchesError", "PageClosedError"]));
+    expect(args).toContain(`--load-extension=${DIST_CHROME}`);
+  });
+
+  it("attachLifeguard rejects with LifeguardNotLoadedError when the browser has no Lifeguard", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lifeguard-testing-bare-"));
+    const bare = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+    try {
+      await expect(attachLifeguard(bare, { timeoutMs: 1_000 })).rejects.toBeInstanceOf(LifeguardNotLoadedError);
+    } finally {
+      await bare.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
