@@ -25,8 +25,11 @@ export class NoSocketMatchesError extends LifeguardError {
     readonly glob: string | undefined,
     /** URLs of the page's sockets that are still usable, for the message. */
     readonly seen: readonly string[],
+    /** The command acts on protected sockets only (reconnectNow). */
+    protectedOnly = false,
   ) {
-    const what = glob === undefined ? "no WebSocket of the page is open" : `no open WebSocket of the page matches ${JSON.stringify(glob)}`;
+    const kind = protectedOnly ? "protected WebSocket" : "WebSocket";
+    const what = glob === undefined ? `no ${kind} of the page is open` : `no open ${kind} of the page matches ${JSON.stringify(glob)}`;
     const list = seen.length ? ` Open sockets: ${seen.slice(0, 10).join(", ")}${seen.length > 10 ? ", ..." : ""}.` : "";
     super(`${what}.${list} Wait for the socket first: await lg.waitFor(page, { url, state: "open" }); a glob's * matches any run of characters.`);
   }

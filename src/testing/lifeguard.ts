@@ -104,7 +104,7 @@ export function createLifeguard<P extends object>(driver: LifeguardDriver<P>): L
     const before = socketsOf(await ask(page, null));
     // "Reconnect now" is for protected sockets only: the page world skips the others of the tab silently.
     const targets = usableSockets(before, glob).filter((s) => fault.kind !== "reconnect" || glob !== undefined || s.protected);
-    if (needsSocket && targets.length === 0) throw new NoSocketMatchesError(glob, usableSockets(before).map((s) => s.info.url));
+    if (needsSocket && targets.length === 0) throw new NoSocketMatchesError(glob, usableSockets(before).map((s) => s.info.url), fault.kind === "reconnect" && glob === undefined);
     const since = Date.now();
     lastFaultAt.set(page, since);
     let answer: TabAnswer | undefined;

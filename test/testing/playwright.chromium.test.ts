@@ -216,13 +216,15 @@ describe("attachLifeguard (Playwright, Chromium)", () => {
     await expect(noMatch).rejects.toBeInstanceOf(NoSocketMatchesError);
     await expect(noMatch).rejects.toThrow(/lg\.waitFor/);
     await expect(lg.waitFor(page, { url: "wss://nowhere.test/*", state: "open", timeoutMs: 200 })).rejects.toBeInstanceOf(WaitTimeoutError);
+    // The page world refuses, and says why: the socket has no backoff to cut short.
+    await expect(lg.reconnectNow(page, { url: server.url })).rejects.toThrow(FaultNotAppliedError);
+    await expect(lg.reconnectNow(page, { url: server.url })).rejects.toThrow(/not protected/);
     await lg.drop(page);
     // The page's only socket is closed: nothing left to act on.
     await expect(lg.blackhole(page, 1_000)).rejects.toBeInstanceOf(NoSocketMatchesError);
     const gone = page;
     await gone.close();
     await expect(lg.sockets(gone)).rejects.toBeInstanceOf(PageClosedError);
-    expect(FaultNotAppliedError.name).toBe("FaultNotAppliedError");
   });
 
   it("a page script cannot reach the testing channel, nor forge its commands", async () => {
