@@ -95,5 +95,21 @@ async function buildTesting() {
     },
   });
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.testing.json"], { stdio: "inherit" });
+  withExplicitExtensions(join(outDir, "types"));
   console.log(`built ${outDir}`);
+}
+
+/**
+ * tsc keeps the sources' extensionless relative imports in the declarations, which a consumer whose
+ * `moduleResolution` is `node16`/`nodenext` refuses (TS2834); `./x.js` resolves to `./x.d.ts` in every mode.
+ */
+function withExplicitExtensions(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".d.ts")) continue;
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    const code = readFileSync(path, "utf8").replace(/((?:from|import\()\s*")(\.{1,2}\/[^"]*?)(")/g, (all, head, spec, tail) =>
+      /\.(?:js|mjs|cjs|json)$/.test(spec) ? all : `${head}${spec}.js${tail}`,
+    );
+    writeFileSync(path, code);
+  }
 }

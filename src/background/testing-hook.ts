@@ -12,6 +12,9 @@
  */
 import { PROTOCOL_VERSION, envelope, isPageToPanel, panelPortName, type PanelToPage, type SocketSnapshot } from "../shared/protocol";
 import type { PortLike } from "../shared/transports";
+import type { TabAnswer } from "./testing-answer";
+
+export type { TabAnswer } from "./testing-answer";
 
 /** Where the hook lives on the service worker's global. */
 export const TESTING_GLOBAL = "lifeguardTesting";
@@ -20,14 +23,6 @@ export const TESTING_HOOK_VERSION = 1;
 /** Messages kept for `take()` before the oldest go (events batches arrive while a test runs). */
 export const INBOX_MAX = 2_000;
 
-export interface TabAnswer {
-  /** One entry per page world that answered in time: its frame's URL and sockets (all parts joined). */
-  frames: { stream: string; frameUrl: string; upTo: number; sockets: SocketSnapshot[] }[];
-  /** Content ports (frames with a relay) of the tab now; a frame without a page world never answers. */
-  relays: number;
-  /** Every relay's page world answered before the time ran out. */
-  complete: boolean;
-}
 
 export interface TestingConnection {
   readonly tabId: number;

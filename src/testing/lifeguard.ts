@@ -6,7 +6,7 @@
 import { envelope, type FaultCommand, type FaultTarget, type PanelToPage } from "../shared/protocol";
 import { ruleFor } from "../shared/rules";
 import { validateSettings, type Rule, type Settings } from "../shared/settings";
-import type { TabAnswer } from "../background/testing-hook";
+import type { TabAnswer } from "../background/testing-answer";
 import { FaultNotAppliedError, InvalidSettingsError, LifeguardNotLoadedError, NoSocketMatchesError, PageClosedError, WaitTimeoutError } from "./errors";
 import { describeSockets, faultVerdict, framesOf, recoveredSince, socketView, socketsOf, usableSockets, type FrameView, type SocketView } from "./records";
 import { urlMatches } from "./url-glob";

@@ -5,7 +5,7 @@
  * from timing or payloads.
  */
 import type { FaultKind, Fate, Provenance, RecorderEvent, SocketEvent, SocketSnapshot, SocketState } from "../shared/protocol";
-import type { TabAnswer } from "../background/testing-hook";
+import type { TabAnswer } from "../background/testing-answer";
 import { urlMatches } from "./url-glob";
 
 /**

@@ -3,7 +3,7 @@
  * the driver (Playwright's `worker.evaluate`), so each is self-contained: no imports, no closures, only
  * the worker's globals (`chrome`, and the hook src/background/testing-hook.ts installs).
  */
-import type { TabAnswer } from "../background/testing-hook";
+import type { TabAnswer } from "../background/testing-answer";
 
 export type RequestResult = { kind: "answer"; answer: TabAnswer } | { kind: "not-loaded" } | { kind: "no-tab" };
 

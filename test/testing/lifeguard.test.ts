@@ -4,7 +4,7 @@
  * playwright.chromium.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import type { TabAnswer } from "../../src/background/testing-hook";
+import type { TabAnswer } from "../../src/background/testing-answer";
 import type { PanelToPage, RecorderEvent, SocketSnapshot } from "../../src/shared/protocol";
 import { FaultNotAppliedError, InvalidSettingsError, LifeguardNotLoadedError, NoSocketMatchesError, PageClosedError, WaitTimeoutError } from "../../src/testing/errors";
 import { createLifeguard, type LifeguardDriver } from "../../src/testing/lifeguard";

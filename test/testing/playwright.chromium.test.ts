@@ -4,7 +4,7 @@
  * connections and what it receives). Launched with the API's own launch options.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -256,6 +256,42 @@ describe("the package", () => {
     const { keys, args } = JSON.parse(out) as { keys: string[]; args: string[] };
     expect(keys).toEqual(expect.arrayContaining(["attachLifeguard", "lifeguardLaunchOptions", "LifeguardNotLoadedError", "NoSocketMatchesError", "PageClosedError"]));
     expect(args).toContain(`--load-extension=${DIST_CHROME}`);
+  });
+
+  it("its declarations type-check a user's test under NodeNext resolution, and catch a wrong use", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lifeguard-testing-types-"));
+    try {
+      mkdirSync(join(dir, "node_modules"));
+      symlinkSync(ROOT, join(dir, "node_modules/lifeguard"));
+      for (const dep of ["playwright-core", "@types"]) symlinkSync(join(ROOT, "node_modules", dep), join(dir, "node_modules", dep));
+      writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
+      const options = { target: "ES2022", lib: ["ESNext", "DOM"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: ["node"] };
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["user.test.ts"] }));
+      const user = (wrong: string) => `
+        import { chromium } from "playwright-core";
+        import { attachLifeguard, lifeguardLaunchOptions, NoSocketMatchesError } from "lifeguard/testing/playwright";
+        const context = await chromium.launchPersistentContext("/tmp/profile", lifeguardLaunchOptions({ headless: true }));
+        const lg = await attachLifeguard(context);
+        const page = await context.newPage();
+        const url: string = (await lg.sockets(page))[0]!.url;
+        await lg.latency(page, { inMs: 200, outMs: 0 }, { url: "ws://127.0.0.1:*" });
+        try { await lg.drop(page); } catch (e) { if (e instanceof NoSocketMatchesError) console.log(e.seen, url); }
+        ${wrong}`;
+      // tsc reports on stdout and exits 2 on a type error.
+      const tsc = (): string => {
+        try {
+          return execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", dir], { encoding: "utf8" });
+        } catch (e) {
+          return String((e as { stdout?: string }).stdout);
+        }
+      };
+      writeFileSync(join(dir, "user.test.ts"), user(""));
+      expect(tsc()).toBe("");
+      writeFileSync(join(dir, "user.test.ts"), user('await lg.close(page, "4000");'));
+      expect(tsc()).toMatch(/user\.test\.ts\(\d+,\d+\): error TS2345/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("attachLifeguard rejects with LifeguardNotLoadedError when the browser has no Lifeguard", async () => {
