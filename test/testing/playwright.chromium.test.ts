@@ -98,6 +98,34 @@ describe("attachLifeguard (Playwright, Chromium)", () => {
     expect(await lg.frames(page, { url: "wss://elsewhere.test/*" })).toEqual([]);
   });
 
+  it("sees every frame's sockets, and a glob picks one socket out of them", async () => {
+    await openSocket();
+    await page.evaluate((src) => {
+      const frame = document.createElement("iframe");
+      frame.src = src;
+      document.body.appendChild(frame);
+    }, `${pages.origin}/fixtures/frame.html`);
+    const inFrame = `${pages.wsOrigin}/echo?from=iframe`;
+    await lg.waitFor(page, { url: inFrame, state: "open" });
+    const sockets = await lg.sockets(page);
+    expect(sockets.map((s) => [s.url, s.frameUrl]).sort()).toEqual(
+      [
+        [server.url, page.url()],
+        [inFrame, `${pages.origin}/fixtures/frame.html`],
+      ].sort(),
+    );
+    const frameSockets = pages.sockets.size;
+    await lg.drop(page, { url: "*from=iframe" });
+    await until(() => pages.sockets.size === frameSockets - 1, 5_000, "the frame's server to see its connection end");
+    expect((await lg.sockets(page)).map((s) => [s.url, s.state]).sort()).toEqual(
+      [
+        [server.url, "open"],
+        [inFrame, "closed"],
+      ].sort(),
+    );
+    expect(server.live).toBe(1);
+  });
+
   it("drop: the page gets close 1006 and the server sees the connection end", async () => {
     await openSocket();
     await lg.drop(page);
