@@ -74,7 +74,7 @@ function checkDocumentStartScripts(dir) {
 
 /**
  * The testing API runs in the user's test process (Node), not in the extension: its own library
- * build, with Node's modules and the test driver left to the user's install. Declarations come from
+ * build, with Node's modules and the test drivers (Playwright, Puppeteer) left to the user's install. Declarations come from
  * tsc (tsconfig.testing.json), beside the code under dist/testing/types.
  */
 async function buildTesting() {
@@ -90,8 +90,8 @@ async function buildTesting() {
       minify: false,
       sourcemap: false,
       target: "node20",
-      lib: { entry: { playwright: "src/testing/playwright.ts", index: "src/testing/index.ts" }, formats: ["es"] },
-      rollupOptions: { external: [/^node:/, /^playwright/] },
+      lib: { entry: { playwright: "src/testing/playwright.ts", puppeteer: "src/testing/puppeteer.ts", index: "src/testing/index.ts" }, formats: ["es"] },
+      rollupOptions: { external: [/^node:/, /^playwright/, /^puppeteer/] },
     },
   });
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.testing.json"], { stdio: "inherit" });

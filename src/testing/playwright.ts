@@ -11,13 +11,15 @@
  * the page: see index.ts for the channel.
  */
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page, Worker } from "playwright-core";
-import { LifeguardNotLoadedError, PageClosedError, PageNotFoundError } from "./errors";
-import { createLifeguard, type Lifeguard } from "./lifeguard";
-import { probeInWorker, tabsShowingInWorker } from "./worker-calls";
+import { LifeguardNotLoadedError } from "./errors";
+import { builtExtension } from "./extension-dir";
+import { attachThrough } from "./attach";
+import type { Lifeguard } from "./lifeguard";
+import { probeInWorker } from "./worker-calls";
 
 export * from "./errors";
+export { builtExtension } from "./extension-dir";
 export type { Lifeguard, RuleOptions, UrlOption, WaitOptions } from "./lifeguard";
 export type { FrameView, SocketView } from "./records";
 
@@ -44,14 +46,6 @@ export function lifeguardLaunchOptions(opts: LaunchOptions = {}): { headless: bo
   };
 }
 
-/** The built Chrome extension beside this module: dist/chrome from dist/testing/, or from src/testing/ in this repository. */
-export function builtExtension(): string {
-  const candidates = ["../chrome", "../../dist/chrome"].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
-  const found = candidates.find((dir) => existsSync(`${dir}/manifest.json`));
-  if (!found) throw new LifeguardNotLoadedError(`no built extension at ${candidates.join(" or ")}; run npm run build`);
-  return found;
-}
-
 export interface AttachOptions {
   /** How long to wait for Lifeguard's service worker and its page-world registration (default 10 s). */
   timeoutMs?: number;
@@ -62,50 +56,8 @@ export interface AttachOptions {
  * WebSocket hook. Rejects with LifeguardNotLoadedError when the context has no Lifeguard.
  */
 export async function attachLifeguard(context: BrowserContext, opts: AttachOptions = {}): Promise<Lifeguard<Page>> {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const workers = new ServiceWorkerFinder(context, timeoutMs);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = await workers.evaluate(probeInWorker, undefined);
-    if (state.pageWorld || !state.enabled) break;
-    if (Date.now() > deadline) throw new LifeguardNotLoadedError("its page-world script was never registered");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const tabs = new WeakMap<Page, number>();
-  return createLifeguard<Page>({
-    evaluate: (fn, arg) => workers.evaluate(fn, arg),
-    isClosed: (page) => page.isClosed(),
-    async tabIdOf(page) {
-      const known = tabs.get(page);
-      if (known !== undefined) return known;
-      const id = await tabOfPage(page, (url) => workers.evaluate(tabsShowingInWorker, url));
-      tabs.set(page, id);
-      return id;
-    },
-  });
-}
-
-/**
- * A Playwright page is one tab for its whole life, but Playwright does not say which: the tab showing
- * the page's URL, and when several do, the one that becomes active when the page is brought to the
- * front. So a page's first Lifeguard call may bring it to the front (its visibility changes) when
- * another tab shows the same URL.
- */
-export async function tabOfPage(
-  page: Pick<Page, "url" | "isClosed" | "bringToFront">,
-  showing: (url: string) => Promise<{ id: number; active: boolean }[]>,
-): Promise<number> {
-  if (page.isClosed()) throw new PageClosedError();
-  const url = page.url();
-  let tabs = await showing(url);
-  if (tabs.length === 1) return tabs[0]!.id;
-  if (tabs.length > 1) {
-    await page.bringToFront();
-    tabs = await showing(url);
-    const active = tabs.filter((t) => t.active);
-    if (active.length === 1) return active[0]!.id;
-  }
-  throw new PageNotFoundError(url, tabs.length);
+  const workers = new ServiceWorkerFinder(context, opts.timeoutMs ?? 10_000);
+  return attachThrough<Page>((fn, arg) => workers.evaluate(fn, arg), opts.timeoutMs ?? 10_000);
 }
 
 /** Lifeguard's service worker in a context; found again when Chromium stopped and restarted it. */

@@ -275,7 +275,7 @@ describe("attachLifeguard (Playwright, Chromium)", () => {
 });
 
 describe("the package", () => {
-  it("exports the Playwright API from the build as lifeguard/testing/playwright, pointing at dist/chrome", () => {
+  it("exports the API from the build as lifeguard/testing/playwright and lifeguard/testing/puppeteer, pointing at dist/chrome", () => {
     const out = execFileSync(
       process.execPath,
       ["--input-type=module", "-e", 'const m = await import("lifeguard/testing/playwright"); console.log(JSON.stringify({ keys: Object.keys(m).sort(), args: m.lifeguardLaunchOptions().args }))'],
@@ -284,6 +284,12 @@ describe("the package", () => {
     const { keys, args } = JSON.parse(out) as { keys: string[]; args: string[] };
     expect(keys).toEqual(expect.arrayContaining(["attachLifeguard", "lifeguardLaunchOptions", "LifeguardNotLoadedError", "NoSocketMatchesError", "PageClosedError"]));
     expect(args).toContain(`--load-extension=${DIST_CHROME}`);
+    const viaPuppeteer = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", 'const m = await import("lifeguard/testing/puppeteer"); console.log(JSON.stringify(m.lifeguardLaunchOptions()))'],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(JSON.parse(viaPuppeteer)).toMatchObject({ browser: "chrome", ignoreDefaultArgs: ["--disable-extensions"], args: expect.arrayContaining([`--load-extension=${DIST_CHROME}`]) });
   });
 
   it("its declarations type-check a user's test under NodeNext resolution, and catch a wrong use", () => {

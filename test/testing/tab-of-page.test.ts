@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PageClosedError, PageNotFoundError } from "../../src/testing/errors";
-import { tabOfPage } from "../../src/testing/playwright";
+import { tabOfPage } from "../../src/testing/page-tab";
 
 function fakePage(url: string, closed = false) {
   const page = { fronted: 0, url: () => url, isClosed: () => closed, bringToFront: async () => void page.fronted++ };
