@@ -8,7 +8,7 @@
  * Requirements: nothing is exposed to the page; the extension takes these commands only from its own
  * contexts; no DevTools needs to be open.
  *
- * - Chromium (built: playwright.ts). The test driver already holds the extension's service worker as
+ * - Chromium (built: playwright.ts, puppeteer.ts). The test driver already holds the extension's service worker as
  *   an automation target: Playwright's `context.serviceWorkers()`, Puppeteer's
  *   `browser.waitForTarget(t => t.type() === "service_worker")` then `target.worker()`. The Node side
  *   evaluates small self-contained functions there (worker-calls.ts). They call the hook the
@@ -35,7 +35,9 @@
  *   background, so the route is the one test/e2e/firefox-extension.ts takes: Firefox's remote debugging
  *   protocol (RDP) to the add-on's background document, evaluating the same worker-calls.ts functions
  *   (as source text) against the same hook, which Firefox's background page carries on its own global.
- *   Puppeteer's Chrome route is `target.worker()` with the same functions.
+ *   The hook's port is in memory, so Firefox's refusal to connect the background to itself
+ *   (`runtime.connect` never reaches its own `onConnect`) does not matter.
+ *   puppeteer.ts refuses Firefox with a clear error until then.
  */
 export * from "./errors";
 export { createLifeguard, type Lifeguard, type LifeguardDriver, type RuleOptions, type UrlOption, type WaitOptions } from "./lifeguard";
