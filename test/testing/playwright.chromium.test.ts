@@ -239,6 +239,22 @@ describe("attachLifeguard (Playwright, Chromium)", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it("finds the service worker again after Chromium stopped it; the page world kept its record", async () => {
+    await openSocket();
+    await pageSend(page, "before the stop");
+    // A mark on the worker's global: gone once a new worker runs (Playwright may keep the same handle).
+    const marked = () => context.serviceWorkers()[0]!.evaluate(() => (globalThis as { mark?: number }).mark === 1).catch(() => false);
+    await context.serviceWorkers()[0]!.evaluate(() => ((globalThis as { mark?: number }).mark = 1));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("ServiceWorker.enable");
+    await cdp.send("ServiceWorker.stopAllWorkers");
+    await cdp.detach();
+    await expect.poll(marked, { timeout: 10_000 }).toBe(false);
+    await lg.drop(page);
+    expect((await logOf(page)).find((e) => e.type === "close")).toMatchObject({ code: 1006 });
+    expect((await lg.frames(page)).map((f) => f.preview)).toContain("before the stop");
+  });
+
   it("rejects with typed errors that say what to do", async () => {
     await openSocket();
     const noMatch = lg.drop(page, { url: "wss://nowhere.test/*" });
