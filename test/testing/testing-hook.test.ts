@@ -105,6 +105,19 @@ describe("testing hook", () => {
     expect(connection.take()).toEqual({ messages: [], lost: 0 });
   });
 
+  it("closeAll ends every tab's connection: their frames stop posting", async () => {
+    const { router, hook, frame } = setup();
+    const a = frame(4, 0, "a");
+    const b = frame(5, 0, "b");
+    hook.connect(4);
+    hook.connect(5);
+    await flush();
+    hook.closeAll();
+    await flush();
+    expect([router.stats(4).panels, router.stats(5).panels]).toEqual([0, 0]);
+    for (const port of [a, b]) expect(port.received.at(-1)).toMatchObject({ type: "listening", on: false });
+  });
+
   it("lives on the worker's global, not enumerable and not replaceable", () => {
     const { hook } = setup();
     const global = {} as Record<string, unknown>;
