@@ -4,9 +4,12 @@
  *   const browser = await puppeteer.launch(lifeguardLaunchOptions());
  *   const lg = await attachLifeguard(browser);
  *
- * Commands go through the extension's service worker (Puppeteer's `target.worker()`), never through
- * the page: see index.ts for the channel. Firefox (WebDriver BiDi) is not supported yet: BiDi cannot
- * evaluate in an extension's background, and attachLifeguard says so.
+ *   // Firefox: BiDi for the pages, the Remote Debugging Protocol for the extension's background
+ *   const firefox = await puppeteer.launch(await lifeguardFirefoxLaunchOptions());
+ *   const lg = await attachLifeguard(firefox); // installs dist/firefox, then finds its background
+ *
+ * Commands go through the extension's own background (Chrome: the service worker, Puppeteer's
+ * `target.worker()`; Firefox: the background page over RDP), never through the page: see index.ts.
  */
 import { existsSync } from "node:fs";
 import type { Browser, Page, Target, WebWorker } from "puppeteer-core";
@@ -15,6 +18,10 @@ import { LifeguardError, LifeguardNotLoadedError } from "./errors";
 import { builtExtension } from "./extension-dir";
 import type { Lifeguard } from "./lifeguard";
 import { probeInWorker } from "./worker-calls";
+import { RDP_PREFS, connectBackground, freePort } from "./firefox-rdp";
+
+/** dist/firefox's fixed `browser_specific_settings.gecko.id`. */
+export const FIREFOX_ADDON_ID = "lifeguard@lifeguard.dev";
 
 export * from "./errors";
 export { builtExtension } from "./extension-dir";
@@ -52,9 +59,42 @@ export function lifeguardLaunchOptions(opts: LaunchOptions = {}): {
   };
 }
 
+export interface FirefoxLaunchOptions {
+  headless?: boolean;
+  /** Firefox 128 or later (the page world needs MAIN-world content scripts). */
+  executablePath?: string;
+  args?: string[];
+  /** Port for Firefox's debugger server; default: a free one. */
+  rdpPort?: number;
+}
+
+/**
+ * Options for `puppeteer.launch(options)` that start Firefox ready for Lifeguard: WebDriver BiDi (as
+ * Puppeteer does) plus Firefox's debugger server, the only way into an extension's background.
+ * The extension itself is installed by attachLifeguard.
+ */
+export async function lifeguardFirefoxLaunchOptions(opts: FirefoxLaunchOptions = {}): Promise<{
+  browser: "firefox";
+  headless: boolean;
+  args: string[];
+  extraPrefsFirefox: Record<string, unknown>;
+  executablePath?: string;
+}> {
+  const port = opts.rdpPort ?? (await freePort());
+  return {
+    browser: "firefox",
+    headless: opts.headless ?? true,
+    args: ["--start-debugger-server", String(port), ...(opts.args ?? [])],
+    extraPrefsFirefox: { ...RDP_PREFS },
+    ...(opts.executablePath ? { executablePath: opts.executablePath } : {}),
+  };
+}
+
 export interface AttachOptions {
-  /** How long to wait for Lifeguard's service worker and its page-world registration (default 10 s). */
+  /** How long to wait for Lifeguard's background and its page-world registration (default 10 s). */
   timeoutMs?: number;
+  /** Firefox: the unpacked extension to install; default: the package's built `dist/firefox`. */
+  extensionPath?: string;
 }
 
 /**
@@ -62,12 +102,38 @@ export interface AttachOptions {
  * WebSocket hook. Rejects with LifeguardNotLoadedError when the browser has no Lifeguard.
  */
 export async function attachLifeguard(browser: Browser, opts: AttachOptions = {}): Promise<Lifeguard<Page>> {
-  if (/firefox/i.test(await browser.version())) {
-    throw new LifeguardError("Firefox is not supported by the testing API yet (WebDriver BiDi cannot reach an extension's background); use Chrome or Chromium for now.");
-  }
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  if (/firefox/i.test(await browser.version())) return attachFirefox(browser, opts.extensionPath ?? builtExtension("firefox"), timeoutMs);
   const workers = new ServiceWorkerFinder(browser, timeoutMs);
   return attachThrough<Page>((fn, arg) => workers.evaluate(fn, arg), timeoutMs);
+}
+
+/**
+ * Firefox: installs the extension over BiDi (temporarily, before the test navigates), then evaluates
+ * in its background page over RDP, on the port the launch options opened.
+ */
+async function attachFirefox(browser: Browser, extensionPath: string, timeoutMs: number): Promise<Lifeguard<Page>> {
+  const args = browser.process()?.spawnargs ?? [];
+  const at = args.indexOf("--start-debugger-server");
+  const port = at >= 0 ? Number(args[at + 1]) : NaN;
+  if (!Number.isInteger(port)) {
+    throw new LifeguardError("Firefox was started without its debugger server: launch it with puppeteer.launch(await lifeguardFirefoxLaunchOptions()).");
+  }
+  const id = await browser.installExtension(extensionPath);
+  if (id !== FIREFOX_ADDON_ID) throw new LifeguardNotLoadedError(`${extensionPath} installed as ${id}, not ${FIREFOX_ADDON_ID}`);
+  const background = await connectBackground(port, id, timeoutMs);
+  browser.once("disconnected", () => background.close());
+  const evaluate = async <A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> => {
+    // Sent as source text: the functions are self-contained (worker-calls.ts); a throw comes back as text.
+    const text = `(async () => {
+      try { return JSON.stringify({ ok: true, value: await (${fn.toString()})(${JSON.stringify(arg) ?? "undefined"}) }); }
+      catch (e) { return JSON.stringify({ ok: false, error: String(e) }); }
+    })()`;
+    const out = JSON.parse(await background.evaluate(text)) as { ok: true; value?: R } | { ok: false; error: string };
+    if (!out.ok) throw new LifeguardError(`in Lifeguard's background: ${out.error}`);
+    return out.value as R;
+  };
+  return attachThrough<Page>(evaluate, timeoutMs);
 }
 
 /** Lifeguard's service worker among the browser's targets; found again when Chrome stopped and restarted it. */

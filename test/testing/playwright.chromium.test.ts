@@ -302,10 +302,15 @@ describe("the package", () => {
     expect(args).toContain(`--load-extension=${DIST_CHROME}`);
     const viaPuppeteer = execFileSync(
       process.execPath,
-      ["--input-type=module", "-e", 'const m = await import("lifeguard/testing/puppeteer"); console.log(JSON.stringify(m.lifeguardLaunchOptions()))'],
+      ["--input-type=module", "-e", 'const m = await import("lifeguard/testing/puppeteer"); console.log(JSON.stringify({ ...m.lifeguardLaunchOptions(), firefox: await m.lifeguardFirefoxLaunchOptions({ rdpPort: 6001 }) }))'],
       { cwd: ROOT, encoding: "utf8" },
     );
-    expect(JSON.parse(viaPuppeteer)).toMatchObject({ browser: "chrome", ignoreDefaultArgs: ["--disable-extensions"], args: expect.arrayContaining([`--load-extension=${DIST_CHROME}`]) });
+    expect(JSON.parse(viaPuppeteer)).toMatchObject({
+      browser: "chrome",
+      ignoreDefaultArgs: ["--disable-extensions"],
+      args: expect.arrayContaining([`--load-extension=${DIST_CHROME}`]),
+      firefox: { browser: "firefox", args: ["--start-debugger-server", "6001"], extraPrefsFirefox: { "devtools.debugger.remote-enabled": true } },
+    });
   });
 
   it("its declarations type-check a user's test under NodeNext resolution, and catch a wrong use", () => {
