@@ -31,13 +31,12 @@
  *   and bringing a page to the front changes which tab is visible.
  * - A service worker Chromium stopped is found again on the next call; the hook keeps no history, the
  *   page worlds do, so nothing is lost.
- * - Firefox (not built yet). Puppeteer over WebDriver BiDi cannot evaluate in an extension's
- *   background, so the route is the one test/e2e/firefox-extension.ts takes: Firefox's remote debugging
- *   protocol (RDP) to the add-on's background document, evaluating the same worker-calls.ts functions
- *   (as source text) against the same hook, which Firefox's background page carries on its own global.
- *   The hook's port is in memory, so Firefox's refusal to connect the background to itself
- *   (`runtime.connect` never reaches its own `onConnect`) does not matter.
- *   puppeteer.ts refuses Firefox with a clear error until then.
+ * - Firefox (built: puppeteer.ts with firefox-rdp.ts). Puppeteer over WebDriver BiDi cannot evaluate
+ *   in an extension's background, so the route is the one test/e2e/firefox-extension.ts found:
+ *   Firefox's remote debugging protocol (RDP, loopback only, opened by the launch options) to the
+ *   add-on's background page, evaluating the same worker-calls.ts functions (as source text) against
+ *   the same hook on that page's global. The hook's port is in memory, so Firefox's refusal to connect
+ *   the background to itself (`runtime.connect` never reaches its own `onConnect`) does not matter.
  */
 export * from "./errors";
 export { createLifeguard, type Lifeguard, type LifeguardDriver, type RuleOptions, type UrlOption, type WaitOptions } from "./lifeguard";
