@@ -175,7 +175,12 @@ export function hookWindow(win: Window & typeof globalThis, host: HookHost, nati
       hookedWindows.add(child);
       return;
     }
-    hookWindow(child, host);
+    try {
+      hookWindow(child, host);
+    } catch {
+      // The child's WebSocket was replaced before the page reached into it: there is nothing native to
+      // hook there, and the page's `contentWindow` read must not throw for it (see startPageWorldOrStandAside).
+    }
   });
 }
 

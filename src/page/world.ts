@@ -30,6 +30,23 @@ import { Recorder, type BlobReader } from "./recorder";
 /** Past this many known sockets, the ones the page can no longer use are forgotten. */
 const PRUNE_ABOVE = 256;
 
+/**
+ * Starts the page world, or, when it cannot, leaves the page exactly as it found it: no error reaches
+ * the page. That happens when something ran before Lifeguard's document_start script and replaced
+ * `WebSocket` with an object lacking the browser's own accessors (an automation tool's init script,
+ * such as Playwright's `page.routeWebSocket` mock; another extension): there is no native socket to
+ * hook, and the page keeps the WebSocket it was given, unrecorded. Throwing would show the page an
+ * uncaught "Lifeguard" error it never asked for.
+ */
+export function startPageWorldOrStandAside(win: Window & typeof globalThis): boolean {
+  try {
+    startPageWorld(win);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function startPageWorld(win: Window & typeof globalThis): void {
   const n = captureNatives(win);
   // A Blob frame's preview, read with the browser's own methods captured at install: a page that
