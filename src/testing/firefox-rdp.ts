@@ -33,7 +33,7 @@ export async function connectBackground(port: number, addonId: string, timeoutMs
  * Follows the extension's background page target through the add-on's watcher (a new target, with a
  * new console actor, each time Firefox starts the page again).
  */
-async function backgroundTarget(rdp: RdpClient, addonId: string): Promise<{
+export async function backgroundTarget(rdp: RdpClient, addonId: string): Promise<{
   descriptor: string;
   /** The background page's console actor now, if it is running. */
   current(): string | undefined;
@@ -70,13 +70,13 @@ async function backgroundTarget(rdp: RdpClient, addonId: string): Promise<{
   };
 }
 
-type Packet = { from: string; type?: string; error?: string; message?: string; [k: string]: unknown };
+export type Packet = { from: string; type?: string; error?: string; message?: string; [k: string]: unknown };
 
 /**
  * The Remote Debugging Protocol: `<byte length>:<JSON>` both ways; each request gets one reply (a
  * packet without `type`) from the actor it was sent to, in order; packets with a `type` are events.
  */
-class RdpClient {
+export class RdpClient {
   private buffer = Buffer.alloc(0);
   private readonly replies = new Map<string, { resolve(p: Packet): void; reject(e: Error): void }[]>();
   private readonly listeners: ((p: Packet) => void)[] = [];
