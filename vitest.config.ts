@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.{ts,tsx}"],
     // The testing API's own browser tests run with the e2e suite (vitest.e2e.config.ts).
-    exclude: ["test/e2e/**", "test/testing/**/*.chromium.test.ts", "test/testing/**/*.firefox.test.ts", "node_modules/**"],
+    exclude: ["test/e2e/**", "test/examples/**", "test/testing/**/*.chromium.test.ts", "test/testing/**/*.firefox.test.ts", "node_modules/**"],
     // Node 20 has no global WebSocket without this flag (undici's, browser-compatible).
     execArgv: ["--experimental-websocket"],
     testTimeout: 20_000,

@@ -1,9 +1,11 @@
 // `npm run package`: store-ready archives in artifacts/ —
 //   lifeguard-chrome-<version>.zip   dist/chrome, manifest at the root (Chrome Web Store)
 //   lifeguard-firefox-<version>.zip  `web-ext build` of dist/firefox (AMO), after a clean `web-ext lint`
+//   lifeguard-testing-<version>.tgz  `npm pack` of the testing API (lifeguard/testing/playwright and
+//                                    lifeguard/testing/puppeteer) with the built extensions it loads
 // `--no-build` packages the dist/ already there.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, copyFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, copyFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 
@@ -35,7 +37,41 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-for (const file of [chrome, firefox]) {
+// The testing API as a package of its own: what a user's project installs from the tarball, nothing of
+// this repository's sources or development dependencies. Its modules find dist/chrome and
+// dist/firefox beside dist/testing (src/testing/extension-dir.ts).
+const testing = join(ARTIFACTS, `lifeguard-testing-${version}.tgz`);
+const stage = mkdtempSync(join(tmpdir(), "lifeguard-pack-"));
+try {
+  for (const dir of ["testing", "chrome", "firefox"]) cpSync(join("dist", dir), join(stage, "dist", dir), { recursive: true });
+  const root = JSON.parse(readFileSync("package.json", "utf8"));
+  const manifest = {
+    name: root.name,
+    version,
+    description: "Lifeguard's testing API: WebSocket faults, protection and records in Playwright and Puppeteer tests.",
+    type: "module",
+    license: root.license,
+    engines: root.engines,
+    exports: root.exports,
+    files: ["dist"],
+  };
+  writeFileSync(join(stage, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  copyFileSync("docs/testing-api.md", join(stage, "README.md"));
+  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", scratchDir()], { cwd: stage, encoding: "utf8" }));
+  rmSync(testing, { force: true });
+  copyFileSync(join(scratchDir(), packed.filename), testing);
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+  rmSync(scratchDir(), { recursive: true, force: true });
+}
+
+/** One scratch folder for npm pack's output (npm names the file after the package, not us). */
+function scratchDir() {
+  scratchDir.dir ??= mkdtempSync(join(tmpdir(), "lifeguard-packed-"));
+  return scratchDir.dir;
+}
+
+for (const file of [chrome, firefox, testing]) {
   if (!existsSync(file)) throw new Error(`missing ${file}`);
   console.log(`${(statSync(file).size / 1024).toFixed(1).padStart(8)} KiB  ${file.slice(process.cwd().length + 1)}`);
 }
