@@ -81,3 +81,11 @@ export class InvalidSettingsError extends LifeguardError {
     super(`These settings are not valid, Lifeguard would ignore them: ${errors.join("; ")}. See DESIGN.md "Settings" for the shape.`);
   }
 }
+
+/** A resilience scenario the check cannot run; `problems` name each field (e.g. "steps[1].observeMs must be ..."). */
+export class InvalidScenarioError extends LifeguardError {
+  override name = "InvalidScenarioError";
+  constructor(readonly problems: readonly string[]) {
+    super(`This scenario cannot run: ${problems.join("; ")}. See docs/resilience-report.md for a scenario's shape, or leave it out for the default.`);
+  }
+}

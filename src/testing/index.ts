@@ -41,4 +41,5 @@
 export * from "./errors";
 export { createLifeguard, type Lifeguard, type LifeguardDriver, type RuleOptions, type UrlOption, type WaitOptions } from "./lifeguard";
 export type { FrameView, SocketView } from "./records";
+export * from "./resilience-types";
 export { urlMatches } from "./url-glob";

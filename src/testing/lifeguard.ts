@@ -9,11 +9,14 @@ import { validateSettings, type Rule, type Settings } from "../shared/settings";
 import type { TabAnswer } from "../background/testing-answer";
 import { FaultNotAppliedError, InvalidSettingsError, LifeguardNotLoadedError, NoSocketMatchesError, PageClosedError, WaitTimeoutError } from "./errors";
 import { describeSockets, faultVerdict, framesOf, recoveredSince, socketView, socketsOf, usableSockets, type FrameView, type SocketView } from "./records";
+import type { ResilienceReport, Scenario } from "../shared/resilience/types";
+import { runResilienceCheck } from "./resilience-check";
 import { urlMatches } from "./url-glob";
 import {
   detachInWorker,
   readSettingsInWorker,
   requestInWorker,
+  takeInWorker,
   writeSettingsInWorker,
   type RequestResult,
 } from "./worker-calls";
@@ -57,6 +60,13 @@ export interface Lifeguard<P> {
   endFaults(page: P): Promise<void>;
   waitFor(page: P, want: { url?: string; state: SocketView["state"] } & WaitOptions): Promise<SocketView>;
   waitForReconnect(page: P, opts?: UrlOption & WaitOptions): Promise<SocketView>;
+  /**
+   * Runs a resilience check on every socket of the page's tab (the panel's "Check resilience"):
+   * `scenario`'s steps, or DEFAULT_SCENARIO's, each a real fault then an observation window. Resolves
+   * with the report the panel exports (docs/resilience-report.md); rejects with InvalidScenarioError
+   * before anything runs, or PageClosedError when the page goes away (the faults it started end).
+   */
+  resilienceCheck(page: P, scenario?: Scenario): Promise<ResilienceReport>;
   /** Stops listening to the tabs (faults in force stay until they end); attachLifeguard can attach again. */
   detach(): Promise<void>;
 }
@@ -200,6 +210,18 @@ export function createLifeguard<P extends object>(driver: LifeguardDriver<P>): L
         const open = sockets.filter((s) => s.state === "open" && urlMatches(url, s.info.url));
         return open.length ? socketView(open.at(-1)!) : undefined;
       });
+    },
+    resilienceCheck(page, scenario) {
+      lastFaultAt.set(page, Date.now());
+      return runResilienceCheck(
+        {
+          ask: (command) => ask(page, command),
+          take: async () => (await driver.evaluate(takeInWorker, { tabId: await driver.tabIdOf(page) })).messages,
+          settings: async () => validateSettings(await stored()).settings,
+          closed: () => driver.isClosed(page),
+        },
+        scenario,
+      );
     },
     async detach() {
       known.clear();

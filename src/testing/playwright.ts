@@ -22,6 +22,7 @@ export * from "./errors";
 export { builtExtension } from "./extension-dir";
 export type { Lifeguard, RuleOptions, UrlOption, WaitOptions } from "./lifeguard";
 export type { FrameView, SocketView } from "./records";
+export * from "./resilience-types";
 
 export interface LaunchOptions {
   /** Default true: Chromium's new headless mode runs extensions. */

@@ -47,3 +47,10 @@ export async function writeSettingsInWorker(settings: unknown): Promise<void> {
 export function detachInWorker(): void {
   (globalThis as { lifeguardTesting?: { closeAll(): void } }).lifeguardTesting?.closeAll();
 }
+
+/** What the tab's connection took in since the last take (events batches carry the page errors), and how many it let go. */
+export async function takeInWorker(arg: { tabId: number }): Promise<{ messages: unknown[]; lost: number }> {
+  const hook = (globalThis as { lifeguardTesting?: { version: number; connect(tabId: number): { take(): { messages: unknown[]; lost: number } } } }).lifeguardTesting;
+  if (!hook || hook.version !== 1) return { messages: [], lost: 0 };
+  return hook.connect(arg.tabId).take();
+}
