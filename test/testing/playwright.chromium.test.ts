@@ -4,7 +4,7 @@
  * connections and what it receives). Launched with the API's own launch options.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,10 @@ import { chromiumPath, probeToken, startServer as startPages, DIST_CHROME, ROOT,
 import { startServer, until, type TestServer } from "../integration/harness";
 import { attachLifeguard, lifeguardLaunchOptions, type Lifeguard } from "../../src/testing/playwright";
 import { FaultNotAppliedError, LifeguardNotLoadedError, NoSocketMatchesError, PageClosedError, WaitTimeoutError } from "../../src/testing/errors";
+import type { Scenario } from "../../src/testing/playwright";
+import { validate } from "../shared/resilience/json-schema";
+
+const reportSchema = JSON.parse(readFileSync(join(ROOT, "docs/resilience-report.schema.json"), "utf8")) as Record<string, unknown>;
 
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
@@ -348,6 +352,50 @@ describe("the package", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("resilienceCheck measures a naive reconnect-on-close page: drop and restart pass, the unnoticed half-open fails", async () => {
+    page = await context.newPage();
+    await page.goto(`${pages.origin}/fixtures/blank.html#${++n}`);
+    // test/e2e/fixtures/resilience/naive.html against this server: a new socket 0.5 s after a close, no heartbeat.
+    await page.evaluate((url) => {
+      let ws: WebSocket;
+      const connect = (): void => {
+        ws = new WebSocket(url);
+        ws.onopen = () => ws.send(JSON.stringify({ type: "subscribe", channel: "news" }));
+        ws.onclose = () => setTimeout(connect, 500);
+      };
+      connect();
+      let i = 0;
+      setInterval(() => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "chat", text: `hello ${++i}` }));
+      }, 1000);
+    }, server.url);
+    await lg.waitFor(page, { url: "ws://127.0.0.1:*", state: "open" });
+    const scenario: Scenario = {
+      name: "naive, short",
+      settleMs: 1000,
+      steps: [
+        { kind: "drop", observeMs: 3000 },
+        { kind: "restart", code: 1012, durationMs: 2000, observeMs: 5000 },
+        { kind: "blackhole", durationMs: 5000, observeMs: 6000 },
+      ],
+    };
+    // Step 3 runs from about 10 s on: the page complains then, and only that step's report says so.
+    const complaint = setTimeout(() => void page.evaluate(() => console.error("chat stalled")).catch(() => undefined), 12_000);
+    const report = await lg.resilienceCheck(page, scenario).finally(() => clearTimeout(complaint));
+    const steps = report.steps.map((s) => `${s.verdict}: ${s.reason}`);
+    expect(report.steps.map((s) => s.verdict), steps.join("\n")).toEqual(["passed", "passed", "failed"]);
+    expect(report.steps[0]!.connections[0]!.recovered).toMatchObject({ by: "page" });
+    expect(report.steps[1]!.connections[0]!.recovered).toMatchObject({ by: "page" });
+    expect(report.steps[2]!.connections[0]!.detected).toMatchObject({ at: null });
+    expect(report.steps.map((s) => s.connections.flatMap((c) => c.errors.map((e) => e.message)))).toEqual([[], [], ["chat stalled"]]);
+    expect(report.protection).toEqual({ protected: false });
+    expect(report.summary.verdict).toBe("failed");
+    expect(validate(reportSchema, JSON.parse(JSON.stringify(report)))).toEqual([]);
+    // The check left nothing in force: what the page sends reaches the server again.
+    const received = server.received.length;
+    await until(() => server.received.length > received, 5_000, "the page's next message at the server");
+  }, 60_000);
 
   it("attachLifeguard rejects with LifeguardNotLoadedError when the browser has no Lifeguard", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lifeguard-testing-bare-"));
