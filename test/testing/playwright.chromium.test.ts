@@ -302,7 +302,7 @@ describe("the package", () => {
       { cwd: ROOT, encoding: "utf8" },
     );
     const { keys, args } = JSON.parse(out) as { keys: string[]; args: string[] };
-    expect(keys).toEqual(expect.arrayContaining(["attachLifeguard", "lifeguardLaunchOptions", "LifeguardNotLoadedError", "NoSocketMatchesError", "PageClosedError"]));
+    expect(keys).toEqual(expect.arrayContaining(["attachLifeguard", "lifeguardLaunchOptions", "LifeguardNotLoadedError", "NoSocketMatchesError", "PageClosedError", "InvalidScenarioError", "DEFAULT_SCENARIO"]));
     expect(args).toContain(`--load-extension=${DIST_CHROME}`);
     const viaPuppeteer = execFileSync(
       process.execPath,
@@ -328,13 +328,19 @@ describe("the package", () => {
       writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["user.test.ts"] }));
       const user = (wrong: string) => `
         import { chromium } from "playwright-core";
-        import { attachLifeguard, lifeguardLaunchOptions, NoSocketMatchesError } from "lifeguard/testing/playwright";
+        import { attachLifeguard, lifeguardLaunchOptions, NoSocketMatchesError, DEFAULT_SCENARIO, InvalidScenarioError, type ResilienceReport, type Scenario, type Verdict } from "lifeguard/testing/playwright";
         const context = await chromium.launchPersistentContext("/tmp/profile", lifeguardLaunchOptions({ headless: true }));
         const lg = await attachLifeguard(context);
         const page = await context.newPage();
         const url: string = (await lg.sockets(page))[0]!.url;
         await lg.latency(page, { inMs: 200, outMs: 0 }, { url: "ws://127.0.0.1:*" });
         try { await lg.drop(page); } catch (e) { if (e instanceof NoSocketMatchesError) console.log(e.seen, url); }
+        const scenario: Scenario = { ...DEFAULT_SCENARIO, steps: [{ kind: "drop", observeMs: 3000 }] };
+        try {
+          const report: ResilienceReport = await lg.resilienceCheck(page, scenario);
+          const verdicts: Verdict[] = report.steps.map((s) => s.verdict);
+          console.log(verdicts, report.summary.text);
+        } catch (e) { if (e instanceof InvalidScenarioError) console.log(e.problems.join("; ")); }
         ${wrong}`;
       // tsc reports on stdout and exits 2 on a type error.
       const tsc = (): string => {
@@ -347,6 +353,8 @@ describe("the package", () => {
       writeFileSync(join(dir, "user.test.ts"), user(""));
       expect(tsc()).toBe("");
       writeFileSync(join(dir, "user.test.ts"), user('await lg.close(page, "4000");'));
+      expect(tsc()).toMatch(/user\.test\.ts\(\d+,\d+\): error TS2345/);
+      writeFileSync(join(dir, "user.test.ts"), user('await lg.resilienceCheck(page, { name: "no steps" });'));
       expect(tsc()).toMatch(/user\.test\.ts\(\d+,\d+\): error TS2345/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
