@@ -115,6 +115,21 @@ describe(`attachLifeguard (Puppeteer, ${rig.name})`, () => {
     expect((await lg.frames(page)).find((f) => f.preview === "into the hole")).toMatchObject({ fate: "held" });
   });
 
+  it("resilienceCheck: the check's faults and page errors travel through this driver's worker calls", async () => {
+    await openSocket();
+    // This page never reconnects: the drop is detected by its close, and nothing recovers.
+    const check = lg.resilienceCheck(page, { name: "drop", settleMs: 0, steps: [{ kind: "drop", observeMs: 1500 }] });
+    const complaint = setTimeout(() => void page.evaluate(() => console.error("socket lost")).catch(() => undefined), 700);
+    const report = await check.finally(() => clearTimeout(complaint));
+    const [connection, ...others] = report.steps[0]!.connections;
+    expect(others).toEqual([]);
+    expect(connection!.detected).toMatchObject({ by: "close" });
+    expect(connection!.recovered).toMatchObject({ afterMs: null });
+    expect(connection!.errors.map((e) => e.message)).toEqual(["socket lost"]);
+    expect(report.steps[0]!.verdict).toBe("failed");
+    expect(await types(page)).toContain("close");
+  });
+
   it("typed errors; and a page's forged commands reach nothing", async () => {
     await openSocket();
     await expect(lg.drop(page, { url: "wss://nowhere.test/*" })).rejects.toBeInstanceOf(NoSocketMatchesError);
