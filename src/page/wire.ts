@@ -39,7 +39,7 @@ interface Held {
   base: number;
   run: () => void;
   /**
-   * Records that it will never go (a fault ended the connection while it was held or delayed): its
+   * Records that it will never go (its connection ended or closed while it was held or delayed): its
    * first record said `held` / `delayed`; this is the fact of what became of it, as `queued` frames
    * get a second record when they go. Released frames need none: held and delayed frames go, in order.
    */
@@ -120,7 +120,8 @@ export class Wire implements SocketLike {
       const due = Math.max(base, this.blackHoleUntil);
       if (due > now || this.outbound.length > 0) {
         fate = now < this.blackHoleUntil ? "held" : "delayed";
-        this.outbound.push({ due, base, run: () => this.sendNow(data), discard: () => this.owner.recordFrame(true, data, from, "dropped") });
+        const discard = (): void => this.owner.recordFrame(true, data, from, "dropped");
+        this.outbound.push({ due, base, run: () => (this.nativeState === OPEN ? this.sendNow(data) : discard()), discard });
         this.schedule();
       } else {
         this.sendNow(data);

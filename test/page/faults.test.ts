@@ -157,6 +157,16 @@ describe("black-hole and latency", () => {
     expect(seen.filter((e) => e.startsWith("message"))).toEqual([]);
   });
 
+  it("the page closes while a black-hole holds its frame: when the black-hole ends the frame cannot go, and is recorded dropped", async () => {
+    const { ws, conn } = await openSocket();
+    await world.fault(ws, { kind: "blackhole", durationMs: 300 });
+    ws.send("out 1");
+    await until(() => expect(frameLines(ws)).toEqual(["out page held text out 1"]));
+    ws.close();
+    await until(() => expect(frameLines(ws)).toEqual(["out page held text out 1", "out page dropped text out 1"]), 2000);
+    expect(conn.received).toEqual([]);
+  });
+
   it("latency delays each direction by its own amount, order kept, recorded once as delayed; 0/0 ends it", async () => {
     const { ws, conn } = await openSocket();
     const arrivals: [string, number][] = [];
