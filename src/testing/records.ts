@@ -137,12 +137,15 @@ export function faultVerdict(kind: FaultKind, s: SocketSnapshot, since: number):
   }
 }
 
-/** Whether a socket matching `glob` recovered since `since`: Lifeguard's own reconnect, or a new socket the page made that is open. */
+/**
+ * Whether a socket matching `glob` recovered since `since`: Lifeguard's own reconnect, or a new socket the
+ * page made that is open. No clock slack here: a recovery from the fault sent at `since` is stamped
+ * after the page world got the command, so after `since`; with slack, the recovery from the fault
+ * before it (a drop, then a black-hole within 50 ms) passed for this one.
+ */
 export function recoveredSince(sockets: readonly SocketSnapshot[], glob: string | undefined, since: number): boolean {
   return sockets.some(
-    (s) =>
-      urlMatches(glob, s.info.url) &&
-      (s.events.some((e) => isRecovery(e) && timeOf(e) >= since - CLOCK_SLACK_MS) || (s.info.createdAt >= since - CLOCK_SLACK_MS && s.state === "open")),
+    (s) => urlMatches(glob, s.info.url) && (s.events.some((e) => isRecovery(e) && timeOf(e) >= since) || (s.info.createdAt >= since && s.state === "open")),
   );
 }
 

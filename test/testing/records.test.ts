@@ -61,6 +61,8 @@ describe("records for tests", () => {
     const recovered = socketSnapshot("a:1", { events: [{ kind: "state", t: T + 5, socket: "a:1", state: "open", attempt: 2, cause: "reconnected after 2 attempt(s), 9 ms down" }] }, { url: "ws://h/" });
     expect(recoveredSince([recovered], "ws://h/", T)).toBe(true);
     expect(recoveredSince([recovered], "ws://h/", T + 1_000)).toBe(false);
+    // The recovery from the previous fault, stamped a moment before this one was sent, is not this one's.
+    expect(recoveredSince([recovered], "ws://h/", T + 20)).toBe(false);
     expect(recoveredSince([recovered], "wss://other/*", T)).toBe(false);
     const remade = socketSnapshot("a:2", { state: "open" }, { url: "ws://h/", createdAt: T + 10 });
     expect(recoveredSince([remade], undefined, T)).toBe(true);

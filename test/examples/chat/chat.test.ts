@@ -53,11 +53,14 @@ test("protected, the chat survives a drop and a half-open link", async () => {
   await page.evaluate(() => (window as unknown as { say(t: string): void }).say("after the drop"));
   await expect.poll(() => chat.received.includes("after the drop")).toBe(true);
 
+  // Half-open: nothing moves, nothing closes; the heartbeat finds it and Lifeguard reconnects. (A message
+  // sent into the dead link before that would be lost: nothing acknowledges it.)
   await lg.blackhole(page, 60_000);
   await lg.waitForReconnect(page);
+  await page.evaluate(() => (window as unknown as { say(t: string): void }).say("after the half-open"));
+  await expect.poll(() => chat.received.includes("after the half-open"), { timeout: 10_000 }).toBe(true);
   expect(await page.textContent("#status")).toBe("open");
-  const sockets = await lg.sockets(page);
-  expect(sockets[0]).toMatchObject({ protected: true, state: "open" });
-  expect(sockets[0]!.reconnects).toBeGreaterThanOrEqual(2);
+  const [socket] = await lg.sockets(page);
+  expect(socket).toMatchObject({ protected: true, state: "open" });
   await page.close();
 });
