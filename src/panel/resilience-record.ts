@@ -11,6 +11,7 @@
 import type { FrameRecord, RecorderEvent, SocketEvent } from "../shared/protocol";
 import type { CheckRecord } from "../shared/resilience/types";
 import type { PanelModel, SocketView } from "./model";
+import { mergeByTime } from "../shared/resilience/merge-streams";
 
 /** Outbound page frames kept per socket from before the check: measure compares the first five after an open, heartbeats left out. */
 const FRAMES_BEFORE_KEPT = 20;
@@ -54,7 +55,6 @@ function streamOf(model: PanelModel, view: SocketView, since: number): SocketEve
   return out;
 }
 
-const timeOf = (event: SocketEvent): number => (event.kind === "frame" ? event.frame.t : event.t);
 
 /**
  * The record of a check that began at `since`: every socket's stream (as above), the streams merged by
@@ -68,10 +68,3 @@ export function checkRecord(model: PanelModel, since: number): CheckRecord {
   return { events, errors };
 }
 
-/** Streams each in time order -> one, by time; on a tie the earlier stream's event first. */
-function mergeByTime(streams: SocketEvent[][]): SocketEvent[] {
-  const all: { event: SocketEvent; stream: number; at: number }[] = [];
-  streams.forEach((list, stream) => list.forEach((event, at) => all.push({ event, stream, at })));
-  all.sort((a, b) => timeOf(a.event) - timeOf(b.event) || a.stream - b.stream || a.at - b.at);
-  return all.map((x) => x.event);
-}

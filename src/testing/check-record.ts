@@ -4,14 +4,14 @@
  * inbox took in (the only place page errors travel: they are never in a ring or a snapshot). It merges
  * the sockets as the panel's record does (src/panel/resilience-record.ts), so the report is the same.
  */
-import { PAGE_ERROR_MESSAGE_MAX, type RecorderEvent, type SocketEvent, type SocketSnapshot } from "../shared/protocol";
+import { PAGE_ERROR_MESSAGE_MAX, type SocketEvent, type SocketSnapshot } from "../shared/protocol";
 import type { CheckRecord, PageError } from "../shared/resilience/types";
+import { mergeByTime, timeOf } from "../shared/resilience/merge-streams";
 
 /** Stream ids are page-world tokens; anything longer is not one. */
 const STREAM_MAX = 200;
 const PAGE_ERROR_KINDS: readonly string[] = ["error", "unhandledrejection", "console"];
 
-const timeOf = (event: RecorderEvent): number => (event.kind === "frame" ? event.frame.t : event.t);
 
 /** The socket's last sign of life: a socket closed before the check began has nothing to say about it. */
 function lastT(s: SocketSnapshot): number {
@@ -27,13 +27,6 @@ function streamOf(s: SocketSnapshot): SocketEvent[] {
   return [{ kind: "created", t: s.info.createdAt, socket: s.info }, ...own];
 }
 
-/** Streams each in time order -> one, by time; on a tie the earlier stream's event first, a stream's own order kept. */
-function mergeByTime(streams: SocketEvent[][]): SocketEvent[] {
-  const all: { event: SocketEvent; stream: number; at: number }[] = [];
-  streams.forEach((list, stream) => list.forEach((event, at) => all.push({ event, stream, at })));
-  all.sort((a, b) => timeOf(a.event) - timeOf(b.event) || a.stream - b.stream || a.at - b.at);
-  return all.map((x) => x.event);
-}
 
 /**
  * The page errors in the hook's messages (anything the hook's inbox held: batches, background
