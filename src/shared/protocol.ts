@@ -61,6 +61,10 @@ export interface FrameRecord {
   from?: Provenance;
   /** What became of it; absent: `delivered` (inbound) or `sent` (outbound). */
   fate?: Fate;
+  /** The frame rule that touched it: its index in the settings' `frameRules` (frame-rule-types.ts). */
+  rule?: number;
+  /** The breakpoint it waits at (fate `paused`): the id a `pause` command answers, per socket. */
+  pause?: number;
 }
 
 /**
@@ -74,8 +78,11 @@ export const PROVENANCES: readonly Provenance[] = ["page", "heartbeat", "resume"
 /**
  * What became of a frame. Inbound: delivered to the page, or hidden from it (a reply to Lifeguard's
  * heartbeat, an ack, a replayed duplicate). Outbound: sent, or queued during an outage (a second
- * record says `sent` when it really goes). Either way: held by a black-hole, delayed by latency, or
- * dropped (a fault ended the connection first, a queue bound).
+ * record says `sent` when it really goes). Either way: held by a black-hole, delayed by latency or a
+ * frame rule, dropped (a fault ended the connection first, a queue bound, a rule), paused at a
+ * breakpoint (a second record says what became of it: sent / delivered as it was, from `panel` when
+ * the user edited it, or dropped), or edited: a rule replaced it, and the next record of the socket
+ * (from `rule`) is what really went.
  */
 export type Fate =
   | "delivered"
@@ -86,8 +93,22 @@ export type Fate =
   | "hidden-duplicate"
   | "held"
   | "delayed"
-  | "dropped";
-export const FATES: readonly Fate[] = ["delivered", "sent", "queued", "hidden-reply", "hidden-ack", "hidden-duplicate", "held", "delayed", "dropped"];
+  | "dropped"
+  | "paused"
+  | "edited";
+export const FATES: readonly Fate[] = [
+  "delivered",
+  "sent",
+  "queued",
+  "hidden-reply",
+  "hidden-ack",
+  "hidden-duplicate",
+  "held",
+  "delayed",
+  "dropped",
+  "paused",
+  "edited",
+];
 
 /**
  * A recorder event, in the order they happened: an event of one socket, or one of the page world's
@@ -175,7 +196,24 @@ export type SocketEvent =
    * parameter. A second event when the dedupe window ends carries `replayed` (frames past `lastSeq`
    * received in the window) and `deduped` (frames at or below it, dropped).
    */
-  | { kind: "resume"; t: number; socket: SocketId; lastSeq: string; via: "message" | "query"; replayed?: number; deduped?: number };
+  | { kind: "resume"; t: number; socket: SocketId; lastSeq: string; via: "message" | "query"; replayed?: number; deduped?: number }
+  /**
+   * A breakpoint (a frame rule with action `pause`): frame `id` (its record has `pause: id`) waits
+   * (`paused`, with `untilT` when it goes on by itself), then is `forwarded` (`edited` when the user
+   * changed it), `dropped`, or `timed-out` (it went on as it was). Later frames of its direction wait
+   * behind it, unrecorded until they go.
+   */
+  | {
+      kind: "pause";
+      t: number;
+      socket: SocketId;
+      id: number;
+      dir: "in" | "out";
+      rule: number;
+      phase: "paused" | "forwarded" | "dropped" | "timed-out";
+      edited?: boolean;
+      untilT?: number;
+    };
 
 export type DeliveryStatus = "pending" | "acked" | "resent" | "lost";
 
@@ -245,14 +283,26 @@ export interface PageToRelay {
    * relay keeps the settings and answers with the one rule that matches (`rule`), now and on every change.
    */
   "rule-query": { url: string };
+  /** The conversation of the mock whose glob matched a socket URL (see `config.mocks`). */
+  "mock-query": { url: string };
 }
 
 /** Relay -> page world: the settings a page world needs, and nothing of other sites. */
 export interface RelayToPage {
   /** Whether Lifeguard is on, and the recorder's bounds (validated by the relay). */
-  config: { enabled: boolean; record: { maxFramesPerSocket: number; maxPreviewBytes: number } };
-  /** The rule (resolved, every field present) protecting sockets to `url`, or null: inspect only. */
-  rule: { url: string; rule: unknown };
+  config: {
+    enabled: boolean;
+    record: { maxFramesPerSocket: number; maxPreviewBytes: number };
+    /** Globs of the mocks in force: a socket whose URL matches one is served by the mock (asked with `mock-query`). */
+    mocks?: string[];
+  };
+  /**
+   * The rule (resolved, every field present) protecting sockets to `url`, or null: inspect only; and
+   * the enabled frame rules whose `match` fits `url`, in settings order (none: `[]`).
+   */
+  rule: { url: string; rule: unknown; frameRules?: unknown[] };
+  /** The mock for `url` (a `MockSpec`), or null when none matches any more. */
+  mock: { url: string; mock: unknown };
 }
 
 /** What the relay or the router dropped past a budget, as running totals since it started. */
@@ -295,6 +345,12 @@ export interface PanelToPage {
    * (`PageErrorEvent`); when it ends, every fault it started that is still in force ends.
    */
   check: { on: boolean };
+  /**
+   * The answer to a breakpoint: frame `id` of `socket` goes on (as it was, or as `data` when given),
+   * or is dropped; `forward-all` lets every frame paused on that socket go as it is and stops pausing
+   * there until the rule changes or the page reloads.
+   */
+  pause: { socket: SocketId; id: number; action: "forward" | "drop" | "forward-all"; data?: string; encoding?: "text" | "hex" | "base64" };
 }
 
 /** Background -> panel: facts only the background knows. */
@@ -330,9 +386,9 @@ const SOURCES: ReadonlySet<string> = new Set<Source>([
 ]);
 
 export const PAGE_TO_PANEL_TYPES = ["events", "snapshot"] as const satisfies readonly (keyof PageToPanel)[];
-export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "fault", "listening", "check"] as const satisfies readonly (keyof PanelToPage)[];
-export const PAGE_TO_RELAY_TYPES = ["rule-query"] as const satisfies readonly (keyof PageToRelay)[];
-export const RELAY_TO_PAGE_TYPES = ["config", "rule"] as const satisfies readonly (keyof RelayToPage)[];
+export const PANEL_TO_PAGE_TYPES = ["snapshot-request", "fault", "listening", "check", "pause"] as const satisfies readonly (keyof PanelToPage)[];
+export const PAGE_TO_RELAY_TYPES = ["rule-query", "mock-query"] as const satisfies readonly (keyof PageToRelay)[];
+export const RELAY_TO_PAGE_TYPES = ["config", "rule", "mock"] as const satisfies readonly (keyof RelayToPage)[];
 export const RELAY_TO_PANEL_TYPES = ["bridge-refused", "over-budget"] as const satisfies readonly (keyof RelayToPanel)[];
 export const BACKGROUND_TO_PANEL_TYPES = [
   "frame-connected",
@@ -434,7 +490,9 @@ function isFrameRecord(x: unknown): x is FrameRecord {
     x.preview.length <= LIMITS.previewLength &&
     typeof x.truncated === "boolean" &&
     optional(x.from, (y): y is Provenance => PROVENANCE_SET.has(y as Provenance)) &&
-    optional(x.fate, (y): y is Fate => FATE_SET.has(y as Fate))
+    optional(x.fate, (y): y is Fate => FATE_SET.has(y as Fate)) &&
+    optional(x.rule, isCount) &&
+    optional(x.pause, isCount)
   );
 }
 
@@ -522,6 +580,17 @@ export function isRecorderEvent(x: unknown): x is RecorderEvent {
         (x.via === "message" || x.via === "query") &&
         optional(x.replayed, isFiniteNumber) &&
         optional(x.deduped, isFiniteNumber)
+      );
+    case "pause":
+      return (
+        isFiniteNumber(x.t) &&
+        isShortString(x.socket) &&
+        isCount(x.id) &&
+        (x.dir === "in" || x.dir === "out") &&
+        isCount(x.rule) &&
+        (x.phase === "paused" || x.phase === "forwarded" || x.phase === "dropped" || x.phase === "timed-out") &&
+        optional(x.edited, (y): y is boolean => typeof y === "boolean") &&
+        optional(x.untilT, isFiniteNumber)
       );
     case "page-error":
       return (
@@ -677,6 +746,13 @@ export function isPanelToPage(x: unknown): x is PanelToPageMessage {
       return isFaultTarget(m.target) && isFaultCommand(m.fault) && (m.check === undefined || m.check === true);
     case "check":
       return typeof m.on === "boolean";
+    case "pause":
+      return (
+        isShortString(m.socket) &&
+        isCount(m.id) &&
+        (m.action === "forward" || m.action === "drop" || m.action === "forward-all") &&
+        (m.data === undefined || isPayload(m))
+      );
     default:
       return false;
   }
@@ -687,6 +763,7 @@ export function isPageToRelay(x: unknown): x is PageToRelayMessage {
   const m = x as unknown as Record<string, unknown>;
   switch (x.type) {
     case "rule-query":
+    case "mock-query":
       return isShortString(m.url);
     default:
       return false;
@@ -700,10 +777,22 @@ export function isRelayToPage(x: unknown): x is RelayToPageMessage {
   switch (x.type) {
     case "config": {
       const record = m.record as Record<string, unknown> | undefined;
-      return typeof m.enabled === "boolean" && isRecord(record) && isCount(record.maxFramesPerSocket) && isCount(record.maxPreviewBytes);
+      return (
+        typeof m.enabled === "boolean" &&
+        isRecord(record) &&
+        isCount(record.maxFramesPerSocket) &&
+        isCount(record.maxPreviewBytes) &&
+        (m.mocks === undefined || (Array.isArray(m.mocks) && m.mocks.length <= 1000 && m.mocks.every(isShortString)))
+      );
     }
     case "rule":
-      return isShortString(m.url) && (m.rule === null || isRecord(m.rule));
+      return (
+        isShortString(m.url) &&
+        (m.rule === null || isRecord(m.rule)) &&
+        (m.frameRules === undefined || (Array.isArray(m.frameRules) && m.frameRules.length <= 1000 && m.frameRules.every(isRecord)))
+      );
+    case "mock":
+      return isShortString(m.url) && (m.mock === null || isRecord(m.mock));
     default:
       return false;
   }
