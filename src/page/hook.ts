@@ -49,8 +49,11 @@ export interface HookHost {
    * URL that fails at once without reaching the network (an "offline" fault).
    */
   connectUrl(url: string): string | null;
-  /** A socket the page just created (`url`: the page's, resolved). */
-  created(ws: WebSocket, win: Window, n: Natives, url: string, protocols: string[]): HookedSocket;
+  /**
+   * A socket the page just created (`url`: the page's, resolved); `adopted`: made by another's
+   * WebSocket and adopted once open or connecting (see `adoptSocket`): recorded, never protected.
+   */
+  created(ws: WebSocket, win: Window, n: Natives, url: string, protocols: string[], adopted?: boolean): HookedSocket;
 }
 
 const tracked = new WeakMap<object, HookedSocket>();
@@ -60,8 +63,12 @@ export function hookedSocket(ws: object): HookedSocket | undefined {
   return tracked.get(ws);
 }
 
-/** Installs the hook into `win` (a same-origin window of this page). Idempotent. */
-export function hookWindow(win: Window & typeof globalThis, host: HookHost, natives?: Natives): void {
+/**
+ * Installs the hook into `win` (a same-origin window of this page). Idempotent. `behind`: the page's
+ * `WebSocket` is another's (behind-mock.ts): the prototype is hooked, but the page keeps its
+ * constructor, and sockets are adopted with `adoptSocket` as they turn up.
+ */
+export function hookWindow(win: Window & typeof globalThis, host: HookHost, natives?: Natives, behind = false): void {
   if (hookedWindows.has(win)) return;
   hookedWindows.add(win);
   const n = natives ?? captureNatives(win);
@@ -120,7 +127,7 @@ export function hookWindow(win: Window & typeof globalThis, host: HookHost, nati
     Reflect.defineProperty(proto, name, { ...old, ...desc });
   };
 
-  define("constructor", { value: WebSocketHook });
+  if (!behind) define("constructor", { value: WebSocketHook });
 
   const accessor = <K extends Accessor | "url">(name: K): void => {
     const native = Reflect.getOwnPropertyDescriptor(proto, name)!.get!;
@@ -167,8 +174,10 @@ export function hookWindow(win: Window & typeof globalThis, host: HookHost, nati
   });
   define("close", { value: fake(methods.close, n.close) });
 
-  const winDesc = Reflect.getOwnPropertyDescriptor(win, "WebSocket")!;
-  Reflect.defineProperty(win, "WebSocket", { ...winDesc, value: WebSocketHook });
+  if (!behind) {
+    const winDesc = Reflect.getOwnPropertyDescriptor(win, "WebSocket")!;
+    Reflect.defineProperty(win, "WebSocket", { ...winDesc, value: WebSocketHook });
+  }
 
   hookChildFrames(win, n, fake, (child) => {
     if (disguise.isOurs(child.Function.prototype.toString)) {
@@ -182,6 +191,30 @@ export function hookWindow(win: Window & typeof globalThis, host: HookHost, nati
       // hook there, and the page's `contentWindow` read must not throw for it (see startPageWorldOrStandAside).
     }
   });
+}
+
+/**
+ * A native socket made by someone else's WebSocket (behind-mock.ts) after its handlers were set: from
+ * now on Lifeguard records it and its faults act on it. Its owner's listeners were added first, so
+ * Lifeguard cannot hold an event back from them (no black-hole or latency on inbound frames); it sees
+ * every event through its own listeners, and what a fault makes up reaches them as a real loss would.
+ */
+export function adoptSocket(ws: WebSocket, win: Window & typeof globalThis, host: HookHost, n: Natives): void {
+  if (tracked.has(ws)) return;
+  const socket = host.created(ws, win, n, apply(n.url, ws, NO_ARGS), [], true);
+  tracked.set(ws, socket);
+  const onOther = (ev: Event): void => {
+    try {
+      socket.onEvent(ev);
+    } catch {
+      // Only the record of this event is lost.
+    }
+  };
+  apply(n.addEventListener, ws, ["open", onOther]);
+  apply(n.addEventListener, ws, ["error", onOther]);
+  apply(n.addEventListener, ws, ["close", onOther]);
+  // The owner's message listeners are not routed through Lifeguard: its own listener records each frame.
+  apply(n.addEventListener, ws, ["message", socket.verdict]);
 }
 
 /**

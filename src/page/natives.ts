@@ -70,19 +70,18 @@ function optionalGetter<T>(proto: object | undefined, name: string): ((this: T) 
   return (desc?.get as ((this: T) => unknown) | undefined) ?? null;
 }
 
-export function captureNatives(win: Window & typeof globalThis): Natives {
-  const WS = win.WebSocket;
+/** The fields of `Natives` that come from the WebSocket interface itself. */
+type WebSocketNatives = Pick<
+  Natives,
+  "WebSocket" | "wsProto" | "send" | "close" | "readyState" | "bufferedAmount" | "protocol" | "extensions" | "url" | "binaryType"
+>;
+
+/** The browser's own WebSocket members; throws when `WS` is not the browser's (no native accessors). */
+export function webSocketNatives(WS: typeof WebSocket): WebSocketNatives {
   const proto = WS.prototype;
-  const date = win.Date;
-  const math = win.Math;
   return {
-    win,
     WebSocket: WS,
     wsProto: proto,
-    addEventListener: win.EventTarget.prototype.addEventListener,
-    removeEventListener: win.EventTarget.prototype.removeEventListener,
-    dispatchEvent: win.EventTarget.prototype.dispatchEvent,
-    stopImmediatePropagation: win.Event.prototype.stopImmediatePropagation,
     send: proto.send,
     close: proto.close,
     readyState: getter(proto, "readyState"),
@@ -91,6 +90,31 @@ export function captureNatives(win: Window & typeof globalThis): Natives {
     extensions: getter(proto, "extensions"),
     url: getter(proto, "url"),
     binaryType: getter(proto, "binaryType"),
+  };
+}
+
+export function captureNatives(win: Window & typeof globalThis): Natives {
+  return { ...webSocketNatives(win.WebSocket), ...captureOtherNatives(win) };
+}
+
+/**
+ * Everything but the WebSocket members, for a page whose `WebSocket` was replaced before Lifeguard ran
+ * (behind-mock.ts): those are filled in, with `Object.assign(n, webSocketNatives(...))`, once the browser's
+ * own constructor turns up. Until then no socket is hooked, so nothing reads them.
+ */
+export function captureNativesButWebSocket(win: Window & typeof globalThis): Natives {
+  return captureOtherNatives(win) as Natives;
+}
+
+function captureOtherNatives(win: Window & typeof globalThis): Omit<Natives, keyof WebSocketNatives> {
+  const date = win.Date;
+  const math = win.Math;
+  return {
+    win,
+    addEventListener: win.EventTarget.prototype.addEventListener,
+    removeEventListener: win.EventTarget.prototype.removeEventListener,
+    dispatchEvent: win.EventTarget.prototype.dispatchEvent,
+    stopImmediatePropagation: win.Event.prototype.stopImmediatePropagation,
     functionToString: win.Function.prototype.toString,
     MessageEvent: win.MessageEvent,
     messageData: getter(win.MessageEvent.prototype, "data"),

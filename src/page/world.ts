@@ -21,7 +21,8 @@ import type { ResolvedRule } from "../shared/settings";
 import { Disguise } from "./disguise";
 import { Faults, unreachable } from "./faults";
 import { hookWindow, type HookHost } from "./hook";
-import { apply, NO_ARGS, captureNatives } from "./natives";
+import { apply, NO_ARGS, captureNatives, captureNativesButWebSocket, type Natives } from "./natives";
+import { hookBehindMock, playwrightMock, type PlaywrightMock } from "./behind-mock";
 import { PageErrorWatch } from "./page-errors";
 import { PageSocket, type SocketWorld } from "./page-socket";
 import { Protection } from "./protect";
@@ -33,10 +34,10 @@ const PRUNE_ABOVE = 256;
 /**
  * Starts the page world, or, when it cannot, leaves the page exactly as it found it: no error reaches
  * the page. That happens when something ran before Lifeguard's document_start script and replaced
- * `WebSocket` with an object lacking the browser's own accessors (an automation tool's init script,
- * such as Playwright's `page.routeWebSocket` mock; another extension): there is no native socket to
- * hook, and the page keeps the WebSocket it was given, unrecorded. Throwing would show the page an
- * uncaught "Lifeguard" error it never asked for.
+ * `WebSocket` with an object lacking the browser's own accessors (another extension, an automation
+ * tool's init script): there is no native socket to hook, and the page keeps the WebSocket it was
+ * given, unrecorded. Throwing would show the page an uncaught "Lifeguard" error it never asked for.
+ * Playwright's `page.routeWebSocket` mock is known: the page world starts behind it (behind-mock.ts).
  */
 export function startPageWorldOrStandAside(win: Window & typeof globalThis): boolean {
   try {
@@ -48,7 +49,16 @@ export function startPageWorldOrStandAside(win: Window & typeof globalThis): boo
 }
 
 export function startPageWorld(win: Window & typeof globalThis): void {
-  const n = captureNatives(win);
+  let n: Natives;
+  // Playwright's routeWebSocket mock (or none): the page's WebSocket is not the browser's.
+  let behind: PlaywrightMock | null = null;
+  try {
+    n = captureNatives(win);
+  } catch (e) {
+    behind = playwrightMock(win);
+    if (!behind) throw e;
+    n = captureNativesButWebSocket(win);
+  }
   // A Blob frame's preview, read with the browser's own methods captured at install: a page that
   // patches `Blob.prototype` sees nothing of it, and its event is never delayed for it.
   const readBlob: BlobReader = (blob, max, done) => {
@@ -102,7 +112,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     disguise,
     redirecting: () => engine?.faults.diverting ?? false,
     connectUrl: (url) => (engine?.faults.diverts(url) ? unreachable(url) : null),
-    created(ws, where, wn, url, protocols) {
+    created(ws, where, wn, url, protocols, adopted) {
       const socket = new PageSocket(`${stream}:${++count}`, ws, wn, url, protocols, world);
       if (!world.enabled) return socket;
       let frameUrl = "";
@@ -123,12 +133,14 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       });
       prune();
       sockets.set(socket.id, socket);
-      ensure().protection.track(socket);
+      // An adopted socket's events reach its owner before Lifeguard: no engine could steer them.
+      if (!adopted) ensure().protection.track(socket);
       return socket;
     },
   };
 
-  hookWindow(win, host, n);
+  if (behind) hookBehindMock(win, n, host, behind);
+  else hookWindow(win, host, n);
 
   // The channel to the relay, now, at document_start: handed over before any page script can run, so
   // no page can take it (src/shared/page-channel.ts). Doing it a task later saved ~0.2 ms of start-up

@@ -259,6 +259,51 @@ describe("attachLifeguard (Playwright, Chromium)", () => {
     expect((await lg.frames(page)).map((f) => f.preview)).toContain("before the stop");
   });
 
+  it("works beside page.routeWebSocket: a routed socket connected to its server is recorded, and a drop reaches the page through the route", async () => {
+    page = await context.newPage();
+    const routed: string[] = [];
+    await page.routeWebSocket(/127\.0\.0\.1/, (route) => {
+      routed.push(route.url());
+      // Passed on both ways, as Playwright does by default once connected; the page's "hello" also gets a mocked reply.
+      const toServer = route.connectToServer();
+      route.onMessage((m) => {
+        if (m === "hello") route.send("mocked");
+        else toServer.send(m);
+      });
+    });
+    await page.goto(`${pages.origin}/fixtures/blank.html#${++n}`);
+    await page.evaluate((url) => {
+      const w = window as unknown as W;
+      w.log = [];
+      w.ws = new WebSocket(url);
+      for (const type of ["open", "message", "error", "close"]) {
+        w.ws.addEventListener(type, (e) => {
+          const ev = e as Event & { code?: number; wasClean?: boolean; data?: unknown };
+          w.log.push({ type, t: Date.now(), code: ev.code, wasClean: ev.wasClean, data: ev.data });
+        });
+      }
+    }, server.url);
+    await lg.waitFor(page, { url: server.url, state: "open" });
+    await until(() => server.live >= 1, 5_000, "the server to see the routed connection");
+    expect(routed).toEqual([server.url]);
+    await pageSend(page, "hello");
+    await pageSend(page, "ping");
+    await page.waitForFunction(() => (window as unknown as W).log.filter((e) => e.type === "message").length >= 2, undefined, { timeout: 10_000 });
+    expect((await logOf(page)).filter((e) => e.type === "message").map((e) => e.data)).toEqual(["mocked", "pong"]);
+    // Lifeguard sees the real connection behind the route: what went to the server and what came back.
+    const frames = await lg.frames(page, { url: server.url });
+    expect(frames.map((f) => [f.dir, f.preview, f.fate])).toEqual([
+      ["out", "ping", "sent"],
+      ["in", "pong", "delivered"],
+    ]);
+    expect((await lg.sockets(page))[0]).toMatchObject({ url: server.url, state: "open", protected: false });
+    await lg.drop(page);
+    await until(() => server.live === 0, 5_000, "the server to see the connection end");
+    await waitForEvent(page, "close");
+    expect((await logOf(page)).find((e) => e.type === "close")).toMatchObject({ code: 1006, wasClean: false });
+    expect((await lg.sockets(page))[0]!.state).toBe("closed");
+  });
+
   it("rejects with typed errors that say what to do", async () => {
     await openSocket();
     const noMatch = lg.drop(page, { url: "wss://nowhere.test/*" });
