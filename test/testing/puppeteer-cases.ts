@@ -1,8 +1,8 @@
 /**
  * The testing API through Puppeteer, the same cases for each browser (puppeteer.chromium.test.ts,
  * puppeteer.firefox.test.ts), with the built extension, against a real `ws` server: the calls'
- * effects as the page and the server see them. The Playwright file covers every call; these prove the
- * Puppeteer drivers carry them (same hook, same records).
+ * effects as the page and the server see them. Every call of the API is proved here for each driver
+ * (docs/testing-api.md has the table of which test proves which call).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "puppeteer-core";
@@ -113,6 +113,51 @@ describe(`attachLifeguard (Puppeteer, ${rig.name})`, () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(server.received).not.toContain("into the hole");
     expect((await lg.frames(page)).find((f) => f.preview === "into the hole")).toMatchObject({ fate: "held" });
+  });
+
+  it("close, latency, endFaults and offline act on the page's socket; the records say so", async () => {
+    await openSocket();
+    await lg.latency(page, { inMs: 300, outMs: 0 });
+    await page.evaluate(() => (window as unknown as W).ws.send("ping"));
+    await page.waitForFunction(() => (window as unknown as W).log.some((e) => e.type === "message"), { timeout: 10_000 });
+    expect((await lg.frames(page)).filter((f) => f.dir === "in").map((f) => [f.preview, f.fate])).toEqual([["pong", "delayed"]]);
+    await lg.endFaults(page);
+    await page.evaluate(() => (window as unknown as W).ws.send("ping"));
+    await page.waitForFunction(() => (window as unknown as W).log.filter((e) => e.type === "message").length === 2, { timeout: 10_000 });
+    expect((await lg.frames(page)).filter((f) => f.dir === "in").map((f) => f.fate)).toEqual(["delayed", "delivered"]);
+    await lg.close(page, 4001, "bye");
+    expect((await logOf(page)).find((e) => e.type === "close")).toMatchObject({ code: 4001, wasClean: true });
+
+    await openSocket();
+    await lg.offline(page, 1_500);
+    expect((await logOf(page)).find((e) => e.type === "close")).toMatchObject({ code: 1006 });
+    const upgrades = server.upgrades;
+    const failed = await page.evaluate(
+      (url) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.onopen = () => resolve("open");
+          ws.onclose = (e) => resolve(`close ${e.code}`);
+        }),
+      server.url,
+    );
+    expect(failed).toBe("close 1006");
+    expect(server.upgrades).toBe(upgrades);
+  });
+
+  it("setSettings and unprotect change the protection; reconnectNow dials a waiting socket at once", async () => {
+    await lg.setSettings({ rules: [{ match: "ws://127.0.0.1:*", reconnect: { minDelayMs: 20_000, maxDelayMs: 20_000 } }] });
+    await openSocket();
+    expect((await lg.sockets(page))[0]).toMatchObject({ protected: true });
+    await server.stop();
+    await lg.waitFor(page, { url: server.url, state: "reconnecting" });
+    await server.start();
+    await lg.reconnectNow(page);
+    // Its own backoff would wait up to 20 s (full jitter); waitForReconnect gives up long before.
+    expect(await lg.waitForReconnect(page, { timeoutMs: 5_000 })).toMatchObject({ state: "open", reconnects: 1 });
+    await lg.unprotect("ws://127.0.0.1:*");
+    // Resolved once in force: the socket already reads unprotected.
+    expect((await lg.sockets(page))[0]).toMatchObject({ protected: false });
   });
 
   it("resilienceCheck: the check's faults and page errors travel through this driver's worker calls", async () => {
