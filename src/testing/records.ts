@@ -43,6 +43,10 @@ export interface FrameView {
   truncated: boolean;
   from: Provenance;
   fate: Fate;
+  /** The frame rule that touched it (its index in the settings' `frameRules`), if one did. */
+  rule?: number;
+  /** The breakpoint it waited at (fate `paused`), if it did: the id `resolvePause` answers. */
+  pause?: number;
 }
 
 export function socketsOf(answer: TabAnswer): SocketSnapshot[] {
@@ -89,6 +93,8 @@ export function framesOf(sockets: readonly SocketSnapshot[], glob?: string): Fra
         truncated: f.truncated,
         from: f.from ?? "page",
         fate: f.fate ?? (f.dir === "in" ? "delivered" : "sent"),
+        ...(f.rule !== undefined ? { rule: f.rule } : {}),
+        ...(f.pause !== undefined ? { pause: f.pause } : {}),
       });
     }
   }
