@@ -7,16 +7,30 @@
 import type { ResilientConnection } from "../core/connection";
 import { byteSize } from "../core/send-queue";
 import { INBOUND, type InboundFate, type SendData } from "../core/types";
-import type { Fate, Provenance } from "../shared/protocol";
+import type { Fate, Provenance, SocketEvent } from "../shared/protocol";
+import type { FrameRuling, RuledSocket } from "./frame-ruling";
 import type { HookedSocket } from "./hook";
 import { newRoute, type MessageRoute } from "./listeners";
 import { apply, NO_ARGS, type Natives } from "./natives";
 import type { Recorder, SocketLog } from "./recorder";
 import { frameMark } from "./recorder";
-import { Wire, type WireOwner } from "./wire";
+import { Breakpoints, type PauseOwner } from "./pause";
+import { Wire, type FrameNote, type WireOwner } from "./wire";
 
 const CONNECTING = 0;
+const OPEN = 1;
 const CLOSED = 3;
+
+type PauseEvent = Extract<SocketEvent, { kind: "pause" }>;
+
+/** A socket URL's origin, as a message from its server carries it. */
+function originOf(url: string, n: Natives): string {
+  try {
+    return new n.URL(url).origin;
+  } catch {
+    return "";
+  }
+}
 
 /** What a page socket needs from the page world around it. */
 export interface SocketWorld {
@@ -29,7 +43,7 @@ export interface SocketWorld {
   closed(socket: PageSocket): void;
 }
 
-export class PageSocket implements HookedSocket, WireOwner {
+export class PageSocket implements HookedSocket, WireOwner, RuledSocket, PauseOwner {
   readonly route: MessageRoute;
   /** The recorder's entry (every frame goes there directly), once the world records this socket. */
   log: SocketLog | null = null;
@@ -42,6 +56,10 @@ export class PageSocket implements HookedSocket, WireOwner {
   latencyOut = 0;
   /** Overrides the page-visible readyState of an unprotected socket a fault ended. */
   faultState: number | null = null;
+  /** The frame rules of this socket's URL (the relay's answer), or null: none. */
+  frameRules: FrameRuling | null = null;
+  /** Made at the first breakpoint; kept when the rules change, so that paused frames still get their answer. */
+  private points: Breakpoints | null = null;
 
   constructor(
     readonly id: string,
@@ -76,11 +94,7 @@ export class PageSocket implements HookedSocket, WireOwner {
     try {
       // Events the page dispatches itself are its own business (and so are Lifeguard's copies).
       if (!ev.isTrusted) return (r.lastOk = true);
-      const held = this.wire.hold(ev);
-      if (held) {
-        this.recordFrame(false, apply(this.n.messageData, ev as MessageEvent, NO_ARGS), "page", held);
-        return (r.lastOk = false);
-      }
+      if (this.wire.arrive(ev as MessageEvent)) return (r.lastOk = false);
       return (r.lastOk = this.readMessage(this.wire, ev as MessageEvent, "page"));
     } catch {
       // A fault of Lifeguard's must not cost the page its message: the wrapper calls the page's
@@ -145,8 +159,10 @@ export class PageSocket implements HookedSocket, WireOwner {
   }
 
   close(args: unknown[]): void {
-    if (!this.conn) return void apply(this.n.close, this.ws, args);
-    this.conn.close(args[0] as number | undefined, args[1] as string | undefined);
+    if (!this.conn) apply(this.n.close, this.ws, args);
+    else this.conn.close(args[0] as number | undefined, args[1] as string | undefined);
+    // Reached only when the close was valid (a bad code throws above): paused frames can no longer go.
+    this.points?.closed();
   }
 
   /** Whether the page can still use this socket (the world forgets the others past a bound). */
@@ -174,16 +190,51 @@ export class PageSocket implements HookedSocket, WireOwner {
     return this.wires;
   }
 
-  recordFrame(out: boolean, data: unknown, from: Provenance, fate: Fate): void {
+  recordFrame(out: boolean, data: unknown, from: Provenance, fate: Fate, rule?: number, pause?: number): void {
     if (!this.log || !this.world.enabled) return;
     try {
-      this.world.recorder.frameOf(this.log, out, data, frameMark(from, fate));
+      this.world.recorder.frameOf(this.log, out, data, frameMark(from, fate), rule, pause);
     } catch {
       // Only the record of this frame is lost (a page that replaced a built-in the recorder uses).
     }
   }
 
-  readMessage(wire: Wire, ev: MessageEvent, from: Provenance | null): boolean {
+  // --- Frame rules -----------------------------------------------------------------------------------
+
+  /** The relay's (new) answer for this socket's URL. */
+  setFrameRules(rules: FrameRuling | null): void {
+    this.frameRules = rules;
+    this.points?.rulesChanged();
+  }
+
+  breakpoints(): Breakpoints | null {
+    const points = (this.points ??= new Breakpoints(this));
+    return points.open ? points : null;
+  }
+
+  /** The panel's answer to a breakpoint of this socket. */
+  answerPause(id: number, action: "forward" | "drop" | "forward-all", data?: unknown): void {
+    this.points?.answer(id, action, data);
+  }
+
+  recordPause(id: number, dir: "in" | "out", rule: number, phase: PauseEvent["phase"], extra?: { edited?: boolean; untilT?: number }): void {
+    if (!this.log || !this.world.enabled) return;
+    this.world.recorder.record({ kind: "pause", t: this.n.now(), socket: this.id, id, dir, rule, phase, ...extra });
+  }
+
+  /**
+   * A rule's reply as if from the server, once the page's `send` (and the dispatch it may run in) is
+   * over; through the reader of the connection that is up then, as an injected message goes.
+   */
+  replyLater(data: string, rule: number): void {
+    this.n.setTimeout(() => {
+      const wire = this.live().find((w) => w.nativeState === OPEN);
+      if (!wire) return this.recordFrame(false, data, "rule", "dropped", rule);
+      this.readMessage(wire, new this.n.MessageEvent("message", { data, origin: originOf(this.url, this.n) }), "rule", { rule });
+    }, 0);
+  }
+
+  readMessage(wire: Wire, ev: MessageEvent, from: Provenance | null, note?: FrameNote): boolean {
     const conn = this.conn;
     let fate: InboundFate = INBOUND.delivered;
     let pass = true;
@@ -193,18 +244,32 @@ export class PageSocket implements HookedSocket, WireOwner {
       else wire.toEngine(ev);
       fate = conn.inbound;
     }
+    // The browser's own event is read with `from` "page" and no note; anything else is Lifeguard's copy.
+    const copy = from !== "page" || note !== undefined;
     if (from !== null) {
       const data = apply(this.n.messageData, ev, NO_ARGS);
       // The page's object passed on a frame the engine neither hid nor took: an abandoned connection's.
       const f: Fate = wire.isPage && !pass && fate.fate === "delivered" ? "dropped" : fate.fate;
-      this.recordFrame(false, data, from === "injected" ? "injected" : fate.from, f);
+      // Whoever made a copy is its provenance; the server's frames are the engine's to tell (a heartbeat reply).
+      this.recordFrame(false, data, from === "page" ? fate.from : from, f, note?.rule, note?.pause);
     }
     // A copy (released by a fault, or made up) is not the browser's: Lifeguard dispatches it itself.
-    if (wire.isPage && from !== "page" && pass) apply(this.n.dispatchEvent, this.ws, [ev]);
+    if (wire.isPage && copy && pass) {
+      const r = this.route;
+      const lastEv = r.lastEv;
+      const lastOk = r.lastOk;
+      apply(this.n.dispatchEvent, this.ws, [ev]);
+      // A rule's copy may be dispatched while the page's listeners are still being asked about the
+      // browser's own event (a replacement, at once): they must go on getting its answer.
+      r.lastEv = lastEv;
+      r.lastOk = lastOk;
+    }
     return pass;
   }
 
   readEvent(wire: Wire, ev: Event, copy: boolean): boolean {
+    // Inbound frames paused there went before its close (it waited behind them); outbound ones cannot go now.
+    if (ev.type === "close") this.points?.closed(wire);
     if (!wire.isPage) {
       wire.toEngine(ev);
       return false;

@@ -8,6 +8,7 @@
  */
 import { ResilientConnection, type PageEvent } from "../core/connection";
 import type { ResolvedRule } from "../shared/settings";
+import { FrameRuling } from "./frame-ruling";
 import { apply, NO_ARGS, getter, type Natives } from "./natives";
 import type { PageSocket } from "./page-socket";
 import type { Recorder } from "./recorder";
@@ -50,6 +51,8 @@ export class Protection {
   private enabled = true;
   /** The relay's answers, by socket URL: the rule, or null for none. */
   private readonly rules = new Map<string, ResolvedRule | null>();
+  /** The frame rules of the same answers, compiled once per URL and shared by its sockets. */
+  private readonly frameRules = new Map<string, FrameRuling | null>();
   /** URLs asked about and not yet answered. */
   private readonly asked = new Set<string>();
   private configured = false;
@@ -86,6 +89,7 @@ export class Protection {
       return;
     }
     this.rules.clear();
+    this.frameRules.clear();
     this.asked.clear();
     for (const socket of this.live) {
       if (!enabled) this.reconsider(socket);
@@ -93,10 +97,14 @@ export class Protection {
     }
   }
 
-  /** The relay's answer for `url` (validated and resolved there, over the private channel). */
-  setRule(url: string, rule: ResolvedRule | null): void {
+  /**
+   * The relay's answer for `url` (validated and resolved there, over the private channel): its
+   * protection rule, and the frame rules whose `match` fits it.
+   */
+  setRule(url: string, rule: ResolvedRule | null, frameRules?: unknown[]): void {
     this.asked.delete(url);
     this.rules.set(url, rule);
+    this.frameRules.set(url, FrameRuling.of(frameRules));
     for (const socket of this.live) {
       if (socket.url !== url) continue;
       try {
@@ -132,6 +140,9 @@ export class Protection {
     }
     // Not yet answered: as it was (unprotected, or the last rule it had until the new answer).
     if (this.enabled && !this.rules.has(socket.url)) return;
+    const frameRules = this.enabled ? (this.frameRules.get(socket.url) ?? null) : null;
+    // The same rules again (another setting changed) keep what the socket had: a "forward all" holds.
+    if (socket.frameRules?.key !== frameRules?.key) socket.setFrameRules(frameRules);
     const rule = this.enabled ? (this.rules.get(socket.url) ?? null) : null;
     if (conn) {
       conn.updateRule(rule);

@@ -340,13 +340,18 @@ export class Recorder {
     this.record({ kind: "protection", t: this.timers.now(), socket, protected: value, ...detail });
   }
 
-  frame(socket: SocketId, dir: "in" | "out", data: unknown, mark = 0): void {
+  frame(socket: SocketId, dir: "in" | "out", data: unknown, mark = 0, rule?: number, pause?: number): void {
     const rec = this.sockets.get(socket);
-    if (rec) this.frameOf(rec, dir === "out", data, mark);
+    if (rec) this.frameOf(rec, dir === "out", data, mark, rule, pause);
   }
 
-  /** `frame`, for the page world's hot path: every frame of every socket comes here. `mark`: see `frameMark`. */
-  frameOf(rec: SocketLog, out: boolean, data: unknown, mark = 0): void {
+  /**
+   * `frame`, for the page world's hot path: every frame of every socket comes here. `mark`: see
+   * `frameMark`; `rule`, `pause`: the frame rule that touched it and its breakpoint (protocol
+   * `FrameRecord`). A frame a rule touched is kept as an object rather than in columns: such frames
+   * are few, and the columns stay as small as they were for every other frame.
+   */
+  frameOf(rec: SocketLog, out: boolean, data: unknown, mark = 0, rule?: number, pause?: number): void {
     const max = this.limits.maxPreviewBytes;
     let flags = (out ? OUT : 0) | (mark << MARK_SHIFT);
     let size: number;
@@ -371,7 +376,7 @@ export class Recorder {
     addBytes(rec, out, size);
     const seq = ++rec.seq;
     const t = this.timers.now();
-    if (!this.listening) {
+    if (!this.listening && rule === undefined) {
       this.count++;
       // Binary: `preview` is a view of the payload, which the page may reuse; its bytes are copied.
       rec.events.pushFrame(flags, seq, t, size, typeof preview === "string" ? preview : (rec.previews ??= new PreviewSlab()).write(preview));
@@ -385,6 +390,8 @@ export class Recorder {
     }
     const chars = typeof kept === "string" ? kept.length : kept.length * 2;
     const frame = this.frameRecord(rec, { flags, seq, t, size, data: kept });
+    if (rule !== undefined) frame.rule = rule;
+    if (pause !== undefined) frame.pause = pause;
     this.push({ kind: "frame", frame }, rec, chars);
     if (blob) {
       this.readBlob(blob, size, (bytes) => {

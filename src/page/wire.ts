@@ -12,28 +12,39 @@
  */
 import type { Fate, Provenance } from "../shared/protocol";
 import type { SendData, SocketLike } from "../core/types";
+import type { FrameRuling, RuledSocket } from "./frame-ruling";
 import { apply, NO_ARGS, type Natives } from "./natives";
 
 const OPEN = 1;
 
-/** What the wire's socket needs: its fault settings, and where frames are recorded. */
-export interface WireOwner {
+/** What the wire's socket needs: its fault settings and frame rules, and where frames are recorded. */
+export interface WireOwner extends RuledSocket {
   readonly n: Natives;
   latencyIn: number;
   latencyOut: number;
-  /** A frame that crossed (or was stopped at) this wire. */
-  recordFrame(out: boolean, data: unknown, from: Provenance, fate: Fate): void;
+  /** The frame rules of the socket's URL, or null when none: all that a frame pays when no rule applies. */
+  readonly frameRules: FrameRuling | null;
+  /** A frame that crossed (or was stopped at) this wire; `rule`, `pause`: the frame rule that touched it. */
+  recordFrame(out: boolean, data: unknown, from: Provenance, fate: Fate, rule?: number, pause?: number): void;
   /**
-   * A `message` event this wire lets through now, or a copy it released or a fault made up: handed to
-   * whoever reads the connection, then recorded with what they made of it. Native events are
-   * recorded here; copies were recorded when they arrived.
+   * A `message` event this wire lets through now, or a copy it released or a fault or a rule made up:
+   * handed to whoever reads the connection, then recorded with what they made of it (unless `from` is
+   * null: copies a fault or rule held were recorded when they arrived). `note`: the frame rule that
+   * made or released it; such an event is always Lifeguard's copy, never the browser's own.
    */
-  readMessage(wire: Wire, ev: MessageEvent, from: Provenance | null): boolean;
+  readMessage(wire: Wire, ev: MessageEvent, from: Provenance | null, note?: FrameNote): boolean;
   /** Any other event (open, error, close) let through now, or a copy released or made up. */
   readEvent(wire: Wire, ev: Event, copy: boolean): boolean;
 }
 
-interface Held {
+/** The frame rule (its index in the settings' `frameRules`) and breakpoint behind a frame's record. */
+export interface FrameNote {
+  rule: number;
+  pause?: number;
+}
+
+/** Something a wire keeps back, in order with the rest of its direction. */
+export interface Held {
   due: number;
   /** When it would go without a black-hole (its latency only): where `due` returns when a black-hole ends early. */
   base: number;
@@ -112,15 +123,27 @@ export class Wire implements SocketLike {
       this.owner.recordFrame(true, data, from, "dropped");
       return;
     }
+    // Frame rules see the page's own frames only, when they really go (a queued one after a reconnect).
+    const rules = this.owner.frameRules;
+    if (rules !== null && from === "page" && !this.dead && rules.outbound(this.owner, this, data)) return;
+    this.go(data, from);
+  }
+
+  /**
+   * An outbound frame on an open wire: on the wire now, or later in order (latency, black-hole, a
+   * rule's `delayMs`, frames waiting ahead of it), or nowhere (a fault ended the connection). Recorded
+   * once, here.
+   */
+  go(data: unknown, from: Provenance, rule?: number, delayMs = 0): void {
     let fate: Fate = "sent";
     if (this.dead) fate = "dropped";
-    else if (this.blackHoleUntil !== 0 || this.owner.latencyOut > 0 || this.outbound.length > 0) {
+    else if (this.blackHoleUntil !== 0 || this.owner.latencyOut > 0 || this.outbound.length > 0 || delayMs > 0) {
       const now = this.n.now();
-      const base = now + this.owner.latencyOut;
+      const base = now + this.owner.latencyOut + delayMs;
       const due = Math.max(base, this.blackHoleUntil);
       if (due > now || this.outbound.length > 0) {
-        fate = now < this.blackHoleUntil ? "held" : "delayed";
-        const discard = (): void => this.owner.recordFrame(true, data, from, "dropped");
+        fate = delayMs === 0 && now < this.blackHoleUntil ? "held" : "delayed";
+        const discard = (): void => this.owner.recordFrame(true, data, from, "dropped", rule);
         this.outbound.push({ due, base, run: () => (this.nativeState === OPEN ? this.sendNow(data) : discard()), discard });
         this.schedule();
       } else {
@@ -129,7 +152,7 @@ export class Wire implements SocketLike {
     } else {
       apply(this.n.send, this.ws, [data]);
     }
-    this.owner.recordFrame(true, data, from, fate);
+    this.owner.recordFrame(true, data, from, fate, rule);
   }
 
   close(code?: number, reason?: string): void {
@@ -146,9 +169,7 @@ export class Wire implements SocketLike {
   addEventListener(type: string, listener: (ev: Event) => void): void {
     const gate = (ev: Event): void => {
       if (type === "message") {
-        const held = this.hold(ev);
-        if (held) this.owner.recordFrame(false, apply(this.n.messageData, ev as MessageEvent, NO_ARGS), "page", held);
-        else this.owner.readMessage(this, ev as MessageEvent, "page");
+        if (!this.arrive(ev as MessageEvent)) this.owner.readMessage(this, ev as MessageEvent, "page");
       } else if (!this.hold(ev)) {
         this.owner.readEvent(this, ev, false);
       }
@@ -171,7 +192,70 @@ export class Wire implements SocketLike {
     this.readers.get(ev.type)?.(ev);
   }
 
-  // --- Faults --------------------------------------------------------------------------------------
+  // --- Faults and frame rules ------------------------------------------------------------------------
+
+  /**
+   * A trusted `message` event of the native socket: true when the wire keeps it from its reader (a
+   * frame rule took it, or a fault holds or dropped it; recorded here), false when it is read now.
+   */
+  arrive(ev: MessageEvent): boolean {
+    const rules = this.owner.frameRules;
+    if (rules !== null && !this.dead && rules.inbound(this.owner, this, ev)) return true;
+    const held = this.hold(ev);
+    if (held) this.owner.recordFrame(false, apply(this.n.messageData, ev, NO_ARGS), "page", held);
+    return held !== null;
+  }
+
+  /**
+   * An inbound frame a rule made or delayed, as if the server sent it now: read now, or later in order
+   * behind what the wire holds (recorded now as held or delayed, then released unrecorded, as a
+   * fault's held frames are).
+   */
+  deliver(data: unknown, origin: string, from: Provenance, rule: number, delayMs = 0): void {
+    const n = this.n;
+    const ev = new n.MessageEvent("message", { data, origin });
+    if (this.blackHoleUntil === 0 && this.owner.latencyIn === 0 && this.inbound.length === 0 && delayMs === 0) {
+      this.owner.readMessage(this, ev, from, { rule });
+      return;
+    }
+    const now = n.now();
+    const base = now + this.owner.latencyIn + delayMs;
+    const due = Math.max(base, this.blackHoleUntil);
+    this.inbound.push({ due, base, run: () => this.release(ev), discard: () => this.owner.recordFrame(false, data, from, "dropped", rule) });
+    this.schedule();
+    this.owner.recordFrame(false, data, from, delayMs === 0 && now < this.blackHoleUntil ? "held" : "delayed", rule);
+  }
+
+  /** Keeps `held` in its direction's order until its `base` (a breakpoint: until it is answered or times out). */
+  keep(out: boolean, held: Held): void {
+    held.due = Math.max(held.base, this.blackHoleUntil);
+    (out ? this.outbound : this.inbound).push(held);
+    this.schedule();
+  }
+
+  /** Takes back what `keep` kept (a paused frame dropped): false when it already went. */
+  withdraw(out: boolean, held: Held): boolean {
+    const queue = out ? this.outbound : this.inbound;
+    const i = queue.indexOf(held);
+    if (i < 0) return false;
+    queue.splice(i, 1);
+    this.schedule();
+    return true;
+  }
+
+  /** What `keep` kept may go now (still behind whatever is ahead of it, and a black-hole). */
+  hurry(held: Held): void {
+    held.base = this.n.now();
+    held.due = Math.max(held.base, this.blackHoleUntil);
+    this.schedule();
+  }
+
+  /** Sends now, unless the connection is no longer open: whether it went. */
+  transmit(data: unknown): boolean {
+    if (this.dead || this.nativeState !== OPEN) return false;
+    apply(this.n.send, this.ws, [data]);
+    return true;
+  }
 
   /** A trusted event of the native socket: what the wire keeps it for (a copy goes on later, or never), or null. */
   hold(ev: Event): HoldFate | null {

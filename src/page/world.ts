@@ -19,7 +19,7 @@ import {
 import { offerPort } from "../shared/page-channel";
 import type { ResolvedRule } from "../shared/settings";
 import { Disguise } from "./disguise";
-import { Faults, unreachable } from "./faults";
+import { Faults, decode, unreachable } from "./faults";
 import { hookWindow, type HookHost } from "./hook";
 import { apply, NO_ARGS, captureNatives, captureNativesButWebSocket, type Natives } from "./natives";
 import { hookBehindMock, playwrightMock, type PlaywrightMock } from "./behind-mock";
@@ -183,7 +183,20 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       recorder.setLimits(msg.record);
       engine?.protection.configure(msg.enabled);
     },
-    rule: (msg) => engine?.protection.setRule(msg.url, msg.rule as ResolvedRule | null),
+    rule: (msg) => engine?.protection.setRule(msg.url, msg.rule as ResolvedRule | null, msg.frameRules),
+    // A breakpoint's answer: only the frame that owns the socket acts on it.
+    pause: (msg) => {
+      const socket = sockets.get(msg.socket);
+      if (!socket) return;
+      let data: unknown;
+      try {
+        data = msg.data === undefined ? undefined : decode(msg.data, msg.encoding ?? "text", n);
+      } catch {
+        // Hex or base64 that is not: the frame stays paused, as if nobody had answered.
+        return;
+      }
+      socket.answerPause(msg.id, msg.action, data);
+    },
     // Every frame of the tab hears a command; only the one that owns the socket acts on it.
     fault: (msg) => ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id), msg.check === true),
   };
@@ -205,4 +218,4 @@ type Inbound = PanelToPage & RelayToPage;
 type PageHandlers = { [K in keyof Inbound]: (msg: Inbound[K] & { type: K }) => void };
 
 /** The command types the page world handles (the conventions test checks them against the protocol). */
-export const pageHandlersForTest: readonly (keyof Inbound)[] = ["snapshot-request", "fault", "listening", "check", "config", "rule"];
+export const pageHandlersForTest: readonly (keyof Inbound)[] = ["snapshot-request", "fault", "listening", "check", "config", "rule", "pause"];

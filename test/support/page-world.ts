@@ -20,6 +20,7 @@ import {
   type SocketSnapshot,
 } from "../../src/shared/protocol";
 import { resolveRule, type ResolvedRule, type Rule } from "../../src/shared/settings";
+import type { ActiveFrameRule, FrameRule } from "../../src/shared/frame-rule-types";
 import { hookedSocket } from "../../src/page/hook";
 import type { PageSocket } from "../../src/page/page-socket";
 import { startPageWorld } from "../../src/page/world";
@@ -36,6 +37,14 @@ export interface TestWorld extends BrowserWindow {
   readonly problems: string[];
   /** The rule the relay answers for a URL: a rule, null (none), or undefined (no answer). */
   ruleFor: (url: string) => ResolvedRule | null | undefined;
+  /** The frame rules the relay's answer for a URL carries (undefined: none, the field left out). */
+  frameRulesFor: (url: string) => ActiveFrameRule[] | undefined;
+  /** Every URL the page world asked a mock's conversation for. */
+  readonly mockQueries: string[];
+  /** The mock the relay answers for a URL: a spec (or anything, to try the guard), null (none), or undefined (no answer). */
+  mockFor: (url: string) => unknown;
+  /** Sends `config` with the globs of the mocks in force, as the relay does. */
+  mocks(globs: string[]): Promise<void>;
   /** The page's socket's owner in the page world. */
   owner(ws: WebSocket): PageSocket;
   /** The socket's id in the records. */
@@ -50,6 +59,10 @@ export interface TestWorld extends BrowserWindow {
    */
   send<K extends keyof (PanelToPage & RelayToPage)>(type: K, payload: (PanelToPage & RelayToPage)[K]): Promise<void>;
   fault(target: FaultTarget | WebSocket, fault: FaultCommand): Promise<void>;
+  /** The relay's answer for the socket's URL again, as after a settings change (`ruleFor`, `frameRulesFor` now). */
+  answer(ws: WebSocket): Promise<void>;
+  /** The panel's answer to breakpoint `id` of a socket. */
+  pause(ws: WebSocket, id: number, action: PanelToPage["pause"]["action"], data?: string, encoding?: "text" | "hex" | "base64"): Promise<void>;
   /** Posts anything on the relay's end of the channel (a message the page world must refuse, say). */
   post(message: unknown): Promise<void>;
   /**
@@ -64,7 +77,7 @@ export interface TestWorld extends BrowserWindow {
  * before the page world starts, to read (or set) what the browser gave.
  */
 export async function startTestWorld(
-  opts: { url?: string; ruleFor?: TestWorld["ruleFor"]; before?: (bw: BrowserWindow) => void } = {},
+  opts: { url?: string; ruleFor?: TestWorld["ruleFor"]; frameRulesFor?: TestWorld["frameRulesFor"]; mockFor?: TestWorld["mockFor"]; before?: (bw: BrowserWindow) => void } = {},
 ): Promise<TestWorld> {
   const bw = browserWindow(opts.url);
   opts.before?.(bw);
@@ -84,6 +97,7 @@ export async function startTestWorld(
 
   const events: RecorderEvent[] = [];
   const queries: string[] = [];
+  const mockQueries: string[] = [];
   const problems: string[] = [];
   const snapshots: SocketSnapshot[][] = [];
   let next = 1;
@@ -94,6 +108,10 @@ export async function startTestWorld(
     queries,
     problems,
     ruleFor: opts.ruleFor ?? (() => null),
+    frameRulesFor: opts.frameRulesFor ?? (() => undefined),
+    mockQueries,
+    mockFor: opts.mockFor ?? (() => null),
+    mocks: (globs) => world.send("config", { enabled: true, record: { maxFramesPerSocket: 10_000, maxPreviewBytes: 65_536 }, mocks: globs }),
     owner(ws) {
       const s = hookedSocket(ws);
       if (!s) throw new Error("not a socket of the page world");
@@ -117,6 +135,16 @@ export async function startTestWorld(
       const t: FaultTarget = "tab" in target || "socket" in target ? (target as FaultTarget) : { socket: world.id(target as WebSocket) };
       return world.send("fault", { target: t, fault });
     },
+    answer(ws) {
+      const url = world.owner(ws).url;
+      return world.send("rule", answerFor(url));
+    },
+    pause(ws, id, action, data, encoding) {
+      const payload: PanelToPage["pause"] = { socket: world.id(ws), id, action };
+      if (data !== undefined) payload.data = data;
+      if (encoding !== undefined) payload.encoding = encoding;
+      return world.send("pause", payload);
+    },
     async snapshot() {
       const before = snapshots.length;
       void world.send("snapshot-request", {});
@@ -126,12 +154,23 @@ export async function startTestWorld(
       return snapshots[before]!;
     },
   };
+  const answerFor = (url: string): RelayToPage["rule"] => {
+    const answer: RelayToPage["rule"] = { url, rule: world.ruleFor(url) ?? null };
+    const frameRules = world.frameRulesFor(url);
+    if (frameRules !== undefined) answer.frameRules = frameRules;
+    return answer;
+  };
   relay.onmessage = (ev: MessageEvent) => {
     const msg: unknown = ev.data;
+    if (isPageToRelay(msg) && msg.type === "mock-query") {
+      mockQueries.push(msg.url);
+      const mock = world.mockFor(msg.url);
+      if (mock !== undefined) void world.send("mock", { url: msg.url, mock });
+      return;
+    }
     if (isPageToRelay(msg)) {
       queries.push(msg.url);
-      const rule = world.ruleFor(msg.url);
-      if (rule !== undefined) void world.send("rule", { url: msg.url, rule });
+      if (world.ruleFor(msg.url) !== undefined) void world.send("rule", answerFor(msg.url));
       return;
     }
     if (!isPageToPanel(msg)) return void problems.push(`a message no guard takes: ${JSON.stringify(msg).slice(0, 200)}`);
@@ -152,6 +191,11 @@ export async function startTestWorld(
 /** A rule for one URL with the defaults filled in (the relay resolves rules before they cross). */
 export function rule(r: Omit<Rule, "match"> & { match?: string } = {}): ResolvedRule {
   return resolveRule({ match: "ws://127.0.0.1:*", ...r });
+}
+
+/** Frame rules as the relay sends them for a URL they match: with their index in the settings. */
+export function frameRules(...rules: FrameRule[]): ActiveFrameRule[] {
+  return rules.map((r, index) => ({ ...r, index }));
 }
 
 /** Waits, at most `timeout` ms, until `check` stops throwing. */
