@@ -13,6 +13,7 @@ import { cpuCost, heapCost, installCost } from "./page-cost";
 import { detection, recovery } from "./outage";
 import { panel, panelProfiles } from "./panel";
 import { poolMain } from "./pool";
+import { frameRuleCost } from "./frame-rules";
 
 const SECTIONS: [string, (ctx: Ctx) => Promise<void>][] = [
   ["throughput and latency", throughputAndLatency],
@@ -22,6 +23,7 @@ const SECTIONS: [string, (ctx: Ctx) => Promise<void>][] = [
   ["detection", detection],
   ["recovery", recovery],
   ["panel", panel],
+  ["frame rules", frameRuleCost],
   ["profiles: page", throughputProfiles],
   ["profiles: panel", panelProfiles],
 ];

@@ -35,6 +35,7 @@ const ROWS = [
   "detection.baseline.long",
   "recovery.backoff",
   "recovery.online",
+  ...["native", "no-rule", "ten-rules"].map((c) => `frame-rules.text.${c}`),
   "panel.ingest",
   "panel.filter",
   "panel.scroll",
