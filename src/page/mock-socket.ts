@@ -124,7 +124,7 @@ export class MockSocket implements HookedSocket {
         // Not base64 after all: the frame cannot be what was recorded, so it is not made up.
         return;
       }
-      if (apply(n.binaryType, this.ws, NO_ARGS) === "blob") data = new n.Blob([data]);
+      if (apply(n.binaryType, this.ws, NO_ARGS) === "blob") data = new n.Blob([new Uint8Array(data)]);
     }
     this.recordFrame(false, data, FROM_MOCK);
     this.dispatch(new n.MessageEvent("message", { data, origin: this.origin }));

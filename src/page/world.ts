@@ -23,6 +23,8 @@ import { Faults, decode, unreachable } from "./faults";
 import { hookWindow, type HookHost } from "./hook";
 import { apply, NO_ARGS, captureNatives, captureNativesButWebSocket, type Natives } from "./natives";
 import { hookBehindMock, playwrightMock, type PlaywrightMock } from "./behind-mock";
+import { Mocks } from "./mock-serve";
+import { MockSocket } from "./mock-socket";
 import { PageErrorWatch } from "./page-errors";
 import { PageSocket, type SocketWorld } from "./page-socket";
 import { Protection } from "./protect";
@@ -107,30 +109,36 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     closed: (socket) => engine?.protection.closed(socket),
   };
 
+  // Sockets to a URL a mock serves are dialled to nowhere and served by the mock (mock-socket.ts).
+  const mocks = new Mocks(n, (url) => toRelay("mock-query", { url }));
+  const logOf = (id: string, url: string, protocols: string[], where: Window) => {
+    let frameUrl = "";
+    let topFrame = false;
+    try {
+      frameUrl = where.location.href;
+      topFrame = where === where.top;
+    } catch {
+      // A sandboxed frame may refuse; the URL is for display only.
+    }
+    return recorder.created({ id, url: clipped(url), protocols: protocols.map(clipped), frameUrl: clipped(frameUrl), topFrame, createdAt: n.now() });
+  };
+
   const disguise = new Disguise(n.functionToString);
   const host: HookHost = {
     disguise,
-    redirecting: () => engine?.faults.diverting ?? false,
-    connectUrl: (url) => (engine?.faults.diverts(url) ? unreachable(url) : null),
+    redirecting: () => mocks.any || (engine?.faults.diverting ?? false),
+    connectUrl: (url) => (mocks.serves(url) || engine?.faults.diverts(url) ? unreachable(url) : null),
     created(ws, where, wn, url, protocols, adopted) {
-      const socket = new PageSocket(`${stream}:${++count}`, ws, wn, url, protocols, world);
-      if (!world.enabled) return socket;
-      let frameUrl = "";
-      let topFrame = false;
-      try {
-        frameUrl = where.location.href;
-        topFrame = where === where.top;
-      } catch {
-        // A sandboxed frame may refuse; the URL is for display only.
+      const id = `${stream}:${++count}`;
+      // No server, no wire, no engine: never protected, out of reach of faults and frame rules.
+      if (!adopted && mocks.serves(url)) {
+        const mocked = new MockSocket(id, ws, wn, url, world);
+        mocked.log = logOf(id, url, protocols, where);
+        return mocks.serve(mocked);
       }
-      socket.log = recorder.created({
-        id: socket.id,
-        url: clipped(socket.url),
-        protocols: socket.protocols.map(clipped),
-        frameUrl: clipped(frameUrl),
-        topFrame,
-        createdAt: n.now(),
-      });
+      const socket = new PageSocket(id, ws, wn, url, protocols, world);
+      if (!world.enabled) return socket;
+      socket.log = logOf(id, socket.url, socket.protocols, where);
       prune();
       sockets.set(socket.id, socket);
       // An adopted socket's events reach its owner before Lifeguard: no engine could steer them.
@@ -182,6 +190,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       world.enabled = msg.enabled;
       recorder.setLimits(msg.record);
       engine?.protection.configure(msg.enabled);
+      mocks.configure(msg.enabled ? (msg.mocks ?? []) : []);
     },
     rule: (msg) => engine?.protection.setRule(msg.url, msg.rule as ResolvedRule | null, msg.frameRules),
     // A breakpoint's answer: only the frame that owns the socket acts on it.
@@ -199,6 +208,8 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     },
     // Every frame of the tab hears a command; only the one that owns the socket acts on it.
     fault: (msg) => ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id), msg.check === true),
+    // The conversation for a socket URL a mock glob matched (mock-serve.ts).
+    mock: (msg) => mocks.answer(msg.url, msg.mock),
   };
   port.onmessage = (ev: MessageEvent) => {
     const msg: unknown = apply(n.messageData, ev, NO_ARGS);
@@ -218,4 +229,4 @@ type Inbound = PanelToPage & RelayToPage;
 type PageHandlers = { [K in keyof Inbound]: (msg: Inbound[K] & { type: K }) => void };
 
 /** The command types the page world handles (the conventions test checks them against the protocol). */
-export const pageHandlersForTest: readonly (keyof Inbound)[] = ["snapshot-request", "fault", "listening", "check", "config", "rule", "pause"];
+export const pageHandlersForTest: readonly (keyof Inbound)[] = ["snapshot-request", "fault", "listening", "check", "config", "rule", "pause", "mock"];
