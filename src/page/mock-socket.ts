@@ -118,13 +118,14 @@ export class MockSocket implements HookedSocket {
     const n = this.n;
     let data: string | ArrayBuffer | Blob = frame.data;
     if (frame.opcode === "binary") {
+      let bytes: ArrayBuffer;
       try {
-        data = decode(frame.data, "base64", n);
+        bytes = decode(frame.data, "base64", n) as ArrayBuffer;
       } catch {
         // Not base64 after all: the frame cannot be what was recorded, so it is not made up.
         return;
       }
-      if (apply(n.binaryType, this.ws, NO_ARGS) === "blob") data = new n.Blob([new Uint8Array(data)]);
+      data = apply(n.binaryType, this.ws, NO_ARGS) === "blob" ? new n.Blob([new Uint8Array(bytes)]) : bytes;
     }
     this.recordFrame(false, data, FROM_MOCK);
     this.dispatch(new n.MessageEvent("message", { data, origin: this.origin }));

@@ -71,7 +71,8 @@ export function mocksFromHar(harText: string): RecordedConversation[] {
   for (const entry of entries.slice(0, MAX_ENTRIES)) {
     if (!isRecord(entry) || !Array.isArray(entry._webSocketMessages)) continue;
     if (entry._resourceType !== undefined && entry._resourceType !== "websocket") continue;
-    const url = isRecord(entry.request) && typeof entry.request.url === "string" ? entry.request.url : "";
+    // The handshake's request: some tools write it with its HTTP scheme.
+    const url = isRecord(entry.request) && typeof entry.request.url === "string" ? entry.request.url.replace(/^http(s?):/i, "ws$1:") : "";
     const opened = openOf(entry);
     const frames: RecordedFrame[] = [];
     for (const m of entry._webSocketMessages) {

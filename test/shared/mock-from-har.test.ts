@@ -43,9 +43,10 @@ describe("mocksFromHar, Chrome's HAR", () => {
     expect(() => mocksFromHar('{"log":{}}')).toThrow("no log.entries");
   });
 
-  it("skips messages that are not messages (bad type, time, base64) and falls back to no subprotocol", () => {
+  it("skips messages that are not messages (bad type, time, base64), falls back to no subprotocol, reads an HTTP scheme as WebSocket's", () => {
     const doc = JSON.parse(chromeHar) as { log: { entries: Record<string, unknown>[] } };
     const entry = doc.log.entries[1]!;
+    (entry.request as { url: string }).url = "https://h/x";
     (entry.response as { headers: unknown[] }).headers = [];
     entry._webSocketMessages = [
       { type: "receive", time: 1768471200.5, opcode: 1, data: "ok" },
@@ -55,7 +56,7 @@ describe("mocksFromHar, Chrome's HAR", () => {
       null,
     ];
     const [c] = mocksFromHar(JSON.stringify(doc));
-    expect(c!.protocol).toBe("");
+    expect([c!.url, c!.protocol]).toEqual(["wss://h/x", ""]);
     expect(c!.frames).toEqual([{ dir: "in", t: 500, opcode: "text", data: "ok" }]);
   });
 });
