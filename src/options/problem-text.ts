@@ -41,6 +41,23 @@ export const PROBLEM_KEYS: Record<ProblemCode, MessageKey> = {
   gotLongString: "settingsGotLongString",
   gotArray: "settingsGotArray",
   gotObject: "settingsGotObject",
+  requiredForAction: "settingsRequiredForAction",
+  respondNeedsOut: "settingsRespondNeedsOut",
+  equalsNeedsPath: "settingsEqualsNeedsPath",
+  binaryAndText: "settingsBinaryAndText",
+  expectedHex: "settingsExpectedHex",
+  expectedJsonValue: "settingsExpectedJsonValue",
+  templateBadPath: "settingsTemplateBadPath",
+  regexTooLong: "settingsRegexTooLong",
+  regexInvalid: "settingsRegexInvalid",
+  regexNested: "settingsRegexNested",
+  regexAlternatives: "settingsRegexAlternatives",
+  regexAdjacent: "settingsRegexAdjacent",
+  regexBackreference: "settingsRegexBackreference",
+  tooManyEntries: "settingsTooManyEntries",
+  mockTooLarge: "settingsMockTooLarge",
+  expectedBase64: "settingsExpectedBase64",
+  mockDropped: "settingsMockDropped",
 };
 
 export type PathStyle = "form" | "json";
@@ -57,18 +74,28 @@ export interface ShownProblem {
 export const problemWhat = (p: SettingsProblem, translate: Translate = t): string =>
   renderPhrase(p.message, (code, subs) => translate(PROBLEM_KEYS[code], subs));
 
-/** "Rule 1 › heartbeat › intervalMs"; an index into a list (a close code) counts from 1 too. */
+/** The lists whose items the form numbers as rules: "Rule 1", "Frame rule 1". */
+const RULE_LISTS: Record<string, { form: MessageKey; json: MessageKey }> = {
+  rules: { form: "optionsPathRule", json: "optionsPathJsonRule" },
+  frameRules: { form: "optionsPathFrameRule", json: "optionsPathJsonFrameRule" },
+};
+
+const ruleListOf = (path: SettingsProblem["path"]) =>
+  typeof path[0] === "string" && Object.prototype.hasOwnProperty.call(RULE_LISTS, path[0]) ? RULE_LISTS[path[0]]! : null;
+
+/** "Rule 1 › heartbeat › intervalMs", "Frame rule 3 › when › regex"; an index into a list (a close code) counts from 1 too. */
 export function formWhere(path: SettingsProblem["path"], translate: Translate = t): string {
   if (path.length === 0) return translate("optionsPathRoot");
+  const list = ruleListOf(path);
   return path
     .map((key, i) =>
       typeof key === "string"
         ? key
-        : i === 1 && path[0] === "rules"
-          ? translate("optionsPathRule", [String(key + 1)])
+        : i === 1 && list
+          ? translate(list.form, [String(key + 1)])
           : translate("optionsPathItem", [String(key + 1)]),
     )
-    .filter((part, i) => !(i === 0 && path[0] === "rules" && path.length > 1))
+    .filter((part, i) => !(i === 0 && list && path.length > 1))
     .join(" › ");
 }
 
@@ -76,7 +103,8 @@ export function formWhere(path: SettingsProblem["path"], translate: Translate = 
 export function jsonWhere(path: SettingsProblem["path"], translate: Translate = t): string {
   if (path.length === 0) return translate("optionsPathRoot");
   const json = problemPath(path);
-  return path[0] === "rules" && typeof path[1] === "number" ? translate("optionsPathJsonRule", [json, String(path[1] + 1)]) : json;
+  const list = ruleListOf(path);
+  return list && typeof path[1] === "number" ? translate(list.json, [json, String(path[1] + 1)]) : json;
 }
 
 export function showProblem(p: SettingsProblem, style: PathStyle, translate: Translate = t): ShownProblem {

@@ -7,6 +7,36 @@
  * `resolveRule` fills in the defaults.
  */
 
+import { globError, globProblem, matchGlob, GLOB_LIMITS } from "./glob";
+import {
+  bool,
+  describe,
+  isRecord,
+  num,
+  oneOf,
+  phrase,
+  text,
+  utf8Length,
+  type Check,
+  type SettingsProblem,
+  problemText,
+} from "./settings-problems";
+import { validateFrameRules } from "./frame-rules-validate";
+import type { ActiveFrameRule, FrameRule } from "./frame-rule-types";
+
+export { globError, globProblem, globToRegExp, matchGlob } from "./glob";
+export {
+  PROBLEM_TEXT,
+  phraseText,
+  problemPath,
+  problemText,
+  renderPhrase,
+  utf8Length,
+  type Phrase,
+  type ProblemCode,
+  type SettingsProblem,
+} from "./settings-problems";
+
 export type Strategy = "auto" | "transparent" | "surface";
 
 export interface ReconnectSettings {
@@ -97,6 +127,8 @@ export interface Rule {
 export interface Settings {
   enabled: boolean;
   rules: Rule[];
+  /** Frame rules (frame-rule-types.ts): applied to any socket whose URL matches, protected or not. */
+  frameRules: FrameRule[];
   record: RecordSettings;
 }
 
@@ -142,6 +174,7 @@ export const SETTINGS_KEY = "settings";
 export const DEFAULTS: Readonly<Settings> = {
   enabled: true,
   rules: [],
+  frameRules: [],
   record: { maxFramesPerSocket: 10000, maxPreviewBytes: 65536 },
 };
 
@@ -154,77 +187,13 @@ export const LIMITS = {
   maxMessages: 1_000_000,
   maxBytes: 1 << 30,
   maxTextBytes: 64 * 1024,
-  maxGlobLength: 2048,
-  maxGlobStars: 32,
+  ...GLOB_LIMITS,
   maxRules: 1000,
   maxStopCodes: 4000,
   maxPathLength: 256,
   maxFramesPerSocket: 1_000_000,
   maxPreviewBytes: 16 * 1024 * 1024,
 } as const;
-
-// ---------------------------------------------------------------------------------------------------
-// Globs
-
-/**
- * `*` matches any run of characters (including none and including `/`); everything else is literal;
- * the whole URL must match. Throws on a glob that is not a usable rule pattern (see `globError`).
- */
-export function globToRegExp(glob: string): RegExp {
-  const err = globError(glob);
-  if (err) throw new Error(err);
-  const body = glob
-    .replace(/\*+/g, "*")
-    .split("*")
-    .map((part) => part.replace(/[\\^$.|?*+()[\]{}/-]/g, "\\$&"))
-    .join("[\\s\\S]*");
-  return new RegExp(`^${body}$`);
-}
-
-/** Why `glob` cannot be a rule's `match`, as a phrase the options page translates; null when it can. */
-export function globProblem(glob: unknown): Phrase | null {
-  if (typeof glob !== "string") return phrase("expectedGlob", describe(glob));
-  if (glob.length === 0) return phrase("emptyGlob");
-  if (glob.length > LIMITS.maxGlobLength) return phrase("globTooLong", String(LIMITS.maxGlobLength));
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(glob)) return phrase("globWhitespace");
-  const stars = glob.replace(/\*+/g, "*").split("*").length - 1;
-  if (stars > LIMITS.maxGlobStars) return phrase("globTooManyStars", String(LIMITS.maxGlobStars));
-  return null;
-}
-
-/** Why `glob` cannot be a rule's `match` (in English), or null when it can. */
-export function globError(glob: unknown): string | null {
-  const problem = globProblem(glob);
-  return problem && phraseText(problem);
-}
-
-/**
- * Linear-time glob match (greedy with one backtrack point), used by `findRule` so that a page's long
- * URL cannot make a many-star pattern backtrack for seconds. Agrees with `globToRegExp`.
- */
-export function matchGlob(glob: string, text: string): boolean {
-  let g = 0;
-  let t = 0;
-  let starG = -1;
-  let starT = 0;
-  while (t < text.length) {
-    if (g < glob.length && glob[g] === "*") {
-      starG = g++;
-      starT = t;
-    } else if (g < glob.length && glob[g] === text[t]) {
-      g++;
-      t++;
-    } else if (starG >= 0) {
-      g = starG + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.length && glob[g] === "*") g++;
-  return g === glob.length;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Rules
@@ -258,6 +227,20 @@ export function findRule(settings: Settings, url: string): ResolvedRule | null {
   return null;
 }
 
+/**
+ * The frame rules a socket of `url` is subject to: enabled ones whose `match` fits, in settings order,
+ * each with its index in `frameRules` (what a record's `rule` names). Empty for most sockets, which
+ * then pay nothing for frame rules.
+ */
+export function findFrameRules(settings: Settings, url: string): ActiveFrameRule[] {
+  const out: ActiveFrameRule[] = [];
+  (settings.frameRules ?? []).forEach((rule, index) => {
+    if (rule.enabled === false || globError(rule.match) !== null) return;
+    if (matchGlob(rule.match.replace(/\*+/g, "*"), url)) out.push({ ...rule, index });
+  });
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Validation
 
@@ -268,167 +251,8 @@ export function isJsonPath(x: unknown): x is string {
   return typeof x === "string" && x.length <= LIMITS.maxPathLength && JSON_PATH.test(x);
 }
 
-/**
- * The validator's words. Each message is a `code` with substitutions, so the options page can show it
- * in the user's language (the locale files hold `settings<Code>` with the same text for English, a
- * test keeps them equal); the page world and the background only ever need the English form, which
- * is made here without the locale files (they would bloat the page-world script).
- * Templates follow `i18n.getMessage`: `$1`.. are substitutions, `$$` is a dollar.
- */
-export const PROBLEM_TEXT = {
-  expectedBool: "expected true or false, got $1",
-  expectedNonNegativeNumber: "expected a non-negative number, got $1",
-  expectedNonNegativeInteger: "expected a non-negative integer, got $1",
-  expectedMilliseconds: "expected a number of milliseconds, got $1",
-  expectedNumber: "expected a number, got $1",
-  expectedNullOrNonNegativeInteger: "expected null or a non-negative integer, got $1",
-  atLeast: "must be at least $1, got $2",
-  atMost: "must be at most $1, got $2",
-  expectedString: "expected a string, got $1",
-  expectedStringOrNull: "expected a string or null, got $1",
-  longerThanBytesSize: "longer than $1 bytes ($2)",
-  longerThanBytes: "longer than $1 bytes",
-  expectedOneOf: "expected one of $1, got $2",
-  expectedJsonPath: 'expected a JSON path like "$$.a.b" or "$$.items[0]", got $1',
-  expectedCloseCodes: "expected an array of close codes, got $1",
-  tooManyCodes: "more than $1 codes",
-  expectedCloseCode: "expected a close code (an integer 1000-4999), got $1",
-  expectedPrimitive: "expected a string, number, boolean or null, got $1",
-  expectedQueryParam: "expected null or a query parameter name (1-64 of A-Z a-z 0-9 _ . ~ -), got $1",
-  expectedObject: "expected an object, got $1",
-  expectedArray: "expected an array, got $1",
-  unknownKey: "unknown key",
-  missing: "missing",
-  expectedGlob: "expected a glob string, got $1",
-  emptyGlob: "expected a non-empty glob",
-  globTooLong: "glob longer than $1 characters",
-  globWhitespace: "glob contains whitespace or control characters",
-  globTooManyStars: "glob has more than $1 wildcards",
-  tooManyRules: "more than $1 rules; the rest are ignored",
-  ruleDropped: "$1; rule dropped",
-  gotLongString: "a string of $1 characters",
-  gotArray: "an array",
-  gotObject: "an object",
-} as const;
-
-export type ProblemCode = keyof typeof PROBLEM_TEXT;
-
-/** A message with its substitutions; a substitution may itself be a phrase ("got an array"). */
-export interface Phrase {
-  code: ProblemCode;
-  subs: (string | Phrase)[];
-}
-
-/** One thing wrong with the settings: where (`["rules", 0, "heartbeat", "intervalMs"]`, `[]` for the root) and what. */
-export interface SettingsProblem {
-  path: (string | number)[];
-  message: Phrase;
-}
-
-const phrase = (code: ProblemCode, ...subs: (string | Phrase)[]): Phrase => ({ code, subs });
-
-/** A phrase in any language: `lookup` gives the template of a code (English: `PROBLEM_TEXT`). */
-export function renderPhrase(p: Phrase, lookup: (code: ProblemCode, subs: string[]) => string): string {
-  return lookup(
-    p.code,
-    p.subs.map((s) => (typeof s === "string" ? s : renderPhrase(s, lookup))),
-  );
-}
-
-const english = (code: ProblemCode, subs: string[]): string =>
-  PROBLEM_TEXT[code].replace(/\$(\$|\d)/g, (_, n: string) => (n === "$" ? "$" : (subs[Number(n) - 1] ?? "")));
-
-export const phraseText = (p: Phrase): string => renderPhrase(p, english);
-
-/** `rules[0].reconnect.stopOnCodes[1]`; `(root)` for the settings object itself. */
-export function problemPath(path: readonly (string | number)[]): string {
-  let out = "";
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? key : `.${key}`;
-  return out === "" ? "(root)" : out;
-}
-
-/** `path: message`, in English: what the validator's `errors` hold. */
-export const problemText = (p: SettingsProblem): string => `${problemPath(p.path)}: ${phraseText(p.message)}`;
-
-function describe(x: unknown): string | Phrase {
-  if (x === undefined) return "undefined";
-  if (typeof x === "number" || typeof x === "boolean" || x === null) return String(x);
-  if (typeof x === "string") {
-    return x.length > 40 ? phrase("gotLongString", String(x.length)) : JSON.stringify(x);
-  }
-  if (Array.isArray(x)) return phrase("gotArray");
-  if (typeof x === "object") return phrase("gotObject");
-  return typeof x;
-}
-
-// Any UTF-16 code unit above 0x7f. Written as a range, not as `[^\x00-\x7f]`: V8 scans a 1 KiB ASCII
-// string for this one about 15 x faster (0.07 against 1.1 µs in Chromium 156).
-const NON_ASCII = /[\x80-\uffff]/;
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
-/** Bytes of `s` in UTF-8, without encoding it (the recorder measures text frames with this). */
-export function utf8Length(s: string): number {
-  // Most frames are ASCII: a native scan, then the length is the answer.
-  if (!NON_ASCII.test(s)) return s.length;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3; // lone surrogate: sent as U+FFFD
-    } else n += 3;
-  }
-  return n;
-}
-
-/** A field check: what is wrong (without the path; `at` extends it into an array), or null. */
-type Check = (x: unknown) => (Phrase & { at?: number }) | null;
-
-const bool: Check = (x) => (typeof x === "boolean" ? null : phrase("expectedBool", describe(x)));
-
-type Expected = "expectedNonNegativeNumber" | "expectedNonNegativeInteger" | "expectedMilliseconds" | "expectedNumber" | "expectedNullOrNonNegativeInteger";
-
-/* @__NO_SIDE_EFFECTS__ */
-function num(min: number, max: number, opts: { integer?: boolean; what?: Expected } = {}): Check {
-  const what = opts.what ?? (opts.integer ? "expectedNonNegativeInteger" : "expectedNonNegativeNumber");
-  return (x) => {
-    if (typeof x !== "number" || !Number.isFinite(x)) return phrase(what, describe(x));
-    if (opts.integer && !Number.isInteger(x)) return phrase(what, describe(x));
-    if (x < min) return min === 0 ? phrase(what, String(x)) : phrase("atLeast", String(min), String(x));
-    if (x > max) return phrase("atMost", String(max), String(x));
-    return null;
-  };
-}
-
 const delayMs = num(0, LIMITS.maxDelayMs);
 const intervalMs = num(LIMITS.minIntervalMs, LIMITS.maxDelayMs, { what: "expectedMilliseconds" });
-
-/* @__NO_SIDE_EFFECTS__ */
-function text(maxBytes: number, allowNull: boolean): Check {
-  return (x) => {
-    if (x === null && allowNull) return null;
-    if (typeof x !== "string") return phrase(allowNull ? "expectedStringOrNull" : "expectedString", describe(x));
-    const size = utf8Length(x);
-    if (size > maxBytes) return phrase("longerThanBytesSize", String(maxBytes), String(size));
-    return null;
-  };
-}
-
-/* @__NO_SIDE_EFFECTS__ */
-function oneOf(values: readonly string[]): Check {
-  return (x) =>
-    typeof x === "string" && values.includes(x)
-      ? null
-      : phrase("expectedOneOf", values.map((v) => JSON.stringify(v)).join(", "), describe(x));
-}
 
 const jsonPath: Check = (x) => (isJsonPath(x) ? null : phrase("expectedJsonPath", describe(x)));
 
@@ -581,6 +405,7 @@ export function validateSettings(input: unknown): { settings: Settings; errors: 
   const settings: Settings = {
     enabled: DEFAULTS.enabled,
     rules: [],
+    frameRules: [],
     record: { ...DEFAULTS.record },
   };
   const done = () => ({ settings, problems, get errors() { return problems.map(problemText); } });
@@ -610,6 +435,12 @@ export function validateSettings(input: unknown): { settings: Settings; errors: 
           const rule = validateRule(r, ["rules", i], problems);
           if (rule) settings.rules.push(rule);
         });
+        break;
+      }
+      case "frameRules": {
+        const frame = validateFrameRules(value, ["frameRules"]);
+        settings.frameRules = frame.rules;
+        problems.push(...frame.problems);
         break;
       }
       case "record":

@@ -17,14 +17,14 @@ const rule0 = (section: Record<string, unknown>) => ({ rules: [{ match: "wss://*
 describe("validateSettings", () => {
   it("gives the defaults for nothing stored, and accepts the documented example unchanged", () => {
     expect(validateSettings(undefined)).toEqual({ settings: DEFAULTS, errors: [], problems: [] });
-    const example = { enabled: true, rules: [{ match: "wss://*.example.com/*", ...RULE_DEFAULTS }], record: DEFAULTS.record };
+    const example = { enabled: true, rules: [{ match: "wss://*.example.com/*", ...RULE_DEFAULTS }], frameRules: [], record: DEFAULTS.record };
     const { settings, errors } = validateSettings(JSON.parse(JSON.stringify(example)));
     expect(errors).toEqual([]);
     expect(settings).toEqual(example);
   });
 
   it("has the defaults DESIGN.md shows", () => {
-    expect(DEFAULTS).toEqual({ enabled: true, rules: [], record: { maxFramesPerSocket: 10000, maxPreviewBytes: 65536 } });
+    expect(DEFAULTS).toEqual({ enabled: true, rules: [], frameRules: [], record: { maxFramesPerSocket: 10000, maxPreviewBytes: 65536 } });
     expect(RULE_DEFAULTS.reconnect).toEqual({
       enabled: true, minDelayMs: 500, maxDelayMs: 30000, factor: 2, maxAttempts: null, stableAfterMs: 5000,
       retryInitialConnect: true, initialMaxAttempts: 10, strategy: "auto", stopOnCodes: [1000, 1002, 1003, 1007, 1008, 1009, 1010],

@@ -69,7 +69,7 @@ describe("protectOrigin", () => {
   });
 
   it("keeps enabled and record as they are", () => {
-    const before: Settings = { enabled: false, rules: [], record: { maxFramesPerSocket: 5, maxPreviewBytes: 6 } };
+    const before: Settings = { enabled: false, rules: [], frameRules: [], record: { maxFramesPerSocket: 5, maxPreviewBytes: 6 } };
     const after = protectOrigin(before, "ws://h:1/");
     expect(after.enabled).toBe(false);
     expect(after.record).toEqual(before.record);
