@@ -36,7 +36,8 @@ export class Mocks {
 
   /** The globs in force (none while Lifeguard is off); a change makes every kept answer stale. */
   configure(globs: readonly string[]): void {
-    this.globs = globs.filter((g) => typeof g === "string" && g.length > 0);
+    // Runs of stars collapsed, as rules' globs are matched (settings.ts).
+    this.globs = globs.filter((g) => typeof g === "string" && g.length > 0).map((g) => g.replace(/\*+/g, "*"));
     this.answers.clear();
   }
 

@@ -89,3 +89,27 @@ export class InvalidScenarioError extends LifeguardError {
     super(`This scenario cannot run: ${problems.join("; ")}. See docs/resilience-report.md for a scenario's shape, or leave it out for the default.`);
   }
 }
+
+/** A mock that cannot be served: the recording is no HAR, or the spec is not one the extension would take. */
+export class InvalidMockError extends LifeguardError {
+  override name = "InvalidMockError";
+  constructor(readonly problems: readonly string[]) {
+    super(`This mock cannot be served: ${problems.join("; ")}. Pass a HAR file's text (saved from the Network panel, or exported by Lifeguard) or a MockSpec; see docs/testing-api.md "Mock a server".`);
+  }
+}
+
+/** The HAR has no WebSocket to replay, or none whose URL fits `socketUrl`. */
+export class NoWebSocketInHarError extends LifeguardError {
+  override name = "NoWebSocketInHarError";
+  constructor(
+    readonly socketUrl: string | undefined,
+    /** URLs of the HAR's WebSocket entries. */
+    readonly urls: readonly string[],
+  ) {
+    super(
+      urls.length === 0
+        ? "This HAR has no WebSocket entry (no _webSocketMessages). Save it from the Network panel with the socket's row present (Chrome: Save all as HAR with content), or export it from Lifeguard's panel."
+        : `No WebSocket of this HAR matches ${JSON.stringify(socketUrl)}. Its WebSockets: ${urls.slice(0, 10).join(", ")}${urls.length > 10 ? ", ..." : ""}.`,
+    );
+  }
+}

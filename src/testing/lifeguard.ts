@@ -11,12 +11,16 @@ import { FaultNotAppliedError, InvalidSettingsError, LifeguardNotLoadedError, No
 import { describeSockets, faultVerdict, framesOf, recoveredSince, socketView, socketsOf, usableSockets, type FrameView, type SocketView } from "./records";
 import type { ResilienceReport, Scenario } from "../shared/resilience/types";
 import { runResilienceCheck } from "./resilience-check";
+import { mockSpecFor, withMock, withoutMock, type MockOptions } from "./mocks";
+import type { MockSpec } from "../shared/frame-rule-types";
 import { urlMatches } from "./url-glob";
 import {
   detachInWorker,
+  readMocksInWorker,
   readSettingsInWorker,
   requestInWorker,
   takeInWorker,
+  writeMocksInWorker,
   writeSettingsInWorker,
   type RequestResult,
 } from "./worker-calls";
@@ -67,6 +71,17 @@ export interface Lifeguard<P> {
    * before anything runs, or PageClosedError when the page goes away (the faults it started end).
    */
   resilienceCheck(page: P, scenario?: Scenario): Promise<ResilienceReport>;
+  /**
+   * Serves sockets whose URL fits `glob` with no server, from a recording: a HAR file's text (Chrome's
+   * or Lifeguard's export: its WebSocket's conversation, see `socketUrl`) or a MockSpec. A socket the
+   * page creates afterwards opens with the recorded subprotocol, and the recorded server frames answer
+   * the page's frames (`replay`), with the recorded gaps or at once (`timing`). Replaces a mock for the
+   * same glob; the newest mock is consulted first. Resolves with the spec in force once it is stored;
+   * rejects with InvalidMockError or NoWebSocketInHarError.
+   */
+  mock(glob: string, recording: string | MockSpec, opts?: MockOptions): Promise<MockSpec>;
+  /** Ends the mock for `glob` (none given: every mock): sockets created afterwards go to the network again. */
+  unmock(glob?: string): Promise<void>;
   /** Stops listening to the tabs (faults in force stay until they end); attachLifeguard can attach again. */
   detach(): Promise<void>;
 }
@@ -210,6 +225,16 @@ export function createLifeguard<P extends object>(driver: LifeguardDriver<P>): L
         const open = sockets.filter((s) => s.state === "open" && urlMatches(url, s.info.url));
         return open.length ? socketView(open.at(-1)!) : undefined;
       });
+    },
+    async mock(glob, recording, opts = {}) {
+      const spec = mockSpecFor(glob, recording, opts);
+      const list = await driver.evaluate(readMocksInWorker, undefined);
+      await driver.evaluate(writeMocksInWorker, withMock(Array.isArray(list) ? list : [], spec));
+      return spec;
+    },
+    async unmock(glob) {
+      const list = await driver.evaluate(readMocksInWorker, undefined);
+      await driver.evaluate(writeMocksInWorker, withoutMock(Array.isArray(list) ? list : [], glob));
     },
     resilienceCheck(page, scenario) {
       lastFaultAt.set(page, Date.now());

@@ -43,6 +43,15 @@ export async function writeSettingsInWorker(settings: unknown): Promise<void> {
   await chrome.storage.local.set({ settings });
 }
 
+/** The mocks in force: storage.local `mocks` (MOCKS_KEY in src/shared/frame-rule-types.ts), as stored. */
+export async function readMocksInWorker(): Promise<unknown> {
+  return ((await chrome.storage.local.get("mocks")) as { mocks?: unknown }).mocks ?? [];
+}
+
+export async function writeMocksInWorker(mocks: unknown): Promise<void> {
+  await chrome.storage.local.set({ mocks });
+}
+
 /** Closes the hook's connections: the tabs' page worlds stop posting, faults the user set stay. */
 export function detachInWorker(): void {
   (globalThis as { lifeguardTesting?: { closeAll(): void } }).lifeguardTesting?.closeAll();
