@@ -2,6 +2,8 @@ import type Browser from "webextension-polyfill";
 import { acceptPort } from "../shared/page-channel";
 import { CONTENT_PORT, isPresenceQuery, type PresenceAnswer } from "../shared/protocol";
 import { SETTINGS_KEY, validateSettings } from "../shared/settings";
+import { MOCKS_KEY } from "../shared/frame-rule-types";
+import { validateMocks } from "../shared/mock-validate";
 import { startRelay, type Relay } from "./relay";
 
 /**
@@ -25,6 +27,13 @@ const relayNow = (): Relay =>
       onChange: (listener) =>
         api.storage.onChanged.addListener((changes, area) => {
           if (area === "local" && SETTINGS_KEY in changes) listener(validateSettings(changes[SETTINGS_KEY]!.newValue).settings);
+        }),
+    },
+    mocks: {
+      get: async () => validateMocks((await api.storage.local.get(MOCKS_KEY))[MOCKS_KEY]).mocks,
+      onChange: (listener) =>
+        api.storage.onChanged.addListener((changes, area) => {
+          if (area === "local" && MOCKS_KEY in changes) listener(validateMocks(changes[MOCKS_KEY]!.newValue).mocks);
         }),
     },
   }));

@@ -9,8 +9,9 @@
  *   sockets and small enough to parse in a few ms (`LIMITS`); live batches within the frame's budget,
  *   snapshots only in answer to a request (src/shared/budget.ts). What is dropped is counted and the
  *   panel told (`over-budget`), at most once a second.
- * - Settings: it keeps them. The page world gets `config` (on/off, recorder bounds) and, for each socket
- *   URL it asks about, the one rule that matches: it never holds the rules of other sites.
+ * - Settings: it keeps them. The page world gets `config` (on/off, recorder bounds, the globs of the
+ *   mocks in force) and, for each socket URL it asks about, the one rule and the frame rules that
+ *   match, and the mock that serves it: it never holds the rules or recordings of other sites.
  *
  * It connects to the background only once it has something to carry: the page world's port, or a
  * refused hand-over to report while Lifeguard is enabled. When the background dies (MV3 service
@@ -35,7 +36,8 @@ import {
   type RelayToPanel,
   type StreamId,
 } from "../shared/protocol";
-import { findRule, type Settings } from "../shared/settings";
+import { findFrameRules, findRule, matchGlob, type Settings } from "../shared/settings";
+import type { MockSpec } from "../shared/frame-rule-types";
 import type { Transport } from "../shared/transport";
 import { messagePortTransport, runtimePortTransport, type PortLike, type RuntimePortOptions } from "../shared/transports";
 
@@ -44,6 +46,8 @@ export interface RelayOptions {
   connect: () => PortLike;
   /** The validated settings (`storage.local`) and their changes. */
   settings?: { get(): Promise<Settings>; onChange(listener: (settings: Settings) => void): void };
+  /** The validated mocks (`storage.local` `mocks`) and their changes. */
+  mocks?: { get(): Promise<MockSpec[]>; onChange(listener: (mocks: MockSpec[]) => void): void };
   /** The frame's URL, for the panel's notices. */
   frameUrl?: () => string;
   /** Clock for the budget (tests drive it). */
@@ -70,8 +74,14 @@ export const PACE = { charsPerSecond: 32 << 20, burstChars: 4 << 20 };
 
 /** Notices of one kind go at most this often; the counts are running totals, so none is lost. */
 const NOTICE_EVERY_MS = 1000;
-/** Rule questions a page world may ask: one per socket URL it opens, and again after a settings change. */
+/**
+ * Rule and mock questions a page world may ask (one bucket for both): one per socket URL it opens, and
+ * again after a settings change.
+ */
 const RULE_QUERIES = { perSecond: 200, burst: 2_000 };
+
+/** Whether `mock` serves sockets of `url`: its glob fits, as a rule's does (runs of stars collapsed). */
+const serves = (mock: MockSpec, url: string): boolean => matchGlob(mock.match.replace(/\*+/g, "*"), url);
 
 export function startRelay(options: RelayOptions): Relay {
   const now = options.now ?? (() => Date.now());
@@ -85,6 +95,7 @@ export function startRelay(options: RelayOptions): Relay {
   let refusals = 0;
   let lastRefusal: Refusal = "late";
   let settings: Settings | null = null;
+  let mocks: MockSpec[] = [];
   // Read on first need (a pairing, a refusal), not in every frame the relay merely starts in.
   let loading: Promise<Settings | null> | null = null;
   const loaded = (): Promise<Settings | null> =>
@@ -94,6 +105,16 @@ export function startRelay(options: RelayOptions): Relay {
           () => null,
         )
       : Promise.resolve(null));
+  // Read once paired only: a frame with no page world has no socket to serve.
+  let loadingMocks: Promise<MockSpec[]> | null = null;
+  let mocksChanged = false;
+  const loadedMocks = (): Promise<MockSpec[]> =>
+    (loadingMocks ??= options.mocks
+      ? options.mocks.get().then(
+          (m) => (mocksChanged ? mocks : (mocks = m)),
+          () => mocks,
+        )
+      : Promise.resolve(mocks));
 
   // --- To the panel -------------------------------------------------------------------------------
 
@@ -192,20 +213,38 @@ export function startRelay(options: RelayOptions): Relay {
   const toPage = <K extends keyof (PanelToPage & RelayToPage)>(type: K, payload: (PanelToPage & RelayToPage)[K]): void => {
     page?.post(envelope<PanelToPage & RelayToPage, K>("lifeguard-relay", type, payload));
   };
-  const pushConfig = (s: Settings): void => toPage("config", { enabled: s.enabled, record: s.record });
+  // Off, Lifeguard serves no mock: no glob goes to any page.
+  const pushConfig = (s: Settings): void =>
+    toPage("config", { enabled: s.enabled, record: s.record, mocks: s.enabled ? mocks.map((m) => m.match) : [] });
   let queryTokens = RULE_QUERIES.burst;
   let queryAt = now();
-  const answerRule = (url: string): void => {
+  /** Whether a question may be answered now; past the rate, it is counted as dropped and the panel told. */
+  const admitQuery = (url: string): boolean => {
     const t = now();
     queryTokens = Math.min(RULE_QUERIES.burst, queryTokens + ((t - queryAt) / 1000) * RULE_QUERIES.perSecond);
     queryAt = t;
     if (queryTokens < 1) {
       budget.reject({ events: 0, chars: url.length, sockets: 0 });
-      return report("over-budget");
+      report("over-budget");
+      return false;
     }
     queryTokens -= 1;
-    // Off, Lifeguard protects nothing: no rule goes to any page.
-    void loaded().then(() => toPage("rule", { url, rule: settings?.enabled ? findRule(settings, url) : null }));
+    return true;
+  };
+  const answerRule = (url: string): void => {
+    if (!admitQuery(url)) return;
+    // Off, Lifeguard protects nothing and changes nothing: no rule goes to any page.
+    void loaded().then(() => {
+      const on = settings?.enabled === true;
+      toPage("rule", { url, rule: on ? findRule(settings!, url) : null, frameRules: on ? findFrameRules(settings!, url) : [] });
+    });
+  };
+  const answerMock = (url: string): void => {
+    if (!admitQuery(url)) return;
+    void Promise.all([loaded(), loadedMocks()]).then(() => {
+      const mock = settings?.enabled ? (mocks.find((m) => serves(m, url)) ?? null) : null;
+      toPage("mock", { url, mock });
+    });
   };
 
   /** A page message on its way to the panel: whole, of this page's stream, within the budget. */
@@ -236,15 +275,22 @@ export function startRelay(options: RelayOptions): Relay {
       page = toPageWorld;
       openExtension();
       toPageWorld.onMessage((message) => {
-        if (isPageToRelay(message) && message.source === "lifeguard-page") answerRule(message.url);
-        else forward(message);
+        if (isPageToRelay(message) && message.source === "lifeguard-page") {
+          if (message.type === "mock-query") answerMock(message.url);
+          else answerRule(message.url);
+        } else forward(message);
       });
       if (options.settings) {
         options.settings.onChange((s) => {
           settings = s;
           pushConfig(s);
         });
-        void loaded().then((s) => s && pushConfig(s));
+        options.mocks?.onChange((m) => {
+          mocksChanged = true;
+          mocks = m;
+          if (settings) pushConfig(settings);
+        });
+        void Promise.all([loaded(), loadedMocks()]).then(([s]) => s && pushConfig(s));
       }
     },
     refused(reason) {

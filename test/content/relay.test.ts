@@ -8,6 +8,7 @@ import { startRelay, type Relay } from "../../src/content/relay";
 import { CONTENT_PORT, PROTOCOL_VERSION, envelope, panelPortName, type PageToRelay } from "../../src/shared/protocol";
 import type { Refusal } from "../../src/shared/page-channel";
 import { DEFAULTS, type Settings } from "../../src/shared/settings";
+import type { FrameRule, MockSpec } from "../../src/shared/frame-rule-types";
 import type { PortLike } from "../../src/shared/transports";
 import { fakePortPair, type FakePort } from "../support/fake-ports";
 import { eventsMessage, snapshotMessage, snapshotRequest, socketSnapshot, stateEvent } from "../support/messages";
@@ -42,13 +43,15 @@ function fakeBackground() {
   return { state, connectContent, openPanel, kill };
 }
 
-function setup(offer = true, opts: { settings?: Settings; now?: () => number } = {}) {
+function setup(offer = true, opts: { settings?: Settings; now?: () => number; mocks?: MockSpec[] } = {}) {
   const bg = fakeBackground();
   const channel = new MessageChannel();
   const pageReceived: unknown[] = [];
   channel.port1.onmessage = (ev) => pageReceived.push(ev.data);
   let current = opts.settings;
   const changeListeners: ((s: Settings) => void)[] = [];
+  let currentMocks = opts.mocks ?? [];
+  const mockListeners: ((m: MockSpec[]) => void)[] = [];
   const relay: Relay = startRelay({
     connect: bg.connectContent,
     frameUrl: () => "https://app.test/",
@@ -56,6 +59,10 @@ function setup(offer = true, opts: { settings?: Settings; now?: () => number } =
     settings: current && {
       get: async () => current!,
       onChange: (l) => void changeListeners.push(l),
+    },
+    mocks: {
+      get: async () => currentMocks,
+      onChange: (l) => void mockListeners.push(l),
     },
     reconnectDelay: () => 5,
   });
@@ -69,8 +76,12 @@ function setup(offer = true, opts: { settings?: Settings; now?: () => number } =
     current = s;
     for (const l of changeListeners) l(s);
   };
+  const changeMocks = (m: MockSpec[]) => {
+    currentMocks = m;
+    for (const l of mockListeners) l(m);
+  };
   const received = (type: string) => pageReceived.filter((m) => (m as { type: string }).type === type);
-  return { bg, relay, pagePost, pageReceived, received, refuse: (r: Refusal) => relay.refused(r), changeSettings };
+  return { bg, relay, pagePost, pageReceived, received, refuse: (r: Refusal) => relay.refused(r), changeSettings, changeMocks };
 }
 
 const typeOf = (m: unknown) => (m as { type: string }).type;
@@ -289,5 +300,97 @@ describe("relay", () => {
     pagePost(envelope<PageToRelay, "rule-query">("lifeguard-page", "rule-query", { url: "wss://chat.example/room" }));
     await vi.waitFor(() => expect(received("rule")).toHaveLength(3));
     expect((received("rule")[2] as { rule: unknown }).rule).toBeNull();
+  });
+  it("answers a rule question with the frame rules whose glob fits that URL, in order, with their index; none while off", async () => {
+    const frameRules: FrameRule[] = [
+      { match: "wss://bank.example/*", direction: "both", action: "drop" },
+      { match: "wss://chat.example/*", direction: "in", action: "drop", when: { text: "typing" } },
+      { match: "wss://chat.example/*", direction: "out", action: "pause", enabled: false },
+      { match: "wss://*", direction: "out", action: "delay", delayMs: 100 },
+    ];
+    const settings: Settings = { ...DEFAULTS, frameRules };
+    const { pagePost, received, changeSettings } = setup(true, { settings });
+    const ask = (url: string) => pagePost(envelope<PageToRelay, "rule-query">("lifeguard-page", "rule-query", { url }));
+    ask("wss://chat.example/room");
+    ask("ws://plain.example/");
+    await vi.waitFor(() => expect(received("rule")).toHaveLength(2));
+    const [chat, plain] = received("rule") as { rule: unknown; frameRules: unknown[] }[];
+    expect(chat!.rule).toBeNull();
+    expect(chat!.frameRules).toEqual([
+      { ...frameRules[1], index: 1 },
+      { ...frameRules[3], index: 3 },
+    ]);
+    expect(plain!.frameRules).toEqual([]);
+    expect(JSON.stringify(received("rule"))).not.toContain("bank.example");
+
+    // A change reaches the page world as config; it asks again, and gets the rules as they are now.
+    changeSettings({ ...settings, frameRules: [frameRules[2]!, { ...frameRules[2]!, enabled: true }] });
+    await vi.waitFor(() => expect(received("config")).toHaveLength(2));
+    ask("wss://chat.example/room");
+    await vi.waitFor(() => expect(received("rule")).toHaveLength(3));
+    expect((received("rule")[2] as { frameRules: unknown[] }).frameRules).toEqual([{ ...frameRules[2], enabled: true, index: 1 }]);
+
+    changeSettings({ ...settings, enabled: false });
+    await vi.waitFor(() => expect(received("config")).toHaveLength(3));
+    ask("wss://chat.example/room");
+    await vi.waitFor(() => expect(received("rule")).toHaveLength(4));
+    expect((received("rule")[3] as { frameRules: unknown[] }).frameRules).toEqual([]);
+  });
+
+  const mock = (match: string, data = "hello"): MockSpec => ({
+    match,
+    protocol: "",
+    frames: [{ dir: "in", t: 0, opcode: "text", data }],
+    replay: { by: "order" },
+    timing: "fast",
+  });
+
+  it("sends the globs of the mocks in force with config, again when they change; none while off", async () => {
+    const { received, changeMocks, changeSettings } = setup(true, { settings: { ...DEFAULTS }, mocks: [mock("ws://127.0.0.1:*/feed")] });
+    await vi.waitFor(() => expect(received("config")).toHaveLength(1));
+    expect(received("config")[0]).toMatchObject({ enabled: true, mocks: ["ws://127.0.0.1:*/feed"] });
+    // The conversations themselves stay in the relay until asked for.
+    expect(JSON.stringify(received("config"))).not.toContain("hello");
+
+    changeMocks([mock("wss://a.test/*"), mock("wss://b.test/*")]);
+    await vi.waitFor(() => expect(received("config")).toHaveLength(2));
+    expect(received("config")[1]).toMatchObject({ mocks: ["wss://a.test/*", "wss://b.test/*"] });
+
+    changeSettings({ ...DEFAULTS, enabled: false });
+    await vi.waitFor(() => expect(received("config")).toHaveLength(3));
+    expect(received("config")[2]).toMatchObject({ enabled: false, mocks: [] });
+  });
+
+  it("answers a mock question with the first mock whose glob fits the URL, or null; null while off", async () => {
+    const mocks = [mock("wss://a.test/*", "first"), mock("wss://*", "second")];
+    const { pagePost, received, changeSettings } = setup(true, { settings: { ...DEFAULTS }, mocks });
+    const ask = (url: string) => pagePost(envelope<PageToRelay, "mock-query">("lifeguard-page", "mock-query", { url }));
+    ask("wss://a.test/live");
+    ask("wss://z.test/");
+    ask("ws://a.test/");
+    await vi.waitFor(() => expect(received("mock")).toHaveLength(3));
+    expect(received("mock")).toEqual([
+      expect.objectContaining({ url: "wss://a.test/live", mock: mocks[0], source: "lifeguard-relay" }),
+      expect.objectContaining({ url: "wss://z.test/", mock: mocks[1] }),
+      expect.objectContaining({ url: "ws://a.test/", mock: null }),
+    ]);
+    changeSettings({ ...DEFAULTS, enabled: false });
+    ask("wss://a.test/live");
+    await vi.waitFor(() => expect(received("mock")).toHaveLength(4));
+    expect((received("mock")[3] as { mock: unknown }).mock).toBeNull();
+  });
+
+  it("rate-limits rule and mock questions together, and tells the panel what it dropped", async () => {
+    const { bg, pagePost, received } = setup(true, { settings: { ...DEFAULTS }, mocks: [mock("wss://*")], now: () => 0 });
+    const panel = bg.openPanel();
+    await vi.waitFor(() => expect(received("config")).toHaveLength(1));
+    for (let i = 0; i < 1_500; i++) {
+      pagePost(envelope<PageToRelay, "rule-query">("lifeguard-page", "rule-query", { url: `wss://a.test/${i}` }));
+      pagePost(envelope<PageToRelay, "mock-query">("lifeguard-page", "mock-query", { url: `wss://a.test/${i}` }));
+    }
+    await vi.waitFor(() => expect(received("rule").length + received("mock").length).toBe(2_000));
+    await vi.waitFor(() =>
+      expect(panel.received).toContainEqual(expect.objectContaining({ type: "over-budget", dropped: expect.objectContaining({ messages: 1_000 }) })),
+    );
   });
 });
