@@ -141,7 +141,11 @@ export class Wire implements SocketLike {
       const now = this.n.now();
       const base = now + this.owner.latencyOut + delayMs;
       const due = Math.max(base, this.blackHoleUntil);
-      if (due > now || this.outbound.length > 0) {
+      // Lifeguard's own ping does not wait behind frames a rule holds (a breakpoint): its reply would
+      // come too late, and the engine would take a healthy connection for dead and drop what is paused.
+      // A black-hole or latency holds it as the network would.
+      const overtakes = from === "heartbeat" && this.blackHoleUntil === 0 && this.owner.latencyOut === 0;
+      if ((due > now || this.outbound.length > 0) && !overtakes) {
         fate = delayMs === 0 && now < this.blackHoleUntil ? "held" : "delayed";
         const discard = (): void => this.owner.recordFrame(true, data, from, "dropped", rule);
         this.outbound.push({ due, base, run: () => (this.nativeState === OPEN ? this.sendNow(data) : discard()), discard });
