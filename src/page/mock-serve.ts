@@ -5,6 +5,7 @@
  * `MockSocket` (mock-socket.ts) once its conversation arrives.
  */
 import { MOCK_LIMITS, type MockFrame, type MockSpec } from "../shared/frame-rule-types";
+import type { FaultCommand, FaultTarget } from "../shared/protocol";
 import { matchGlob } from "../shared/settings";
 import type { MockSocket } from "./mock-socket";
 import type { Natives } from "./natives";
@@ -16,12 +17,20 @@ import type { Natives } from "./natives";
  */
 export const MOCK_ANSWER_TIMEOUT_MS = 10_000;
 
+/** Why a fault does nothing to a mocked socket, in its record (the testing API reads `not ...` as a refusal). */
+export const MOCK_NOT_APPLIED = "not applied: the socket is served by a mock";
+
+/** Past this many mocked sockets known, those the page can no longer use are forgotten. */
+const PRUNE_ABOVE = 256;
+
 export class Mocks {
   private globs: string[] = [];
   /** Answers by URL: the conversation, or null (no mock serves it). */
   private readonly answers = new Map<string, MockSpec | null>();
   /** Sockets waiting for their URL's answer, and the timer that gives up on it. */
   private readonly waiting = new Map<string, { sockets: MockSocket[]; timer: unknown }>();
+  /** Mocked sockets by id, for the faults aimed at them. */
+  private readonly sockets = new Map<string, MockSocket>();
 
   constructor(
     private readonly n: Natives,
@@ -49,6 +58,8 @@ export class Mocks {
 
   /** A socket to serve: it opens when its URL's conversation is known (never in the task that made it). */
   serve(socket: MockSocket): MockSocket {
+    if (this.sockets.size > PRUNE_ABOVE) for (const [id, s] of this.sockets) if (!s.usable) this.sockets.delete(id);
+    this.sockets.set(socket.id, socket);
     const url = socket.url;
     if (this.answers.has(url)) {
       const spec = this.answers.get(url)!;
@@ -66,6 +77,12 @@ export class Mocks {
     return socket;
   }
 
+  /** The usable mocked sockets a fault target names. */
+  targets(target: FaultTarget): MockSocket[] {
+    const found = "tab" in target ? [...this.sockets.values()] : [this.sockets.get(target.socket)].filter((s): s is MockSocket => !!s);
+    return found.filter((s) => s.usable);
+  }
+
   /** The relay's answer for `url` (`keep`: remembered for later sockets; a timeout is not). */
   answer(url: string, raw: unknown, keep = true): void {
     const spec = asMockSpec(raw);
@@ -81,6 +98,29 @@ export class Mocks {
         // One socket's page handler cannot keep the others waiting.
       }
     }
+  }
+}
+
+/**
+ * A fault from the panel or a test has no wire to act on in a mocked socket (there is no connection to
+ * drop, hold or slow): each mocked socket it is aimed at, by id or as one of the tab's, gets a record
+ * that it was not applied, rather than silence. Ending a fault touches nothing and is not recorded.
+ */
+export function refuseFaults(mocks: Mocks, target: FaultTarget, fault: FaultCommand, record: (socket: string) => void): void {
+  if (ends(fault)) return;
+  for (const s of mocks.targets(target)) record(s.id);
+}
+
+function ends(fault: FaultCommand): boolean {
+  switch (fault.kind) {
+    case "blackhole":
+    case "offline":
+    case "refuse":
+      return fault.durationMs <= 0;
+    case "latency":
+      return fault.inMs <= 0 && fault.outMs <= 0;
+    default:
+      return false;
   }
 }
 

@@ -23,7 +23,7 @@ import { Faults, decode, unreachable } from "./faults";
 import { hookWindow, type HookHost } from "./hook";
 import { apply, NO_ARGS, captureNatives, captureNativesButWebSocket, type Natives } from "./natives";
 import { hookBehindMock, playwrightMock, type PlaywrightMock } from "./behind-mock";
-import { Mocks } from "./mock-serve";
+import { MOCK_NOT_APPLIED, Mocks, refuseFaults } from "./mock-serve";
 import { MockSocket } from "./mock-socket";
 import { PageErrorWatch } from "./page-errors";
 import { PageSocket, type SocketWorld } from "./page-socket";
@@ -207,7 +207,12 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       socket.answerPause(msg.id, msg.action, data);
     },
     // Every frame of the tab hears a command; only the one that owns the socket acts on it.
-    fault: (msg) => ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id), msg.check === true),
+    fault: (msg) => {
+      refuseFaults(mocks, msg.target, msg.fault, (socket) =>
+        recorder.record({ kind: "fault", t: n.now(), socket, fault: msg.fault.kind, active: false, detail: MOCK_NOT_APPLIED }),
+      );
+      ensure().faults.apply(msg.target, msg.fault, (id) => sockets.get(id), msg.check === true);
+    },
     // The conversation for a socket URL a mock glob matched (mock-serve.ts).
     mock: (msg) => mocks.answer(msg.url, msg.mock),
   };

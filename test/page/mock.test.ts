@@ -141,6 +141,26 @@ describe("a mocked socket replays the recording", () => {
   });
 });
 
+describe("faults and a mocked socket", () => {
+  it("a fault aimed at it, or at the tab, is recorded as not applied, and the socket goes on; ending a fault records nothing", async () => {
+    await mocked();
+    const ws = new world.WebSocket(URL_);
+    const seen = watch(ws);
+    await next(ws, "open");
+    await world.fault(ws, { kind: "drop" });
+    await world.fault({ tab: true }, { kind: "blackhole", durationMs: 1000 });
+    await world.fault({ tab: true }, { kind: "blackhole", durationMs: 0 });
+    await until(() =>
+      expect(lines(world.of(ws)).filter((l) => l.startsWith("fault"))).toEqual([
+        "fault drop false not applied: the socket is served by a mock",
+        "fault blackhole false not applied: the socket is served by a mock",
+      ]),
+    );
+    expect(ws.readyState).toBe(1);
+    expect(seen.filter((e) => !e.startsWith("message"))).toEqual(["open"]);
+  });
+});
+
 describe("the lifecycle of a mocked socket, as native", () => {
   it("send() before it opens throws InvalidStateError, recorded as a message that never went", async () => {
     // The relay has not answered yet: the socket waits, CONNECTING.
