@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from "preact/hooks";
-import type { SocketId } from "../shared/protocol";
-import { createModel, type PanelModel } from "./model";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { FrameRecord, SocketId } from "../shared/protocol";
+import { createModel, type PanelModel, type SocketView } from "./model";
 import { PanelInbox, type InboxOptions } from "./inbox";
 import type { PanelLimits } from "./limits";
 import { openPanelPort, type ConnectPort, type PanelPort } from "./panel-port";
@@ -27,6 +27,13 @@ import { CheckSession } from "./resilience-session";
 import { checkBands } from "./resilience-bands";
 import type { FaultInForce } from "./fault-state";
 import type { SettingsStore } from "../options/settings-store";
+import { BreakpointStrip } from "./BreakpointStrip";
+import { ResendEditor } from "./ResendEditor";
+import { FrameRuleActions } from "./FrameRuleActions";
+import { MockFromRecording } from "./MockFromRecording";
+import { MocksInForce } from "./MocksInForce";
+import type { StoredValue } from "./stored-value";
+import type { SocketLog } from "./socket-log";
 import "./App.css";
 import { t } from "../shared/i18n";
 
@@ -45,8 +52,10 @@ export interface AppProps {
   ingest?: InboxOptions & { limits?: Partial<PanelLimits> };
   /** Saves an exported HAR or resilience report (tests capture it; the default downloads a file). */
   saveFile?: (name: string, text: string) => void;
-  /** Where "Protect this site" writes the settings (`storage.local`); absent: no such button. */
+  /** Where "Protect this site" and the frame rule actions write the settings (`storage.local`); absent: no such buttons. */
   settings?: SettingsStore;
+  /** The mocks in force (`storage.local` `mocks`); absent: no "Serve as mock". */
+  mocks?: StoredValue;
   /** Whether Lifeguard records the tab's top document (presence.ts); absent: not asked. */
   presence?: () => Promise<Presence>;
   /** Reloads the inspected page (the way to record a page loaded before Lifeguard). */
@@ -64,7 +73,7 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRect, ingest, saveFile = download, settings, presence, reloadPage, pageInfo }: AppProps) {
+export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRect, ingest, saveFile = download, settings, mocks, presence, reloadPage, pageInfo }: AppProps) {
   // The model lives in the inbox, which applies what the port brings a slice at a time and hands each
   // result here; what the user does goes through it too, so it keeps its place among the messages.
   const [model, setModel] = useState<PanelModel>(() => createModel({ limits: ingest?.limits }));
@@ -131,6 +140,16 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
     const timer = setInterval(() => setTick((n) => n + 1), 250);
     return () => clearInterval(timer);
   }, [ticking]);
+
+  // Paused frames of the page's open sockets: one of a closed socket or an old document has no one to answer it.
+  const breakpoints = useMemo(
+    () =>
+      model.breakpoints.list().filter((bp) => {
+        const view = model.sockets.get(bp.socket);
+        return view !== undefined && view.origin === "live" && view.state !== "closed";
+      }),
+    [model.breakpoints, model.breakpoints.version, model.socketsVersion],
+  );
 
   if (tabId === null) {
     return (
@@ -203,6 +222,18 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
       {socket !== null && settings && model.sockets.get(socket)!.origin === "live" && (
         <SiteProtect key={socket} socket={model.sockets.get(socket)!} store={settings} reloadPage={reloadPage} />
       )}
+      {mocks && <MocksInForce store={mocks} reloadPage={reloadPage} />}
+      {socket !== null && mocks && model.sockets.get(socket)!.origin === "imported" && (
+        <MockFromRecording
+          key={socket}
+          socket={model.sockets.get(socket)!}
+          frames={() => framesOf(inbox.current.log, socket)}
+          {...openingOf(model.log, model.sockets.get(socket)!)}
+          store={mocks}
+          reloadPage={reloadPage}
+        />
+      )}
+      <BreakpointStrip breakpoints={breakpoints} url={(id) => model.sockets.get(id)?.url} onAnswer={(answer) => port.current?.pause(answer)} />
       {model.sockets.size === 0 && !session.busy ? (
         <EmptyState presence={recorded} onReload={reloadPage} />
       ) : (
@@ -222,7 +253,19 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
           />
           <section class="workspace-main">
             {view === "frames" ? (
-              <FramesView model={model} socket={socket} decoder={decoder} initialRect={tableRect} memory={framesMemory} />
+              <FramesView
+                model={model}
+                socket={socket}
+                decoder={decoder}
+                initialRect={tableRect}
+                memory={framesMemory}
+                frameActions={(frame) => (
+                  <>
+                    <ResendEditor frame={frame} socket={model.sockets.get(frame.socket)} onFault={(target, fault) => port.current?.fault(target, fault)} />
+                    {settings && <FrameRuleActions frame={frame} socketUrl={model.sockets.get(frame.socket)?.url ?? ""} store={settings} />}
+                  </>
+                )}
+              />
             ) : view === "timeline" ? (
               <Timeline model={model} socket={socket} checkBands={checkBands(check, now)} />
             ) : (
@@ -240,6 +283,20 @@ export function App({ tabId, connect, reconnectDelay, decoder, tableRect, listRe
       )}
     </main>
   );
+}
+
+/** A socket's recorded frames, in order. */
+function framesOf(log: SocketLog, socket: SocketId): FrameRecord[] {
+  return log.framesOf(socket).map((i) => log.frames[i]!);
+}
+
+/**
+ * When a recorded socket opened and the subprotocol it negotiated, from its first `open` event (a HAR
+ * of Lifeguard's has it); else its creation, and the one subprotocol it offered, if it offered one.
+ */
+function openingOf(log: SocketLog, view: SocketView): { openedAt: number; protocol: string } {
+  for (const e of log.eventsOf(view.id)) if (e.kind === "state" && e.state === "open") return { openedAt: e.t, protocol: e.protocol ?? "" };
+  return { openedAt: view.createdAt, protocol: view.protocols.length === 1 ? view.protocols[0]! : "" };
 }
 
 /** Narrowest the socket list is dragged, px: the URL and the state still show. */

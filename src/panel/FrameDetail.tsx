@@ -1,4 +1,5 @@
 import { useMemo, useState } from "preact/hooks";
+import type { ComponentChildren } from "preact";
 import type { FrameRecord } from "../shared/protocol";
 import type { Decoded } from "./frame-decoding";
 import type { FrameType } from "./frame-filter";
@@ -18,6 +19,8 @@ export interface FrameDetailProps {
   decoded: Decoded | null;
   type: FrameType;
   onClose(): void;
+  /** What one can do with the frame (resend it, make a rule of it), shown above its payload. */
+  actions?: ComponentChildren;
 }
 
 /** "Copy as text": the text itself, or for binary the hex dump. */
@@ -47,7 +50,7 @@ export function frameAsJson(frame: FrameRecord, decoded: Decoded | null): string
   );
 }
 
-export function FrameDetail({ frame, decoded, type, onClose }: FrameDetailProps) {
+export function FrameDetail({ frame, decoded, type, onClose, actions }: FrameDetailProps) {
   const [copied, setCopied] = useState("");
   const json = useMemo(() => (frame.opcode === "text" ? parseJsonPayload(frame.preview) : undefined), [frame]);
   const bytes = useMemo(() => (frame.opcode === "binary" ? hexToBytes(frame.preview) : null), [frame]);
@@ -82,6 +85,11 @@ export function FrameDetail({ frame, decoded, type, onClose }: FrameDetailProps)
         <p class="frame-detail-note" data-testid="detail-provenance">
           {marks.length ? marks.map((mark) => mark.title).join(". ") : t("panelFrameMarksNone")}
         </p>
+        {actions && (
+          <div class="frame-detail-actions" data-testid="frame-actions">
+            {actions}
+          </div>
+        )}
         {frame.truncated && (
           <p class="frame-detail-note">
             {frame.opcode === "binary"

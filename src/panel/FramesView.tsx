@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { ComponentChildren } from "preact";
 import type { FrameRecord, SocketId } from "../shared/protocol";
 import type { PanelModel } from "./model";
 import type { SocketLog } from "./socket-log";
@@ -42,6 +43,8 @@ export interface FramesViewProps {
   decoder?: Decoder;
   initialRect?: { width: number; height: number };
   memory?: FramesViewMemory;
+  /** What the selected frame's detail offers to do with it (the App's: resend, rules). */
+  frameActions?: (frame: FrameRecord) => ComponentChildren;
 }
 
 const NO_CONTEXT: DecodeContext = { url: "", protocols: [] };
@@ -83,7 +86,7 @@ class NegotiatedProtocols {
 }
 
 /** Filters, the virtualized frames table (with the lifecycle rows among the frames), and the selected frame's detail. */
-export function FramesView({ model, socket, decoder = defaultDecoder, initialRect, memory: given }: FramesViewProps) {
+export function FramesView({ model, socket, decoder = defaultDecoder, initialRect, memory: given, frameActions }: FramesViewProps) {
   const { log } = model;
   const [own] = useState(framesViewMemory);
   const memory = given ?? own;
@@ -184,7 +187,13 @@ export function FramesView({ model, socket, decoder = defaultDecoder, initialRec
             onChange={setDetailHeight}
             testId="detail-splitter"
           />
-          <FrameDetail frame={selectedFrame} decoded={decoded} type={frameType(selectedFrame, decoded)} onClose={() => setSelected(null)} />
+          <FrameDetail
+            frame={selectedFrame}
+            decoded={decoded}
+            type={frameType(selectedFrame, decoded)}
+            onClose={() => setSelected(null)}
+            actions={frameActions?.(selectedFrame)}
+          />
         </>
       )}
     </div>

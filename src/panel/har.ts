@@ -6,7 +6,7 @@
  *
  * What Chrome's shape cannot say travels in keys Chrome ignores, so ours re-imports as it was: per
  * message `_from` and `_fate` (who made the frame and what became of it, only when not the page's own
- * frame gone its ordinary way), `_size` / `_truncated` / `_seq`; per entry `_lifeguardEvents` (the
+ * frame gone its ordinary way), `_rule` / `_pause` (the frame rule that touched it, the breakpoint it waited at), `_size` / `_truncated` / `_seq`; per entry `_lifeguardEvents` (the
  * socket's lifecycle, each event with `_afterSeq`, the `seq` of the frame it came after) and
  * `_lifeguard` (frame URL, state, protection...).
  *
@@ -33,6 +33,10 @@ export interface HarMessage {
   _from?: Provenance;
   /** Only when not `delivered` (inbound) / `sent` (outbound). */
   _fate?: Fate;
+  /** Only when a frame rule touched it: its index in the settings' `frameRules`. */
+  _rule?: number;
+  /** Only when it waited at a breakpoint: the pause id its records share. */
+  _pause?: number;
 }
 
 /** A lifecycle event as the export writes it: the event, and the `seq` of the frame it came after. */
@@ -100,6 +104,8 @@ export function exportHar(sockets: readonly SocketView[], log: SocketLog): strin
       if (f.seq !== prevSeq + 1) m._seq = f.seq;
       if (f.from && f.from !== "page") m._from = f.from;
       if (f.fate && f.fate !== (f.dir === "out" ? "sent" : "delivered")) m._fate = f.fate;
+      if (f.rule !== undefined) m._rule = f.rule;
+      if (f.pause !== undefined) m._pause = f.pause;
       prevSeq = f.seq;
       return m;
     });
@@ -160,6 +166,7 @@ function derivedSize(opcode: "text" | "binary", preview: string): number {
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 const str = (x: unknown, fallback = ""): string => (typeof x === "string" ? x : fallback);
 const num = (x: unknown): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null);
+const count = (x: unknown): number | null => (typeof x === "number" && Number.isSafeInteger(x) && x >= 0 ? x : null);
 
 const PROVENANCE_SET = new Set<unknown>(PROVENANCES);
 const FATE_SET = new Set<unknown>(FATES);
@@ -251,6 +258,10 @@ export function importHar(text: string, batch: number, fileName = "HAR"): Import
       };
       if (PROVENANCE_SET.has(m._from)) frame.from = m._from as Provenance;
       if (FATE_SET.has(m._fate)) frame.fate = m._fate as Fate;
+      const rule = count(m._rule);
+      if (rule !== null) frame.rule = rule;
+      const pause = count(m._pause);
+      if (pause !== null) frame.pause = pause;
       frames.push(frame);
     }
     const createdAt = extras.createdAt ?? (Number.isFinite(started) ? started : (frames[0]?.t ?? 0));

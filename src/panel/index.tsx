@@ -4,6 +4,8 @@ import { App } from "./App";
 import { applyTheme } from "./theme";
 import type { ConnectPort } from "./panel-port";
 import { storageSettingsStore } from "../options/settings-store";
+import { storedValue } from "./stored-value";
+import { MOCKS_KEY } from "../shared/frame-rule-types";
 import { uiLanguage } from "../shared/i18n";
 import { probePresence } from "./presence";
 import { pageInfoSource } from "./page-title";
@@ -25,6 +27,7 @@ render(
     tabId={tabId}
     connect={connect}
     settings={storageSettingsStore(browser.storage)}
+    mocks={storedValue(browser.storage, MOCKS_KEY)}
     presence={presence}
     reloadPage={reloadPage}
     pageInfo={pageInfo}

@@ -29,9 +29,13 @@ export type LifecycleRowKind =
   | "queue-discarded"
   | "delivery-lost"
   | "resume"
+  | "breakpoint-paused"
+  | "breakpoint-forwarded"
+  | "breakpoint-dropped"
+  | "breakpoint-timed-out"
   | "note";
 
-export type LifecycleCategory = "connection" | "heartbeat" | "fault" | "protection" | "queue" | "delivery" | "resume" | "note";
+export type LifecycleCategory = "connection" | "heartbeat" | "fault" | "protection" | "queue" | "delivery" | "resume" | "rule" | "note";
 
 /** How a row reads at a glance; its text always says it too (never colour alone). */
 export type LifecycleTone = "good" | "bad" | "warn" | "info";
@@ -52,6 +56,7 @@ const CATEGORY_NAMES: Record<LifecycleCategory, MessageKey> = {
   queue: "panelRowCatQueue",
   delivery: "panelRowCatDelivery",
   resume: "panelRowCatResume",
+  rule: "panelRowCatRule",
   note: "panelRowCatNote",
 };
 
@@ -72,6 +77,10 @@ const LOOK: Record<LifecycleRowKind, [LifecycleCategory, LifecycleTone, string]>
   "queue-discarded": ["queue", "warn", "≡"],
   "delivery-lost": ["delivery", "bad", "✉"],
   resume: ["resume", "info", "⤺"],
+  "breakpoint-paused": ["rule", "warn", "⏸\uFE0E"],
+  "breakpoint-forwarded": ["rule", "info", "▶\uFE0E"],
+  "breakpoint-dropped": ["rule", "bad", "✕"],
+  "breakpoint-timed-out": ["rule", "warn", "◔"],
   note: ["note", "info", "✎"],
 };
 
@@ -104,10 +113,26 @@ export function lifecycleRowKind(event: LifecycleEvent): LifecycleRowKind | null
       return event.status === "lost" ? "delivery-lost" : null;
     case "resume":
       return "resume";
+    case "pause":
+      return `breakpoint-${event.phase}`;
     case "note":
       return "note";
     default:
       return null;
+  }
+}
+
+function pauseText(event: Extract<LifecycleEvent, { kind: "pause" }>): string {
+  const id = String(event.id);
+  switch (event.phase) {
+    case "paused":
+      return t("panelRowPausePaused", [id, t("panelFrameRuleN", [String(event.rule + 1)])]);
+    case "forwarded":
+      return t(event.edited ? "panelRowPauseForwardedEdited" : "panelRowPauseForwarded", [id]);
+    case "dropped":
+      return t("panelRowPauseDropped", [id]);
+    case "timed-out":
+      return t("panelRowPauseTimedOut", [id]);
   }
 }
 
@@ -175,6 +200,8 @@ export function lifecycleRowText(event: LifecycleEvent): string | null {
       return because(t("panelRowDeliveryLost", [event.id]), event.reason);
     case "resume":
       return resumeLabel(event);
+    case "pause":
+      return pauseText(event);
     case "note":
       return event.text;
     default:

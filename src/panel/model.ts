@@ -21,6 +21,7 @@ import type {
   RecorderEvent,
   RelayToPanel,
   RelayToPanelMessage,
+  SocketEvent,
   SocketId,
   SocketSnapshot,
   StreamId,
@@ -34,6 +35,7 @@ import { SocketStore } from "./socket-store";
 import { DropLedger } from "./drop-ledger";
 import { BridgeRefusals } from "./bridge-refusals";
 import { FaultTracker } from "./fault-state";
+import { BreakpointTracker } from "./breakpoints";
 import { PANEL_LIMITS, type PanelLimits } from "./limits";
 import { applyEvent as nextView, foldSnapshotEvent, settleSnapshot, viewOfSnapshot, type SocketView } from "./socket-view";
 
@@ -71,6 +73,8 @@ export interface PanelModel {
   logVersion: number;
   /** Faults in force, per socket and for the tab, as the `fault` events said. */
   faults: FaultTracker;
+  /** Frames paused at a frame rule's breakpoint, waiting for an answer, as the `pause` events and records said. */
+  breakpoints: BreakpointTracker;
   /** Page errors recorded while a resilience check watched, changed in place; `pageErrors` is what views read. */
   pageErrorLog: PageErrorLog;
   /** The newest page errors (at most 500), oldest first, with their stream: a new array when they change. */
@@ -105,6 +109,7 @@ export function createModel(over: Partial<Pick<PanelModel, "preserveLog">> & { l
     log,
     logVersion: log.version,
     faults: new FaultTracker(),
+    breakpoints: new BreakpointTracker(),
     pageErrorLog,
     pageErrors: [],
     pageErrorsVersion: pageErrorLog.version,
@@ -165,7 +170,7 @@ export function applyEvent(model: PanelModel, event: RecorderEvent, stream: Stre
   const updated = nextView(current, event);
   if (!updated || updated.origin === "imported") return;
   const added = log.append(event);
-  if (added && event.kind === "fault") model.faults.apply(event);
+  if (added) track(model, event);
   // A delivery event the log already holds (a snapshot crossed this batch) was counted then.
   if (updated === current || (!added && event.kind === "delivery")) return;
   sockets.set(id, updated);
@@ -203,7 +208,14 @@ export function mergeSnapshotEvent(model: PanelModel, merge: SnapshotMerge, even
   // The guard lets no page error into a snapshot; a socket's events are all it folds.
   if (!isSocketEvent(event)) return;
   merge.view = foldSnapshotEvent(merge.view, event);
-  if (model.log.append(event) && event.kind === "fault") model.faults.apply(event);
+  if (model.log.append(event)) track(model, event);
+}
+
+/** What a live socket's event, new to the log, changes beyond the log: faults in force, breakpoints. */
+function track(model: PanelModel, event: SocketEvent): void {
+  if (event.kind === "fault") model.faults.apply(event);
+  else if (event.kind === "pause") model.breakpoints.applyEvent(event);
+  else if (event.kind === "frame" && event.frame.pause !== undefined) model.breakpoints.applyFrame(event.frame);
 }
 
 /** Shows the socket as merged so far (called after every few events, so a long merge shows progress). */
@@ -277,6 +289,8 @@ function leavePage(model: PanelModel): PanelModel {
   const gone = new Set<SocketId>();
   for (const [id, view] of sockets) {
     if (view.origin !== "live") continue;
+    // A paused frame of the old document is not the new one's to answer.
+    model.breakpoints.forget(id);
     if (model.preserveLog) sockets.set(id, { ...view, origin: "previous-page" });
     else gone.add(id);
   }

@@ -41,6 +41,8 @@ export interface PanelPort {
   fault(target: FaultTarget, fault: FaultCommand, check?: true): void;
   /** A resilience check starts or ends: the page worlds record page errors while it runs, and end its faults after. */
   check(on: boolean): void;
+  /** The answer to a breakpoint: every frame of the tab hears it, the socket's owner acts. */
+  pause(answer: PanelToPage["pause"]): void;
   close(): void;
 }
 
@@ -199,6 +201,7 @@ export function openPanelPort(
     fault: (target, fault, check) =>
       transport.post(envelope<PanelToPage, "fault">("lifeguard-panel", "fault", check ? { target, fault, check } : { target, fault })),
     check: (on) => transport.post(envelope<PanelToPage, "check">("lifeguard-panel", "check", { on })),
+    pause: (answer) => transport.post(envelope<PanelToPage, "pause">("lifeguard-panel", "pause", answer)),
     close: () => {
       streams.close();
       transport.close();

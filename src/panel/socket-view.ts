@@ -140,6 +140,7 @@ export function applyEvent(view: SocketView | undefined, event: RecorderEvent): 
     case "fault":
     case "note":
     case "resume":
+    case "pause":
       return { ...view, lastActivity };
     default:
       // A kind this panel does not know (a newer page world): the socket stays as it was.

@@ -27,6 +27,7 @@ function setup(options: { stored?: unknown } = { stored: TUNED }) {
     requestSnapshot: () => {},
     fault: (target, fault, check) => faults.push({ target, fault, ...(check ? { check } : {}) }),
     check: (on) => checks.push(on),
+    pause: () => {},
     close: () => {},
   };
   const settings = fakeStore(options.stored);
