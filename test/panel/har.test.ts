@@ -53,17 +53,23 @@ describe("HAR", () => {
     ]);
   });
 
-  it("round trip: ours re-imports as it was (frames, truncation, gaps in seq, lifecycle), and exports the same again", () => {
+  it("round trip: ours re-imports as it was (frames, truncation, gaps in seq, rules and breakpoints, lifecycle), and exports the same again", () => {
     let model = modelWith([
       frame("a:1", 3, { t: 1700000000001, preview: '{"a":1}' }),
       frame("a:1", 4, { t: 1700000000002.25, dir: "in", preview: "x".repeat(10), size: 5000, truncated: true }),
       frame("a:1", 9, { t: 1700000000003, dir: "in", opcode: "binary", preview: "deadbeef", size: 4 }),
+      frame("a:1", 10, { t: 1700000000006, dir: "out", fate: "paused", rule: 2, pause: 1 }),
+      frame("a:1", 11, { t: 1700000000007, dir: "out", from: "panel", rule: 2, pause: 1 }),
+      frame("a:1", 12, { t: 1700000000008, dir: "in", fate: "edited", rule: 0 }),
+      frame("a:1", 13, { t: 1700000000008, dir: "in", from: "rule", rule: 0 }),
     ]);
     model = reduce(
       model,
       eventsMessage([
         stateEvent("a:1", "reconnecting", 1700000000004, { attempt: 1, delayMs: 250, cause: "server closed" }),
         { kind: "heartbeat", t: 1700000000005, socket: "a:1", phase: "answered", rttMs: 12 },
+        { kind: "pause", t: 1700000000006, socket: "a:1", id: 1, dir: "out", rule: 2, phase: "paused", untilT: 1700000030006 },
+        { kind: "pause", t: 1700000000007, socket: "a:1", id: 1, dir: "out", rule: 2, phase: "forwarded", edited: true },
         ...frameEvents([]),
       ]),
     );
