@@ -12,6 +12,7 @@ import { describeSockets, faultVerdict, framesOf, recoveredSince, socketView, so
 import type { ResilienceReport, Scenario } from "../shared/resilience/types";
 import { runResilienceCheck } from "./resilience-check";
 import { mockSpecFor, withMock, withoutMock, type MockOptions } from "./mocks";
+import { MOCK_NOT_APPLIED } from "../page/mock-serve";
 import type { MockSpec } from "../shared/frame-rule-types";
 import { urlMatches } from "./url-glob";
 import {
@@ -140,10 +141,13 @@ export function createLifeguard<P extends object>(driver: LifeguardDriver<P>): L
     for (;;) {
       const now = socketsOf(answer!).filter((s) => ids.has(s.info.id));
       const verdicts = now.map((s) => faultVerdict(fault.kind, s, since));
-      const refused = verdicts.flatMap((v) => (v.kind === "refused" ? [v.reason] : []));
+      // A fault for the whole tab passes over sockets a mock serves (nothing to act on there); one
+      // aimed at such a socket by its URL is refused.
+      const passed = (v: (typeof verdicts)[number]): boolean => glob === undefined && v.kind === "refused" && v.reason === MOCK_NOT_APPLIED;
+      const refused = verdicts.flatMap((v) => (v.kind === "refused" && !passed(v) ? [v.reason] : []));
       if (refused.length) throw new FaultNotAppliedError(fault.kind, refused);
       // A socket that left the tab's record (its frame went away) has nothing left to confirm.
-      if (verdicts.every((v) => v.kind === "in-force")) return;
+      if (verdicts.every((v) => v.kind === "in-force" || passed(v))) return;
       if (Date.now() > deadline) throw new WaitTimeoutError(`the ${fault.kind} fault to be in force`, DEFAULT_WAIT_MS, describeSockets(now));
       await new Promise((r) => setTimeout(r, POLL_MS));
       answer = await ask(page, null);

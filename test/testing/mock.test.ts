@@ -7,9 +7,13 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MOCK_LIMITS, type MockSpec } from "../../src/shared/frame-rule-types";
 import { validateMocks } from "../../src/shared/mock-validate";
-import { InvalidMockError, NoWebSocketInHarError } from "../../src/testing/errors";
+import type { TabAnswer } from "../../src/background/testing-answer";
+import { MOCK_NOT_APPLIED } from "../../src/page/mock-serve";
+import type { PanelToPage, SocketSnapshot } from "../../src/shared/protocol";
+import { FaultNotAppliedError, InvalidMockError, NoWebSocketInHarError } from "../../src/testing/errors";
 import { createLifeguard, type LifeguardDriver } from "../../src/testing/lifeguard";
-import { readMocksInWorker, writeMocksInWorker } from "../../src/testing/worker-calls";
+import { readMocksInWorker, requestInWorker, writeMocksInWorker } from "../../src/testing/worker-calls";
+import { socketSnapshot } from "../support/messages";
 
 const chromeHar = readFileSync(new URL("../fixtures/har/chrome-ws.har", import.meta.url), "utf8");
 
@@ -117,5 +121,42 @@ describe("lg.mock", () => {
     // Replacing one in force is not one more.
     await w.lg.mock("ws://h/0", chromeHar, { timing: "fast" });
     expect(w.stored()).toHaveLength(MOCK_LIMITS.mocks);
+  });
+});
+
+describe("faults beside a mocked socket", () => {
+  /** A tab with a real socket and a mocked one, whose page world answers faults as mock-serve.ts does. */
+  function tab() {
+    const sockets: SocketSnapshot[] = [
+      socketSnapshot("a:1", { state: "open", events: [] }, { url: "ws://real/" }),
+      socketSnapshot("a:2", { state: "open", events: [] }, { url: "ws://mocked/" }),
+    ];
+    const driver: LifeguardDriver<object> = {
+      isClosed: () => false,
+      tabIdOf: async () => 1,
+      async evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+        if (fn !== (requestInWorker as unknown)) return undefined as R;
+        const command = (arg as { command: (PanelToPage["fault"] & { type: string }) | null }).command;
+        if (command?.type === "fault") {
+          const t = Date.now();
+          for (const s of sockets) {
+            if (!("tab" in command.target) && command.target.socket !== s.info.id) continue;
+            const mocked = s.info.id === "a:2";
+            s.events.push({ kind: "fault", t, socket: s.info.id, fault: command.fault.kind, active: !mocked, ...(mocked ? { detail: MOCK_NOT_APPLIED } : {}) });
+          }
+        }
+        const answer: TabAnswer = { frames: [{ stream: "s", frameUrl: "https://app.test/", upTo: 1, sockets: structuredClone(sockets) }], relays: 1, complete: true };
+        return { kind: "answer", answer } as R;
+      },
+    };
+    return createLifeguard(driver);
+  }
+
+  it("a fault for the whole tab passes over the mocked socket; one aimed at it by URL is refused, saying why", async () => {
+    const lg = tab();
+    await lg.blackhole({}, 1000);
+    const aimed = lg.blackhole({}, 1000, { url: "ws://mocked/" });
+    await expect(aimed).rejects.toBeInstanceOf(FaultNotAppliedError);
+    await expect(aimed).rejects.toThrow("served by a mock");
   });
 });
