@@ -63,7 +63,7 @@ export class FrameRuling {
   /** A page frame about to go on an open wire: true when a rule took it (it is recorded here). */
   outbound(socket: RuledSocket, wire: Wire, data: unknown): boolean {
     if (this.outRules.length === 0) return false;
-    const rule = matchFrame(this.outRules, "out", data);
+    const rule = ruleFor(this.outRules, "out", data);
     if (rule === null) return false;
     const i = rule.index;
     switch (rule.action) {
@@ -98,7 +98,7 @@ export class FrameRuling {
     if (this.inRules.length === 0) return false;
     const n = socket.n;
     const data: unknown = apply(n.messageData, ev, NO_ARGS);
-    const rule = matchFrame(this.inRules, "in", data);
+    const rule = ruleFor(this.inRules, "in", data);
     if (rule === null) return false;
     const i = rule.index;
     switch (rule.action) {
@@ -121,5 +121,17 @@ export class FrameRuling {
       default:
         return false;
     }
+  }
+}
+
+/**
+ * The rule a frame meets, or null. A page may send anything (a Proxy whose traps throw, say): whatever
+ * the matcher makes of it, the frame goes on as if no rule matched, and nothing throws into the page.
+ */
+function ruleFor(rules: CompiledFrameRule[], dir: "in" | "out", data: unknown): CompiledFrameRule | null {
+  try {
+    return matchFrame(rules, dir, data);
+  } catch {
+    return null;
   }
 }
