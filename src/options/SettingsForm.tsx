@@ -5,6 +5,7 @@ import { CheckField } from "./CheckField";
 import { FieldErrors } from "./FieldErrors";
 import { NumberField } from "./NumberField";
 import { RuleRow, rulePaths } from "./RuleRow";
+import { FrameRulesSection, frameRulesPaths } from "./FrameRulesSection";
 import { defaultPlaceholder } from "./form-fields";
 import "./SettingsForm.css";
 import { t } from "../shared/i18n";
@@ -22,7 +23,7 @@ const RECORD_FIELDS = [
   { key: "maxPreviewBytes", label: "optionsMaxPreviewBytes" },
 ] as const;
 
-/** The draft as a form: the global switch, recording limits, and the rules in order. */
+/** The draft as a form: the global switch, recording limits, the rules and the frame rules in order. */
 export function SettingsForm({ value, disabled, errorsOf, onChange }: SettingsFormProps) {
   const edit = (path: Path, v: unknown): void => onChange(setAt(value, path, v));
 
@@ -101,6 +102,8 @@ export function SettingsForm({ value, disabled, errorsOf, onChange }: SettingsFo
       ) : (
         <p class="form-note">{t("optionsRulesNotAList")}</p>
       )}
+
+      <FrameRulesSection frameRules={value.frameRules} errorsOf={errorsOf} edit={edit} />
     </fieldset>
   );
 }
@@ -110,5 +113,6 @@ export function formPaths(value: unknown): string[] {
   if (!isRecord(value)) return [];
   const paths = ["enabled", "record", ...RECORD_FIELDS.map((f) => `record.${f.key}`), "rules"];
   if (Array.isArray(value.rules)) value.rules.forEach((rule: unknown, i) => paths.push(...rulePaths(i, rule)));
+  paths.push(...frameRulesPaths(value.frameRules));
   return paths;
 }

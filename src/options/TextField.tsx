@@ -12,10 +12,12 @@ export interface TextFieldProps {
   wide?: boolean;
   /** Empty text gives `undefined` (the default applies) unless `keepEmpty`. */
   keepEmpty?: boolean;
+  /** Said under the field. */
+  help?: string;
   onChange(value: string | undefined): void;
 }
 
-export function TextField({ path, label, value, placeholder, errors, testId, wide, keepEmpty, onChange }: TextFieldProps) {
+export function TextField({ path, label, value, placeholder, errors, testId, wide, keepEmpty, help, onChange }: TextFieldProps) {
   const shown = value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
   return (
     <label class={`field${wide ? " field-wide" : ""}${errors.length ? " field-invalid" : ""}`}>
@@ -34,6 +36,11 @@ export function TextField({ path, label, value, placeholder, errors, testId, wid
           onChange(next === "" && !keepEmpty ? undefined : next);
         }}
       />
+      {help !== undefined && (
+        <span class="field-hint" data-testid={testId ? `${testId}-help` : undefined}>
+          {help}
+        </span>
+      )}
       <FieldErrors errors={errors} />
     </label>
   );
