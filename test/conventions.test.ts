@@ -106,8 +106,11 @@ describe("protocol handlers", () => {
 
   it("the relay answers every page -> relay message type", () => {
     const relay = readFileSync(join(ROOT, "src/content/relay.ts"), "utf8");
-    for (const type of PAGE_TO_RELAY_TYPES) expect(relay, type).toContain(`isPageToRelay(message)`);
-    expect(PAGE_TO_RELAY_TYPES).toEqual(["rule-query"]);
+    expect(relay).toContain(`isPageToRelay(message)`);
+    // Each type has its answer there: a type added to the protocol must be added here too.
+    const answers: Record<string, string> = { "rule-query": "answerRule(message.url)", "mock-query": "answerMock(message.url)" };
+    expect([...PAGE_TO_RELAY_TYPES].sort()).toEqual(Object.keys(answers).sort());
+    for (const type of PAGE_TO_RELAY_TYPES) expect(relay, type).toContain(answers[type]);
   });
 
   it("every declared type passes its guard with an empty-enough payload", () => {
@@ -121,6 +124,9 @@ describe("protocol handlers", () => {
       listening: { on: true },
       check: { on: true },
       "rule-query": { url: "" },
+      "mock-query": { url: "" },
+      pause: { socket: "s:1", id: 1, action: "forward" },
+      mock: { url: "", mock: null },
       config: { enabled: true, record: { maxFramesPerSocket: 1, maxPreviewBytes: 1 } },
       rule: { url: "", rule: null },
       "bridge-refused": { relay: "r", frameUrl: "", reason: "late", count: 1 },

@@ -201,7 +201,8 @@ export type SocketEvent =
    * A breakpoint (a frame rule with action `pause`): frame `id` (its record has `pause: id`) waits
    * (`paused`, with `untilT` when it goes on by itself), then is `forwarded` (`edited` when the user
    * changed it), `dropped`, or `timed-out` (it went on as it was). Later frames of its direction wait
-   * behind it, unrecorded until they go.
+   * behind it, recorded as they arrive with fate `delayed` (no `rule`: none matched them), as frames
+   * behind a latency are; a second record only if they never go (`dropped`).
    */
   | {
       kind: "pause";
