@@ -22,6 +22,11 @@ export const MOCK_NOT_APPLIED = "not applied: the socket is served by a mock";
 
 /** Past this many mocked sockets known, those the page can no longer use are forgotten. */
 const PRUNE_ABOVE = 256;
+/**
+ * Answers kept, the oldest forgotten first: each is a copy of a recording (up to MOCK_LIMITS.charsPerMock),
+ * and a page that puts a fresh token in every socket URL asks for each one.
+ */
+const ANSWERS_KEPT = 8;
 
 export class Mocks {
   private globs: string[] = [];
@@ -86,7 +91,11 @@ export class Mocks {
   /** The relay's answer for `url` (`keep`: remembered for later sockets; a timeout is not). */
   answer(url: string, raw: unknown, keep = true): void {
     const spec = asMockSpec(raw);
-    if (keep) this.answers.set(url, spec);
+    if (keep) {
+      this.answers.delete(url);
+      this.answers.set(url, spec);
+      if (this.answers.size > ANSWERS_KEPT) this.answers.delete(this.answers.keys().next().value!);
+    }
     const wait = this.waiting.get(url);
     if (!wait) return;
     this.waiting.delete(url);

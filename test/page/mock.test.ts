@@ -254,6 +254,17 @@ describe("the lifecycle of a mocked socket, as native", () => {
     expect(world.mockQueries).toHaveLength(2);
   });
 
+  it("keeps a few answers only: a page with a fresh token in every URL does not hoard recordings", async () => {
+    await mocked();
+    const urls = Array.from({ length: 9 }, (_, i) => `ws://127.0.0.1:8080/chat?token=${i}`);
+    for (const url of urls) await next(new world.WebSocket(url), "open");
+    await next(new world.WebSocket(urls[8]!), "open");
+    expect(world.mockQueries).toEqual(urls);
+    // The oldest answer was let go: asked again.
+    await next(new world.WebSocket(urls[0]!), "open");
+    expect(world.mockQueries).toEqual([...urls, urls[0]]);
+  });
+
   it("a relay that never answers: the socket fails as unreachable once the wait is over", async () => {
     expect(MOCK_ANSWER_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
     world = await startTestWorld({ mockFor: () => undefined });
