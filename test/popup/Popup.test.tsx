@@ -168,6 +168,7 @@ describe("popup: this site", () => {
   const TUNED = {
     enabled: true,
     rules: [{ match: "ws://127.0.0.1:3000/*", heartbeat: { intervalMs: 5000, message: "hb" }, reconnect: { maxDelayMs: 9000 } }, { match: "wss://other.test/*" }],
+    frameRules: [],
     record: { maxFramesPerSocket: 10000, maxPreviewBytes: 65536 },
   };
 
