@@ -2,7 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 import type { FrameRecord } from "../shared/protocol";
 import type { MockSpec } from "../shared/frame-rule-types";
 import { buildMock } from "../shared/mock-from-har";
-import { isJsonPath } from "../shared/settings";
+import { isJsonPath, problemText } from "../shared/settings";
+import { validateMocks } from "../shared/mock-validate";
 import type { SocketView } from "./model";
 import type { StoredValue } from "./stored-value";
 import { putMock } from "./mock-list";
@@ -65,9 +66,13 @@ export function MockFromRecording({ socket, frames, protocol, openedAt, store, r
       replay: by === "order" ? { by: "order" } : { by: "path", path },
       timing,
       openedAt,
-      source: socket.frameUrl,
+      // Bounded: the mocks' validation refuses a long one, and with it the whole mock.
+      source: clip(socket.frameUrl, 200),
     });
     if (built.mock.frames.length === 0) return setError(t("panelMockNothing"));
+    // What the relay would refuse is named here rather than stored to do nothing.
+    const refused = validateMocks([built.mock]).problems[0];
+    if (refused) return setError(t("panelMockSaveFailed", [problemText(refused)]));
     void (async () => {
       try {
         const put = putMock(await store.load(), built.mock);

@@ -9,6 +9,7 @@
 import { FRAME_RULE_LIMITS, type FrameMatcher, type FrameRule, type JsonValue } from "../shared/frame-rule-types";
 import type { FrameRecord } from "../shared/protocol";
 import { globProblem, isJsonPath } from "../shared/settings";
+import { validateFrameRules } from "../shared/frame-rules-validate";
 
 /** Fields that name a JSON message's kind, in the order they are looked for. */
 const TYPE_FIELDS = ["type", "op", "action", "event", "kind", "method", "cmd", "command", "topic", "channel"] as const;
@@ -98,11 +99,17 @@ function sameRule(a: unknown, b: FrameRule): boolean {
 }
 
 export type AddedRule =
-  /** `settings` is what to store; `index` is the new rule's place in `frameRules`. */
+  /** `settings` is what to store; `index` is the new rule's place in `frameRules` as the page world numbers it. */
   | { settings: Record<string, unknown>; index: number }
   /** An enabled rule just like it is there already, at `index`: nothing to store. */
   | { existing: number }
   | { full: true };
+
+/**
+ * Where the rule at `at` of the stored list stands among the rules the page world gets: validation drops
+ * a bad rule whole, and records name a rule by its place in what is left.
+ */
+const validIndex = (rules: readonly unknown[], at: number): number => validateFrameRules(rules.slice(0, at)).rules.length;
 
 /**
  * The stored settings (as stored: another page may have written fields this panel does not know) with
@@ -113,8 +120,8 @@ export function addFrameRule(stored: unknown, rule: FrameRule): AddedRule {
   const settings = isRecord(stored) ? { ...stored } : {};
   const rules = Array.isArray(settings.frameRules) ? settings.frameRules : [];
   const existing = rules.findIndex((r) => sameRule(r, rule));
-  if (existing >= 0) return { existing };
+  if (existing >= 0) return { existing: validIndex(rules, existing) };
   if (rules.length >= FRAME_RULE_LIMITS.rules) return { full: true };
   settings.frameRules = [...rules, rule];
-  return { settings, index: rules.length };
+  return { settings, index: validIndex(rules, rules.length) };
 }

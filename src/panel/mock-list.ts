@@ -1,10 +1,11 @@
 /**
  * The mocks in force as stored under `MOCKS_KEY` (an array of `MockSpec`), changed by the panel's
  * "Serve as mock" and "Stop". Pure: stored value in, value to store out. What is stored may come from
- * anywhere (another version, a hand edit): entries this panel cannot read are kept as they are, and
- * only a `match` string is needed to list or remove one.
+ * anywhere (another version, a hand edit): the strip lists what the relay takes (the same validation),
+ * and edits keep every other entry as it is.
  */
 import { MOCK_LIMITS, type MockSpec } from "../shared/frame-rule-types";
+import { validateMocks } from "../shared/mock-validate";
 
 /** What the strip shows of a stored mock. */
 export interface MockInForce {
@@ -19,22 +20,15 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 const listOf = (stored: unknown): unknown[] => (Array.isArray(stored) ? stored : []);
 const matchOf = (x: unknown): string | null => (isRecord(x) && typeof x.match === "string" ? x.match : null);
 
-/** The stored mocks the strip can name (at most `MOCK_LIMITS.mocks`, as the page world takes them). */
+/** The stored mocks that are in force: those the relay takes. */
 export function mocksInForce(stored: unknown): MockInForce[] {
-  const out: MockInForce[] = [];
-  for (const x of listOf(stored).slice(0, MOCK_LIMITS.mocks)) {
-    const match = matchOf(x);
-    if (match === null || !isRecord(x)) continue;
-    const replay = isRecord(x.replay) && x.replay.by === "path" && typeof x.replay.path === "string" ? x.replay.path : "order";
-    out.push({
-      match,
-      ...(typeof x.source === "string" ? { source: x.source } : {}),
-      frames: Array.isArray(x.frames) ? x.frames.length : 0,
-      replay,
-      timing: x.timing === "fast" ? "fast" : "recorded",
-    });
-  }
-  return out;
+  return validateMocks(stored).mocks.map((m) => ({
+    match: m.match,
+    ...(m.source !== undefined ? { source: m.source } : {}),
+    frames: m.frames.length,
+    replay: m.replay.by === "path" ? m.replay.path : "order",
+    timing: m.timing,
+  }));
 }
 
 /** The stored mocks with `mock` in, in place of one with the same `match`; `full` when there is no room. */

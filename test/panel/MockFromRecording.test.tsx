@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { MockSpec } from "../../src/shared/frame-rule-types";
+import { validateMocks } from "../../src/shared/mock-validate";
 import { snapshotMessage, socketSnapshot } from "../support/messages";
 import { fakeStore, mountApp, typeInto, type MountedApp } from "./app-mount";
 
@@ -62,6 +63,8 @@ describe("Serve as mock", () => {
       { dir: "out", t: 30079, opcode: "text", data: "ping" },
       { dir: "in", t: 30109.1, opcode: "text", data: "pong" },
     ]);
+    // What the relay takes, as written.
+    expect(validateMocks(mocks.stored())).toEqual({ mocks: [OTHER, mock], problems: [] });
     expect(a.$("mock-served")!.textContent).toContain("Serving wss://chat.example.test/socket?* with 5 recorded frames");
     expect(a.$("mock-served")!.textContent).toContain("Reload the page to use it");
     await a.act(() => void a.$("mock-reload")!.click());
@@ -90,12 +93,14 @@ describe("Serve as mock", () => {
     expect(a.$("mock-served")!.textContent).toContain("in place of the mock before");
   });
 
-  it("Stop removes a mock in force and offers to reload", async () => {
-    const { a, mocks } = await withImported();
+  it("lists only what is in force; Stop removes one, keeps the rest as stored, and offers to reload", async () => {
+    const broken = { match: "wss://broken.test/*", frames: "not a list" };
+    const { a, mocks } = await withImported([OTHER, broken]);
+    expect(a.$$("mock-in-force").map((el) => el.dataset.match)).toEqual(["wss://other.test/*"]);
     await a.act(() => void a.$("mock-serve")!.click());
     const stop = a.$$("mock-in-force").find((el) => el.dataset.match === "wss://other.test/*")!.querySelector<HTMLElement>('[data-testid="mock-stop"]')!;
     await a.act(() => stop.click());
-    expect(stored(mocks).map((m) => m.match)).toEqual(["wss://chat.example.test/socket?*"]);
+    expect(stored(mocks).map((m) => m.match)).toEqual(["wss://broken.test/*", "wss://chat.example.test/socket?*"]);
     expect(a.$$("mock-in-force").map((el) => el.dataset.match)).toEqual(["wss://chat.example.test/socket?*"]);
     expect(a.$("mock-stopped")!.textContent).toContain("Mock stopped");
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { addFrameRule, matcherLike, ruleLike, socketGlob } from "../../src/panel/frame-rule-draft";
 import { frameMarks } from "../../src/panel/frame-marks";
 import { FRAME_RULE_LIMITS } from "../../src/shared/frame-rule-types";
+import { validateFrameRules } from "../../src/shared/frame-rules-validate";
 import { frame } from "./frames-support";
 
 describe("a frame rule drawn from a frame", () => {
@@ -40,6 +41,20 @@ describe("a frame rule drawn from a frame", () => {
   });
 });
 
+describe("what the settings take", () => {
+  it("every rule drawn passes the settings' validation as it is", () => {
+    const frames = [
+      frame("s", 1, { preview: '{"type":"x","id":1}' }),
+      frame("s", 2, { dir: "in", preview: "plain text" }),
+      frame("s", 3, { preview: "" }),
+      frame("s", 4, { dir: "in", opcode: "binary", preview: "0a0b0c0d0e" }),
+      frame("s", 5, { opcode: "binary", preview: "ff" }),
+    ];
+    const rules = frames.flatMap((f) => [ruleLike(f, "wss://a.test/live?x=1", "drop")!, ruleLike(f, "ws://127.0.0.1:8080/", "pause")!]);
+    expect(validateFrameRules(rules)).toEqual({ rules, problems: [] });
+  });
+});
+
 describe("adding it to the stored settings", () => {
   const rule = ruleLike(frame("s", 1, { dir: "in", preview: "hi" }), "wss://a.test/x", "pause")!;
 
@@ -52,6 +67,13 @@ describe("adding it to the stored settings", () => {
   it("a rule just like an enabled one is there already; a disabled twin does not count", () => {
     expect(addFrameRule({ frameRules: [rule] }, rule)).toEqual({ existing: 0 });
     expect(addFrameRule({ frameRules: [{ ...rule, enabled: false }] }, rule)).toMatchObject({ index: 1 });
+  });
+
+  it("numbers it as the page world does: among the rules validation keeps", () => {
+    const bad = { match: "wss://a.test/*", direction: "sideways", action: "drop" };
+    const good = { match: "wss://a.test/*", direction: "in", action: "drop" };
+    expect(addFrameRule({ frameRules: [bad, good] }, rule)).toMatchObject({ index: 1 });
+    expect(addFrameRule({ frameRules: [bad, good, rule] }, rule)).toEqual({ existing: 1 });
   });
 
   it("past the bound, nothing is added", () => {
