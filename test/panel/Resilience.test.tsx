@@ -264,7 +264,7 @@ describe("Resilience view", () => {
 
   it("after comparing a site with no rule: Protect with these settings saves the rule its protected run used", async () => {
     localStorage.setItem(SCENARIO_KEY, JSON.stringify(SHORT));
-    const none = { enabled: true, rules: [], record: TUNED.record };
+    const none = { enabled: true, rules: [], record: TUNED.record, frameRules: [] };
     const settings = fakeStore(none);
     await mount({ settings: settings.store });
     await click("view-resilience");

@@ -62,6 +62,8 @@ const TUNED = {
     { match: "wss://other.test/*" },
   ],
   record: { maxFramesPerSocket: 10000, maxPreviewBytes: 65536 },
+  // Settings the panel saves are validated ones: every field there, frame rules too.
+  frameRules: [],
 };
 
 async function settle(): Promise<void> {

@@ -119,7 +119,7 @@ describe("CheckSession: with and without protection", () => {
   });
 
   it("a site with no rule runs protected by the rule Protect this site adds, then offers to save it", async () => {
-    const none = { enabled: true, rules: [{ match: "wss://other.test/*" }], record: TUNED.record };
+    const none = { enabled: true, rules: [{ match: "wss://other.test/*" }], record: TUNED.record, frameRules: [] };
     const s = setup({ stored: none });
     s.session.compare(CHOICE, { tab: true });
     await advance(WHOLE_COMPARISON_MS);
@@ -135,7 +135,7 @@ describe("CheckSession: with and without protection", () => {
     const s = setup({});
     s.session.compare(CHOICE, { tab: true });
     await advance(WHOLE_COMPARISON_MS);
-    expect(s.settings.stored()).toEqual({ enabled: true, rules: [], record: TUNED.record });
+    expect(s.settings.stored()).toEqual({ enabled: true, rules: [], record: TUNED.record, frameRules: [] });
   });
 
   it("Stop in the second run puts the settings back and still reports the first run", async () => {

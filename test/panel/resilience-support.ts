@@ -37,6 +37,8 @@ export const TUNED = {
   enabled: true,
   rules: [{ match: "wss://app.test/*", heartbeat: { intervalMs: 5000, timeoutMs: 2000 } }, { match: "wss://other.test/*" }],
   record: { maxFramesPerSocket: 10000, maxPreviewBytes: 65536 },
+  // Settings the panel saves are validated ones: every field there, frame rules too.
+  frameRules: [],
 };
 
 export const topGone = { source: "lifeguard-background", v: PROTOCOL_VERSION, type: "frame-disconnected", frameId: 0 } as const;
