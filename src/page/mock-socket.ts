@@ -97,12 +97,12 @@ export class MockSocket implements HookedSocket {
     this.protocol = spec.protocol;
     this.note(`served by a mock of ${spec.source ?? spec.match}`);
     this.recordState("open", { protocol: spec.protocol, extensions: "" });
-    this.dispatch(new this.n.Event("open"));
-    // The page's `onopen` may have closed it already.
-    if (this.state !== OPEN) return;
+    // Playing before `open` is dispatched: what the page sends from its `onopen` (a login, say) is its
+    // first frame. Nothing arrives inside this task: the player delivers from timers.
     const n = this.n;
     this.player = mockPlayer(spec, { now: n.now, setTimeout: (fn, ms) => n.setTimeout(fn, ms), clearTimeout: (h) => n.clearTimeout(h as number) });
     this.player.start((frame) => this.deliver(frame));
+    this.dispatch(new n.Event("open"));
   }
 
   /** As an unreachable server: `error`, then `close` 1006. */

@@ -97,6 +97,14 @@ describe("a mocked socket replays the recording", () => {
     expect(world.queries).toEqual([]);
   });
 
+  it("a frame the page sends from its onopen is its first: the recorded answer to it comes", async () => {
+    await mocked(chat({ frames: [{ dir: "out", t: 1, opcode: "text", data: "login" }, { dir: "in", t: 2, opcode: "text", data: "welcome back" }] }));
+    const ws = new world.WebSocket(URL_);
+    ws.onopen = () => ws.send("login");
+    const ev = (await next(ws, "message")) as MessageEvent;
+    expect(ev.data).toBe("welcome back");
+  });
+
   it("blob binaryType gets a Blob with the recorded bytes", async () => {
     await mocked(chat({ frames: [{ dir: "in", t: 0, opcode: "binary", data: "AAEC//4=" }] }));
     const ws = new world.WebSocket(URL_);
