@@ -49,6 +49,13 @@ export function hexBytes(hex: string): Uint8Array | null {
   return out;
 }
 
+/**
+ * A leading `.*` (greedy or lazy) can always match nothing, so whether a frame matches is the same
+ * without it; with it, V8 rescans the rest of the frame from every start position (`.*foo` takes 2 s
+ * on a 64 KiB frame without "foo", 0.1 ms without the `.*`).
+ */
+const LEADING_ANY = /^\.\*\??(?![*+?{])/;
+
 function compileTest(rule: ActiveFrameRule): FrameTest | null {
   const when = rule.when ?? {};
   if (typeof when !== "object" || when === null) return null;
@@ -57,7 +64,10 @@ function compileTest(rule: ActiveFrameRule): FrameTest | null {
   if (typeof when.regex === "string") {
     // Validation refuses longer ones; a rule that came here some other way is inert rather than slow.
     if (when.regex.length > FRAME_RULE_LIMITS.regexChars) return null;
+    // Compiled as written first: a source the engine refuses stays refused once shortened.
     regex = new NativeRegExp(when.regex);
+    const lighter = when.regex.replace(LEADING_ANY, "");
+    if (lighter !== when.regex) regex = new NativeRegExp(lighter);
   }
   const path = typeof when.path === "string" ? compilePath(when.path) : undefined;
   let prefix: Uint8Array | undefined;

@@ -121,6 +121,20 @@ describe("matchFrame", () => {
     expect(hits(undefined, over)).toBe(true);
   });
 
+  it("a leading .* changes no answer, and costs no rescans of a large frame", () => {
+    for (const regex of [".*foo", ".*?foo", ".*", ".*|x"]) {
+      const plain = new RegExp(regex);
+      for (const frame of ["xfooy", "foo", "fo\no", "", "x"]) expect(hits({ regex }, frame), `${regex} on ${JSON.stringify(frame)}`).toBe(plain.test(frame));
+    }
+    const rules = compileFrameRules([rule({ regex: ".*foo" })]);
+    const large = "a".repeat(FRAME_RULE_LIMITS.matchBytes);
+    const t0 = performance.now();
+    expect(matchFrame(rules, "in", large)).toBeNull();
+    // Rescanning from every start takes about 2 s here.
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(matchFrame(rules, "in", `${large.slice(3)}foo`)).not.toBeNull();
+  });
+
   it("a regex the engine refuses makes its rule inert, never throws; the others work", () => {
     const rules = compileFrameRules([
       rule({ regex: "(" }, { index: 0 }),
