@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { PanelToPage, SocketId } from "../shared/protocol";
 import type { Breakpoint } from "./breakpoints";
 import { BreakpointItem } from "./BreakpointItem";
@@ -22,6 +22,17 @@ const keyOf = (socket: SocketId, id: number): string => `${socket}\u0000${id}`;
 export function BreakpointStrip({ breakpoints, url, onAnswer }: BreakpointStripProps) {
   const [answered, setAnswered] = useState<ReadonlySet<string>>(new Set());
   const [now, setNow] = useState(() => Date.now());
+  const list = useRef<HTMLUListElement>(null);
+  /** The place of the item the keyboard was in: when it goes, the next one takes the focus. */
+  const focused = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const at = focused.current;
+    const active = document.activeElement;
+    if (at === null || !list.current || (active && active !== document.body && list.current.contains(active))) return;
+    if (active && active !== document.body) return void (focused.current = null);
+    const items = list.current.querySelectorAll<HTMLElement>('[data-testid="breakpoint-forward"]');
+    items[Math.min(at, items.length - 1)]?.focus();
+  }, [breakpoints]);
   const counting = breakpoints.some((bp) => bp.untilT !== undefined);
   useEffect(() => {
     if (!counting) return;
@@ -45,7 +56,14 @@ export function BreakpointStrip({ breakpoints, url, onAnswer }: BreakpointStripP
       <h2 class="breakpoints-title">
         <span role="status">{tPlural("panelBreakpointCount", breakpoints.length)}</span>
       </h2>
-      <ul class="breakpoints-list">
+      <ul
+        class="breakpoints-list"
+        ref={list}
+        onFocusIn={(e) => {
+          const item = (e.target as HTMLElement).closest("li");
+          focused.current = item ? [...list.current!.children].indexOf(item) : null;
+        }}
+      >
         {breakpoints.map((bp) => (
           <BreakpointItem
             key={keyOf(bp.socket, bp.id)}

@@ -159,6 +159,16 @@ describe("breakpoints strip", () => {
     expect((a.$("breakpoint-payload") as HTMLTextAreaElement).readOnly).toBe(false);
   });
 
+  it("answered from the keyboard, the next paused frame takes the focus when the page says the first went", async () => {
+    const a = await withPaused([pausedFrame("a:1", 1, 1), pauseEvent("a:1", 1, "paused"), pausedFrame("a:1", 2, 2), pauseEvent("a:1", 2, "paused")]);
+    const forward = () => a.$$("breakpoint-forward");
+    await a.act(() => forward()[0]!.focus());
+    await a.act(() => forward()[0]!.click());
+    await a.send(events([pauseEvent("a:1", 1, "forwarded")]));
+    expect(forward()).toHaveLength(1);
+    expect(document.activeElement).toBe(forward()[0]);
+  });
+
   it("only open breakpoints show; a closed socket's paused frames leave the strip", async () => {
     const a = await withPaused([pausedFrame("a:1", 1, 1), pauseEvent("a:1", 1, "paused"), pauseEvent("a:1", 1, "dropped"), pauseEvent("a:1", 2, "paused")]);
     expect(a.$$("breakpoint").map((el) => el.dataset.pauseId)).toEqual(["2"]);
