@@ -56,6 +56,7 @@ export const PROBLEM_KEYS: Record<ProblemCode, MessageKey> = {
   regexBackreference: "settingsRegexBackreference",
   tooManyEntries: "settingsTooManyEntries",
   mockTooLarge: "settingsMockTooLarge",
+  mockTooManyFrames: "settingsMockTooManyFrames",
   expectedBase64: "settingsExpectedBase64",
   mockDropped: "settingsMockDropped",
 };

@@ -105,7 +105,7 @@ function validateMock(input: unknown, path: Path): { mock: MockSpec | null; foun
   if (!Array.isArray(frames)) {
     found.push({ path: [...path, "frames"], message: frames === undefined ? phrase("missing") : phrase("expectedArray", describe(frames)) });
   } else if (frames.length > MOCK_LIMITS.framesPerMock) {
-    found.push({ path: [...path, "frames"], message: phrase("tooManyEntries", String(MOCK_LIMITS.framesPerMock)) });
+    found.push({ path: [...path, "frames"], message: phrase("mockTooManyFrames", String(MOCK_LIMITS.framesPerMock)) });
   } else {
     let chars = 0;
     frames.forEach((f: unknown, i) => {

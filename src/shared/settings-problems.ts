@@ -61,6 +61,7 @@ export const PROBLEM_TEXT = {
   regexBackreference: "uses a backreference ($1), which can take exponential time: match the text without it",
   tooManyEntries: "more than $1 entries; the rest are ignored",
   mockTooLarge: "more than $1 characters of frame data: import a shorter recording",
+  mockTooManyFrames: "more than $1 frames: import a shorter recording",
   expectedBase64: "expected binary frame data as base64, got $1",
   mockDropped: "$1; mock dropped",
 } as const;

@@ -78,7 +78,7 @@ describe("validateMocks", () => {
     expect(kept.problems.map(problemText)).toEqual([`mocks: more than ${MOCK_LIMITS.mocks} entries; the rest are ignored`]);
     const frame = { dir: "in", t: 0, opcode: "text", data: "x" };
     expect(problemsOf(good({ frames: Array.from({ length: MOCK_LIMITS.framesPerMock + 1 }, () => frame) }))).toEqual([
-      `mocks[0].frames: more than ${MOCK_LIMITS.framesPerMock} entries; the rest are ignored; mock dropped`,
+      `mocks[0].frames: more than ${MOCK_LIMITS.framesPerMock} frames: import a shorter recording; mock dropped`,
     ]);
     const half = "x".repeat(MOCK_LIMITS.charsPerMock / 2);
     expect(problemsOf(good({ frames: [{ ...frame, data: half }, { ...frame, data: half }] }))).toEqual([]);
