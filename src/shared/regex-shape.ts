@@ -76,21 +76,22 @@ const union = (...sets: Ranges[]): Ranges => normalise(sets.flat());
 
 const DIGIT: Ranges = [[0x30, 0x39]];
 const WORD: Ranges = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
-const SPACE: Ranges = normalise([
+// Pure: the page world's bundle reaches this module through settings.ts, and must drop it whole.
+const SPACE: Ranges = /* @__PURE__ */ normalise([
   [0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a],
   [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff],
 ]);
 const LINE_ENDS: Ranges = [[0x0a, 0x0a], [0x0d, 0x0d], [0x2028, 0x2029]];
-const DOT = complement(LINE_ENDS);
+const DOT = /* @__PURE__ */ complement(LINE_ENDS);
 const ANY: Ranges = [[0, MAX_CHAR]];
 
 const CLASS_ESCAPES: Record<string, Ranges> = {
   d: DIGIT,
-  D: complement(DIGIT),
+  D: /* @__PURE__ */ complement(DIGIT),
   w: WORD,
-  W: complement(WORD),
+  W: /* @__PURE__ */ complement(WORD),
   s: SPACE,
-  S: complement(SPACE),
+  S: /* @__PURE__ */ complement(SPACE),
 };
 const CONTROL_ESCAPES: Record<string, number> = { n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b, f: 0x0c, "0": 0 };
 
