@@ -3,7 +3,7 @@ import type { StoredValue } from "./stored-value";
 import { mocksInForce, removeMock, type MockInForce } from "./mock-list";
 import { clip } from "./format";
 import { t } from "../shared/i18n";
-import "./MockFromRecording.css";
+import "./MocksInForce.css";
 
 export interface MocksInForceProps {
   /** The `mocks` key of `storage.local`: read when shown, and on every change from elsewhere. */
@@ -51,11 +51,11 @@ export function MocksInForce({ store, reloadPage }: MocksInForceProps) {
     <section class="mocks-in-force" aria-label={t("panelMocksInForce")} data-testid="mocks-in-force">
       <ul class="mocks-list">
         {mocks.map((m) => (
-          <li key={m.match} class="mock-line" data-testid="mock-in-force" data-match={m.match}>
-            <span class="mock-glyph" aria-hidden="true">
+          <li key={m.match} class="mocks-line" data-testid="mock-in-force" data-match={m.match}>
+            <span class="mocks-glyph" aria-hidden="true">
               ◇
             </span>
-            <span class="mock-match" title={clip(m.match, 4096)}>
+            <span class="mocks-match" title={clip(m.match, 4096)}>
               {t("panelMockInForce", [clip(m.match, 120), String(m.frames), m.replay === "order" ? t("panelMockByOrder") : m.replay, m.timing === "fast" ? t("panelMockTimingFast") : t("panelMockTimingRecorded")])}
             </span>
             <button type="button" data-testid="mock-stop" aria-label={t("panelMockStopLabel", [clip(m.match, 120)])} onClick={() => stop(m.match)}>
@@ -65,7 +65,7 @@ export function MocksInForce({ store, reloadPage }: MocksInForceProps) {
         ))}
       </ul>
       {stopped && (
-        <p class="mock-line" role="status" data-testid="mock-stopped">
+        <p class="mocks-line" role="status" data-testid="mock-stopped">
           <span>{t("panelMockStopped")}</span>
           {reloadPage && (
             <button type="button" onClick={reloadPage}>
@@ -75,7 +75,7 @@ export function MocksInForce({ store, reloadPage }: MocksInForceProps) {
         </p>
       )}
       {error && (
-        <p class="mock-error" role="alert">
+        <p class="mocks-error" role="alert">
           {error}
         </p>
       )}

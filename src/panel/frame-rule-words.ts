@@ -12,7 +12,14 @@ function matcherWords(when: FrameMatcher | undefined): string {
   return t("panelRuleWhenText", [clip(JSON.stringify(when.text ?? ""), 80)]);
 }
 
+/** The panel makes only these; any other action reads as its name in the settings. */
+function actionWords(action: FrameRule["action"]): string {
+  if (action === "drop") return t("panelRuleActionDrop");
+  if (action === "pause") return t("panelRuleActionPause");
+  return action;
+}
+
 export function ruleWords(rule: FrameRule): string {
   const dir = rule.direction === "out" ? "↑" : rule.direction === "in" ? "↓" : "↕";
-  return t("panelRuleLine", [rule.action, dir, clip(rule.match, 120), matcherWords(rule.when)]);
+  return t("panelRuleLine", [actionWords(rule.action), dir, clip(rule.match, 120), matcherWords(rule.when)]);
 }

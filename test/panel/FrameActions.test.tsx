@@ -47,7 +47,7 @@ describe("Block / Pause frames like this", () => {
     });
     const done = a.$("rule-done")!.textContent!;
     expect(done).toContain("Rule 2 added");
-    expect(done).toContain('$.type = "subscribe"');
+    expect(done).toContain('block ↑ wss://example.test/feed* where $.type = "subscribe"');
     expect(done).toContain("applies to new frames");
 
     await a.act(() => a.$("rule-undo")!.click());
