@@ -41,6 +41,7 @@
 export * from "./errors";
 export { createLifeguard, type Lifeguard, type LifeguardDriver, type RuleOptions, type UrlOption, type WaitOptions } from "./lifeguard";
 export type { FrameView, SocketView } from "./records";
+export type { PausedFrame, PauseAction } from "./pauses";
 export type { MockOptions } from "./mocks";
 export type { MockFrame, MockSpec } from "../shared/frame-rule-types";
 export * from "./resilience-types";

@@ -15,6 +15,7 @@ import { mockSpecFor, withMock, withoutMock, type MockOptions } from "./mocks";
 import { MOCK_NOT_APPLIED } from "../page/mock-serve";
 import type { MockSpec } from "../shared/frame-rule-types";
 import { urlMatches } from "./url-glob";
+import { pauseAnswered, pauseCommand, pausedOf, type PauseAction, type PausedFrame } from "./pauses";
 import {
   detachInWorker,
   readMocksInWorker,
@@ -72,6 +73,16 @@ export interface Lifeguard<P> {
    * before anything runs, or PageClosedError when the page goes away (the faults it started end).
    */
   resilienceCheck(page: P, scenario?: Scenario): Promise<ResilienceReport>;
+  /** Frames waiting at a breakpoint (a frame rule with action `pause`) on the page's sockets matching `url`, oldest first. */
+  paused(page: P, opts?: UrlOption): Promise<PausedFrame[]>;
+  /** Resolves with the first frame waiting at a breakpoint on a socket matching `url`; WaitTimeoutError past `timeoutMs`. */
+  waitForPause(page: P, opts?: UrlOption & WaitOptions): Promise<PausedFrame>;
+  /**
+   * Answers a breakpoint as the panel does: `forward` (as it was, or as `data` when given: text, or
+   * bytes for a binary frame), `drop`, or `forward-all` (every frame paused on that socket goes on as
+   * it is, and pausing stops there until the rules change). Resolves once the page world recorded the answer.
+   */
+  resolvePause(page: P, frame: Pick<PausedFrame, "socket" | "id">, action: PauseAction, opts?: { data?: string | Uint8Array }): Promise<void>;
   /**
    * Serves sockets whose URL fits `glob` with no server, from a recording: a HAR file's text (Chrome's
    * or Lifeguard's export: its WebSocket's conversation, see `socketUrl`) or a MockSpec. A socket the
@@ -229,6 +240,17 @@ export function createLifeguard<P extends object>(driver: LifeguardDriver<P>): L
         const open = sockets.filter((s) => s.state === "open" && urlMatches(url, s.info.url));
         return open.length ? socketView(open.at(-1)!) : undefined;
       });
+    },
+    paused: async (page, opts = {}) => pausedOf(socketsOf(await ask(page, null)), opts.url),
+    waitForPause: (page, { url, timeoutMs = DEFAULT_WAIT_MS } = {}) =>
+      until(page, `a frame${url ? ` of a socket matching ${JSON.stringify(url)}` : ""} to wait at a breakpoint`, timeoutMs, (answer) => pausedOf(socketsOf(answer), url)[0]),
+    async resolvePause(page, frame, action, opts = {}) {
+      if (action !== "forward" && opts.data !== undefined) throw new RangeError(`only "forward" takes edited data, not "${action}"`);
+      const answer = await ask(page, pauseCommand(frame, action, opts.data));
+      if (pauseAnswered(socketsOf(answer), frame.socket, frame.id)) return;
+      await until(page, `breakpoint ${frame.id} of socket ${frame.socket} to be answered`, DEFAULT_WAIT_MS, (a) =>
+        pauseAnswered(socketsOf(a), frame.socket, frame.id) ? true : undefined,
+      );
     },
     async mock(glob, recording, opts = {}) {
       const spec = mockSpecFor(glob, recording, opts);

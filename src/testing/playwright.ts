@@ -22,6 +22,7 @@ export * from "./errors";
 export { builtExtension } from "./extension-dir";
 export type { Lifeguard, RuleOptions, UrlOption, WaitOptions } from "./lifeguard";
 export type { FrameView, SocketView } from "./records";
+export type { PausedFrame, PauseAction } from "./pauses";
 export * from "./resilience-types";
 
 export interface LaunchOptions {
