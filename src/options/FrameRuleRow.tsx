@@ -114,7 +114,7 @@ export function FrameRuleRow({ index, count, rule, errorsOf, edit, move, remove 
                 return m.json ? (
                   <ParsedTextField key={m.key} {...common} parse={parseJsonText} show={showJson} same={sameJson} />
                 ) : m.key === "regex" ? (
-                  <TextField key={m.key} {...common} help={t("optionsFrameRegexHelp", [String(FRAME_RULE_LIMITS.regexChars), String(FRAME_RULE_LIMITS.matchBytes)])} />
+                  <TextField key={m.key} {...common} help={t("optionsFrameRegexHelp", [String(FRAME_RULE_LIMITS.regexChars), String(FRAME_RULE_LIMITS.regexBytes)])} />
                 ) : (
                   <TextField key={m.key} {...common} />
                 );

@@ -162,7 +162,7 @@ function textMatches(test: FrameTest, text: string): boolean {
   if (!test.onText) return true;
   if (text.length > FRAME_RULE_LIMITS.matchBytes) return false;
   if (test.text !== undefined && apply(stringIndexOf, text, [test.text]) < 0) return false;
-  if (test.regex !== undefined && !apply(regexTest, test.regex, [text])) return false;
+  if (test.regex !== undefined && (text.length > FRAME_RULE_LIMITS.regexBytes || !apply(regexTest, test.regex, [text]))) return false;
   if (test.path !== undefined) {
     const value = valueAt(parseJson(text), test.path);
     if (value === undefined) return false;
