@@ -1,0 +1,4 @@
+import { describeFrameRules } from "./frame-rules-cases";
+import { firefoxRig } from "../testing/puppeteer-rigs";
+
+describeFrameRules(firefoxRig());
