@@ -34,7 +34,7 @@ const FATE: Record<Exclude<Fate, "delivered" | "sent">, [string, MessageKey, Mes
   delayed: ["◔", "panelFateDelayed", "panelFateDelayedTitle"],
   dropped: ["✕", "panelFateDropped", "panelFateDroppedTitle"],
   // U+FE0E: the text form, not an emoji, so it takes the tag's colour.
-  paused: ["⏸\uFE0E", "panelFatePaused", "panelFatePausedTitle"],
+  paused: ["◉", "panelFatePaused", "panelFatePausedTitle"],
   edited: ["⇄", "panelFateEdited", "panelFateEditedTitle"],
 };
 

@@ -77,7 +77,7 @@ const LOOK: Record<LifecycleRowKind, [LifecycleCategory, LifecycleTone, string]>
   "queue-discarded": ["queue", "warn", "≡"],
   "delivery-lost": ["delivery", "bad", "✉"],
   resume: ["resume", "info", "⤺"],
-  "breakpoint-paused": ["rule", "warn", "⏸\uFE0E"],
+  "breakpoint-paused": ["rule", "warn", "◉"],
   "breakpoint-forwarded": ["rule", "info", "▶\uFE0E"],
   "breakpoint-dropped": ["rule", "bad", "✕"],
   "breakpoint-timed-out": ["rule", "warn", "◔"],
