@@ -3,7 +3,8 @@
  * `?tabId=N`, real Chromium, the built extension, a real `ws` server): a frame a pause rule holds
  * waits in the panel's strip, is edited there and forwarded (the server receives the edited text, and
  * the page's socket goes on); "Block frames like this" on a frame adds the rule that then drops such
- * frames; "Edit and resend" sends a recorded frame again, edited.
+ * frames; "Edit and resend" sends a recorded frame again, edited; a conversation exported as HAR,
+ * imported again and served as a mock answers the reloaded page with no server.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -96,6 +97,63 @@ describe("breakpoints in the panel (Chromium)", () => {
     await panel.waitForFunction(() =>
       [...document.querySelectorAll('[data-testid="frame-row"]')].some((r) => r.textContent!.includes("sent again, edited")),
     );
+    await page.close();
+    await panel.close();
+  });
+
+  it("a conversation exported as HAR, imported and served as a mock, answers the reloaded page with no server", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.origin}/fixtures/blank.html#mock`);
+    const tabId = await activeTabId(browser);
+    const talk = () =>
+      page.evaluate(
+        (url) =>
+          new Promise<string[]>((resolve) => {
+            const got: string[] = [];
+            const ws = new WebSocket(url);
+            (window as unknown as W).ws = ws;
+            ws.onopen = () => ws.send("ping");
+            ws.onmessage = (e) => {
+              got.push(String(e.data));
+              if (got.length === 1) resolve(got);
+            };
+          }),
+        server.url,
+      );
+    expect(await talk()).toEqual(["pong"]);
+
+    const panel = await browser.context.newPage();
+    await panel.setViewportSize({ width: 1280, height: 800 });
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/index.html?tabId=${tabId}`);
+    await panel.locator('[data-testid="frame-row"]').nth(1).waitFor();
+    const download = panel.waitForEvent("download");
+    await panel.locator('[data-testid="har-export"]').click();
+    const har = await (await download).path();
+
+    await panel.locator('[data-testid="har-import"]').setInputFiles(har);
+    const imported = panel.locator('[data-testid="socket-row"]').nth(1);
+    await imported.waitFor();
+    await imported.click();
+    await panel.locator('[data-testid="mock-timing-fast"]').check();
+    await panel.locator('[data-testid="mock-serve"]').click();
+    await panel.locator('[data-testid="mock-served"]').waitFor();
+    await panel.locator('[data-testid="mock-in-force"]').waitFor();
+
+    // No server any more: what answers the page now is the recording.
+    await server.stop();
+    await panel.locator('[data-testid="mock-reload"]').click();
+    await page.waitForFunction(() => !(window as unknown as Partial<W>).ws);
+    expect(await talk()).toEqual(["pong"]);
+    // The reloaded page's socket, beside the recording: its frames say who made them.
+    const live = panel.locator('[data-testid="socket-row"]').filter({ hasNotText: "recording" });
+    await live.waitFor();
+    await live.click();
+    await panel.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="frame-row"]')].some((r) => r.textContent!.includes("pong") && /mock/i.test(r.textContent!)),
+    );
+    await panel.locator('[data-testid="mock-stop"]').click();
+    await panel.locator('[data-testid="mock-stopped"]').waitFor();
+    await server.start();
     await page.close();
     await panel.close();
   });
