@@ -13,7 +13,11 @@ import { FRAME_RULE_LIMITS, type ActiveFrameRule, type JsonValue } from "./frame
 const apply = Reflect.apply;
 const regexTest = RegExp.prototype.test;
 const isView = ArrayBuffer.isView;
-const NativeArrayBuffer = ArrayBuffer;
+/**
+ * `ArrayBuffer.prototype.byteLength`'s getter: its brand check tells an ArrayBuffer of any realm (a
+ * same-origin child frame's socket hands its own), where `instanceof` knows only this realm's.
+ */
+const arrayBufferByteLength = Reflect.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
 const NativeRegExp = RegExp;
 const NativeUint8Array = Uint8Array;
 const jsonParse = JSON.parse;
@@ -113,9 +117,19 @@ export function compileFrameRules(rules: readonly ActiveFrameRule[]): CompiledFr
 
 /** The frame's bytes when it is binary and at hand (an ArrayBuffer or a view of one), else null. */
 function bytesOf(data: unknown): Uint8Array | null {
-  if (data instanceof NativeArrayBuffer) return new NativeUint8Array(data);
+  if (isArrayBuffer(data)) return new NativeUint8Array(data as ArrayBuffer);
   if (isView(data)) return new NativeUint8Array(data.buffer, data.byteOffset, data.byteLength);
   return null;
+}
+
+function isArrayBuffer(data: unknown): boolean {
+  if (typeof data !== "object" || data === null) return false;
+  try {
+    apply(arrayBufferByteLength, data, []);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

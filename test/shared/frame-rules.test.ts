@@ -63,6 +63,15 @@ describe("matchFrame", () => {
     expect(hits({ hexPrefix: "6869" }, "hi")).toBe(false);
   });
 
+  it("hexPrefix: an ArrayBuffer of another realm (a same-origin child frame's socket) is read too; a look-alike is not", async () => {
+    const { runInNewContext } = await import("node:vm");
+    const foreign = runInNewContext("new Uint8Array([0xc0, 0x00, 1]).buffer") as ArrayBuffer;
+    expect(foreign instanceof ArrayBuffer).toBe(false);
+    expect(hits({ hexPrefix: "c000" }, foreign)).toBe(true);
+    const lookalike = { byteLength: 3, [Symbol.toStringTag]: "ArrayBuffer", 0: 0xc0, 1: 0 };
+    expect(hits({ hexPrefix: "c000" }, lookalike)).toBe(false);
+  });
+
   it("every given condition must hold", () => {
     const when = { text: "order", path: "$.qty", equals: 2 };
     expect(hits(when, '{"order":1,"qty":2}')).toBe(true);
