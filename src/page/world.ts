@@ -30,6 +30,9 @@ import { PageSocket, type SocketWorld } from "./page-socket";
 import { Protection } from "./protect";
 import { Recorder, type BlobReader } from "./recorder";
 
+/** The note on a socket made before the mocks reached the page, whose URL a mock serves. */
+export const MOCK_TOO_LATE = "not served by the mock: the page made this socket before the mocks reached it (within ~100 ms of its start); it went to its server";
+
 /** Past this many known sockets, the ones the page can no longer use are forgotten. */
 const PRUNE_ABOVE = 256;
 
@@ -186,11 +189,19 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       pageErrors.start();
     },
     config: (msg) => {
+      const first = !configured;
       configured = true;
       world.enabled = msg.enabled;
       recorder.setLimits(msg.record);
       engine?.protection.configure(msg.enabled);
       mocks.configure(msg.enabled ? (msg.mocks ?? []) : []);
+      // A socket the page made before the mocks reached it went to its server: its record says why a
+      // mock that serves its URL did not serve it (a page that connects the moment it starts).
+      if (first && mocks.any) {
+        for (const s of sockets.values()) {
+          if (s.usable && mocks.serves(s.url)) recorder.record({ kind: "note", t: n.now(), socket: s.id, text: MOCK_TOO_LATE });
+        }
+      }
     },
     rule: (msg) => engine?.protection.setRule(msg.url, msg.rule as ResolvedRule | null, msg.frameRules),
     // A breakpoint's answer: only the frame that owns the socket acts on it.

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { MockSpec } from "../../src/shared/frame-rule-types";
 import { mockOf, mocksFromHar } from "../../src/shared/mock-from-har";
 import { MOCK_ANSWER_TIMEOUT_MS } from "../../src/page/mock-serve";
+import { MOCK_TOO_LATE } from "../../src/page/world";
 import { lines, next, rule, startTestWorld, until, watch, type TestWorld } from "../support/page-world";
 import { startServer, type TestServer } from "../support/ws-server";
 
@@ -282,4 +283,22 @@ describe("the lifecycle of a mocked socket, as native", () => {
     const close = (await next(ws, "close", MOCK_ANSWER_TIMEOUT_MS + 2000)) as CloseEvent;
     expect([close.code, seen]).toEqual([1006, ["error", "close:1006"]]);
   }, 15_000);
+});
+
+describe("a socket made before the mocks reached the page", () => {
+  it("goes to its server, and its record says why the mock that serves its URL did not serve it", async () => {
+    server = await startServer();
+    world = await startTestWorld({ mockFor: () => chat() });
+    const early = new world.WebSocket(server.url("/early"));
+    await next(early, "open");
+    const other = new world.WebSocket(server.url("/other"));
+    await next(other, "open");
+    await world.mocks([`${server.url("/early")}*`]);
+    await until(() => expect(world.of(early).some((e) => e.kind === "note" && e.text === MOCK_TOO_LATE)).toBe(true));
+    expect(world.of(other).some((e) => e.kind === "note")).toBe(false);
+    // Sockets made from now on are the mock's.
+    const later = new world.WebSocket(server.url("/early"));
+    await until(() => expect(world.mockQueries).toContain(server!.url("/early")));
+    later.close();
+  });
 });
