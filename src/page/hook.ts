@@ -63,6 +63,11 @@ export function hookedSocket(ws: object): HookedSocket | undefined {
   return tracked.get(ws);
 }
 
+/** From now on `ws` is `socket`'s (a mock taking over a socket the page made before the mocks arrived). */
+export function retrack(ws: object, socket: HookedSocket): void {
+  if (tracked.has(ws)) tracked.set(ws, socket);
+}
+
 /**
  * Installs the hook into `win` (a same-origin window of this page). Idempotent. `behind`: the page's
  * `WebSocket` is another's (behind-mock.ts): the prototype is hooked, but the page keeps its

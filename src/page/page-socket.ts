@@ -56,6 +56,11 @@ export class PageSocket implements HookedSocket, WireOwner, RuledSocket, PauseOw
   latencyOut = 0;
   /** Overrides the page-visible readyState of an unprotected socket a fault ended. */
   faultState: number | null = null;
+  /**
+   * A mock took this socket over before it opened (the mocks reached the page after the page made it):
+   * the hook's own listeners and the page's earlier listeners still ask this owner, which asks the mock.
+   */
+  takenBy: HookedSocket | null = null;
   /** The frame rules of this socket's URL (the relay's answer), or null: none. */
   frameRules: FrameRuling | null = null;
   /** Made at the first breakpoint; kept when the rules change, so that paused frames still get their answer. */
@@ -83,6 +88,7 @@ export class PageSocket implements HookedSocket, WireOwner, RuledSocket, PauseOw
    * (and lets a fault or the engine hold it back); the page's other listeners get the same answer.
    */
   readonly verdict = (ev: Event): boolean => {
+    if (this.takenBy) return this.takenBy.verdict(ev);
     const r = this.route;
     if (ev === r.lastEv) return r.lastOk;
     r.lastEv = ev;
@@ -105,6 +111,7 @@ export class PageSocket implements HookedSocket, WireOwner, RuledSocket, PauseOw
 
   /** A trusted `open`, `error` or `close` of the page's object, before any page listener: false hides it. */
   onEvent(ev: Event): boolean {
+    if (this.takenBy) return this.takenBy.onEvent(ev);
     if (!ev.isTrusted) return true;
     if (this.wire.hold(ev)) return false;
     return this.readEvent(this.wire, ev, false);

@@ -20,7 +20,7 @@ import { offerPort } from "../shared/page-channel";
 import type { ResolvedRule } from "../shared/settings";
 import { Disguise } from "./disguise";
 import { Faults, decode, unreachable } from "./faults";
-import { hookWindow, type HookHost } from "./hook";
+import { hookWindow, retrack, type HookHost } from "./hook";
 import { apply, NO_ARGS, captureNatives, captureNativesButWebSocket, type Natives } from "./natives";
 import { hookBehindMock, playwrightMock, type PlaywrightMock } from "./behind-mock";
 import { MOCK_NOT_APPLIED, Mocks, refuseFaults } from "./mock-serve";
@@ -31,7 +31,11 @@ import { Protection } from "./protect";
 import { Recorder, type BlobReader } from "./recorder";
 
 /** The note on a socket made before the mocks reached the page, whose URL a mock serves. */
-export const MOCK_TOO_LATE = "not served by the mock: the page made this socket before the mocks reached it (within ~100 ms of its start); it went to its server";
+export const MOCK_TOO_LATE = "not served by the mock: the page made this socket before the mocks reached it (within ~100 ms of its start), and it had opened to its server by then";
+/** The note on such a socket that was still connecting: the mock took it over. */
+export const MOCK_TAKEN_OVER = "served by the mock from here: the page made this socket before the mocks reached it; its handshake with the server was abandoned";
+
+const CONNECTING = 0;
 
 /** Past this many known sockets, the ones the page can no longer use are forgotten. */
 const PRUNE_ABOVE = 256;
@@ -172,6 +176,35 @@ export function startPageWorld(win: Window & typeof globalThis): void {
     pageErrors?.end();
     engine?.faults.endCheckFaults((id) => sockets.get(id));
   };
+  /**
+   * Sockets the page made before the mocks reached it (a page that connects the moment it starts) and
+   * that a mock serves: one still connecting is taken over (its handshake abandoned, its native events
+   * hidden; the mock serves the page's object from here, under the same record); one already open keeps
+   * its server, and its record says why the mock did not serve it.
+   */
+  const takeOverEarlySockets = (): void => {
+    for (const s of [...sockets.values()]) {
+      if (!s.usable || !mocks.serves(s.url)) continue;
+      if (s.conn || apply(n.readyState, s.ws, NO_ARGS) !== CONNECTING) {
+        recorder.record({ kind: "note", t: n.now(), socket: s.id, text: MOCK_TOO_LATE });
+        continue;
+      }
+      const mocked = new MockSocket(s.id, s.ws, s.n, s.url, world);
+      mocked.log = s.log;
+      s.takenBy = mocked;
+      retrack(s.ws, mocked);
+      sockets.delete(s.id);
+      world.closed(s);
+      recorder.record({ kind: "note", t: n.now(), socket: s.id, text: MOCK_TAKEN_OVER });
+      try {
+        apply(n.close, s.ws, NO_ARGS);
+      } catch {
+        // Already going: its events are hidden either way.
+      }
+      mocks.serve(mocked);
+    }
+  };
+
   const handlers: PageHandlers = {
     "snapshot-request": (msg) => {
       if (msg.stream !== undefined && msg.stream !== stream) return;
@@ -195,13 +228,7 @@ export function startPageWorld(win: Window & typeof globalThis): void {
       recorder.setLimits(msg.record);
       engine?.protection.configure(msg.enabled);
       mocks.configure(msg.enabled ? (msg.mocks ?? []) : []);
-      // A socket the page made before the mocks reached it went to its server: its record says why a
-      // mock that serves its URL did not serve it (a page that connects the moment it starts).
-      if (first && mocks.any) {
-        for (const s of sockets.values()) {
-          if (s.usable && mocks.serves(s.url)) recorder.record({ kind: "note", t: n.now(), socket: s.id, text: MOCK_TOO_LATE });
-        }
-      }
+      if (first && mocks.any) takeOverEarlySockets();
     },
     rule: (msg) => engine?.protection.setRule(msg.url, msg.rule as ResolvedRule | null, msg.frameRules),
     // A breakpoint's answer: only the frame that owns the socket acts on it.

@@ -73,7 +73,7 @@ export function describeFrameRules(rig: PuppeteerRig): void {
   async function openSocket(url = server.url, settleMs = 0): Promise<void> {
     page = await browser.newPage();
     await page.goto(`${pages.origin}/fixtures/blank.html#r${++n}`);
-    await new Promise((r) => setTimeout(r, settleMs));
+    if (settleMs) await new Promise((r) => setTimeout(r, settleMs));
     await page.evaluate((u) => {
       const w = window as unknown as W;
       w.log = [];

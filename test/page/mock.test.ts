@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { MockSpec } from "../../src/shared/frame-rule-types";
 import { mockOf, mocksFromHar } from "../../src/shared/mock-from-har";
 import { MOCK_ANSWER_TIMEOUT_MS } from "../../src/page/mock-serve";
-import { MOCK_TOO_LATE } from "../../src/page/world";
+import { MOCK_TAKEN_OVER, MOCK_TOO_LATE } from "../../src/page/world";
 import { lines, next, rule, startTestWorld, until, watch, type TestWorld } from "../support/page-world";
 import { startServer, type TestServer } from "../support/ws-server";
 
@@ -300,5 +300,31 @@ describe("a socket made before the mocks reached the page", () => {
     const later = new world.WebSocket(server.url("/early"));
     await until(() => expect(world.mockQueries).toContain(server!.url("/early")));
     later.close();
+  });
+
+  it("still connecting: the mock takes it over (the page's object, its listeners, its record), the server's handshake abandoned", async () => {
+    server = await startServer();
+    server.hold = true;
+    world = await startTestWorld({ mockFor: () => chat(), before: native });
+    const ws = new world.WebSocket(server.url("/early"));
+    ws.binaryType = "arraybuffer";
+    const seen = chatClient(ws);
+    const events = watch(ws);
+    await until(() => expect(server!.held).toBe(1));
+    await world.mocks([`${server.url("/early")}*`]);
+    await until(() => expect(seen).toHaveLength(theRecording.length));
+    expect(seen).toEqual(theRecording);
+    expect(events[0]).toBe("open");
+    expect(events).not.toContain("error");
+    expect(ws.readyState).toBe(1);
+    expect(ws.protocol).toBe(recorded!.protocol);
+    // The native handshake was given up: the browser's own object reads CLOSED under the mock's OPEN.
+    expect(nativeState(ws)).toBe(3);
+    const inbound = theRecording.filter((l) => l.startsWith("in ")).length;
+    await until(() => expect(lines(world.of(ws)).filter((l) => / mock delivered /.test(l))).toHaveLength(inbound));
+    expect(lines(world.of(ws)).filter((l) => l.startsWith("note"))).toEqual([`note ${MOCK_TAKEN_OVER}`, "note served by a mock of ws://127.0.0.1:8080/chat?*"]);
+    server.release();
+    ws.close();
+    await next(ws, "close");
   });
 });
