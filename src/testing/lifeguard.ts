@@ -15,6 +15,7 @@ import { mockSpecFor, withMock, withoutMock, type MockOptions } from "./mocks";
 import { MOCK_NOT_APPLIED } from "../page/mock-serve";
 import type { MockSpec } from "../shared/frame-rule-types";
 import { urlMatches } from "./url-glob";
+import { encoded } from "./encoded";
 import { pauseAnswered, pauseCommand, pausedOf, type PauseAction, type PausedFrame } from "./pauses";
 import {
   detachInWorker,
@@ -279,12 +280,6 @@ export function createLifeguard<P extends object>(driver: LifeguardDriver<P>): L
       await driver.evaluate(detachInWorker, undefined);
     },
   };
-}
-
-/** Text as is; bytes as base64 (the page world decodes it into a binary frame). */
-function encoded(data: string | Uint8Array): { data: string; encoding: "text" | "base64" } {
-  if (typeof data === "string") return { data, encoding: "text" };
-  return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64"), encoding: "base64" };
 }
 
 function positive(ms: number, name: string): number {

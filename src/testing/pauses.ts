@@ -3,6 +3,7 @@
  * the tab's records, and the command that answers one, as the panel's Forward / Drop / Forward all do.
  */
 import { envelope, type PanelToPage, type SocketSnapshot } from "../shared/protocol";
+import { encoded } from "./encoded";
 import { urlMatches } from "./url-glob";
 
 /** A frame waiting at a breakpoint. */
@@ -57,10 +58,6 @@ export function pauseAnswered(sockets: readonly SocketSnapshot[], socket: string
 
 /** The panel's `pause` command for one breakpoint; edited data as text, or bytes as base64. */
 export function pauseCommand(frame: Pick<PausedFrame, "socket" | "id">, action: PauseAction, data?: string | Uint8Array): unknown {
-  const payload: PanelToPage["pause"] = { socket: frame.socket, id: frame.id, action };
-  if (data !== undefined) {
-    if (typeof data === "string") Object.assign(payload, { data, encoding: "text" });
-    else Object.assign(payload, { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64"), encoding: "base64" });
-  }
+  const payload: PanelToPage["pause"] = { socket: frame.socket, id: frame.id, action, ...(data !== undefined ? encoded(data) : {}) };
   return envelope<PanelToPage, "pause">("lifeguard-panel", "pause", payload);
 }
