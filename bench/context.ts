@@ -29,8 +29,8 @@ export function protectedRule(wsOrigin: string): unknown {
   };
 }
 
-/** The page for one configuration, with its socket open. */
-export async function openConfig(ctx: Ctx, config: Config, browser?: Browser): Promise<Page> {
+/** The page for one configuration, with its socket open (to `path`, or the configuration's echo). */
+export async function openConfig(ctx: Ctx, config: Config, browser?: Browser, path?: string): Promise<Page> {
   const b = browser ?? (config === "inspect" || config === "protected" ? ctx.ext : ctx.native);
   const page = await quiet(await b.context.newPage());
   await page.goto(`${ctx.server.origin}/page.html?config=${config}&r=${Math.random()}`);
@@ -41,9 +41,9 @@ export async function openConfig(ctx: Ctx, config: Config, browser?: Browser): P
       if (typeof lib !== "function") throw new Error("the library bundle set no constructor");
     });
   }
-  const path = config === "protected" ? "/protected/echo" : "/echo";
+  const socketPath = path ?? (config === "protected" ? "/protected/echo" : "/echo");
   await assertQuiet(page, () =>
-    page.evaluate((u) => (window as unknown as { B: { open(u: string): Promise<boolean> } }).B.open(u), `${ctx.server.wsOrigin}${path}`),
+    page.evaluate((u) => (window as unknown as { B: { open(u: string): Promise<boolean> } }).B.open(u), `${ctx.server.wsOrigin}${socketPath}`),
   );
   return page;
 }

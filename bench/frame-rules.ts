@@ -6,12 +6,12 @@
  * settings carry the ten rules for `/rules/*` sockets throughout, so the first two differ only in
  * whether a rule matches the socket's URL.
  */
-import { protectedRule, type Ctx } from "./context";
-import { assertQuiet, quiet, setSettings } from "./rig";
+import { openConfig, protectedRule, type Ctx } from "./context";
+import { setSettings } from "./rig";
 import { alternate, median, quantile } from "./stats";
 import type { Row } from "./report";
 
-type PageB = { B: { open(u: string): Promise<boolean>; throughput(kind: string, n: number, size: number): Promise<number> } };
+type PageB = { B: { throughput(kind: string, n: number, size: number): Promise<number> } };
 
 type RulesConfig = "native" | "no-rule" | "ten-rules";
 const RULES_CONFIGS: readonly RulesConfig[] = ["native", "no-rule", "ten-rules"];
@@ -40,11 +40,8 @@ export async function frameRuleCost(ctx: Ctx): Promise<void> {
   await setSettings(ctx.ext, { rules: [protectedRule(ctx.server.wsOrigin)], frameRules: tenFrameRules(ctx.server.wsOrigin) });
 
   const once = async (config: RulesConfig): Promise<number> => {
-    const page = await quiet(await (config === "native" ? ctx.native : ctx.ext).context.newPage());
+    const page = await openConfig(ctx, "inspect", config === "native" ? ctx.native : ctx.ext, config === "ten-rules" ? "/rules/echo" : "/echo");
     try {
-      await page.goto(`${ctx.server.origin}/page.html?config=inspect&r=${Math.random()}`);
-      const path = config === "ten-rules" ? "/rules/echo" : "/echo";
-      await assertQuiet(page, () => page.evaluate((u) => (window as unknown as PageB).B.open(u), `${ctx.server.wsOrigin}${path}`));
       await page.bringToFront();
       const B = (count: number) => page.evaluate(([c]) => (window as unknown as PageB).B.throughput("text", c, 1024), [count] as const);
       await B(n.warm);
